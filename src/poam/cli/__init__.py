@@ -1,0 +1,1 @@
+"""The ``poam`` command line: parse arguments, call the core, render. Nothing else."""

@@ -1,0 +1,328 @@
+"""Everything the CLI prints for people, with Rich: one module, so the look stays consistent.
+
+Colour appears only where the terminal supports it (Rich detects it, and honours NO_COLOR);
+piped output is plain text. JSON output does not come through here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from functools import cache
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from poam.core.assess import Assessment
+from poam.core.catalog import Catalog, Requirement
+from poam.core.checks.base import Check, Finding, Severity
+from poam.core.plan import FullScoreDate, Phase, Plan
+from poam.core.scoring import MAX_SCORE, Score
+from poam.core.verdict import Verdict, VerdictResult
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
+VERDICT_STYLE = {
+    Verdict.FINAL: "bold green",
+    Verdict.CONDITIONAL: "bold yellow",
+    Verdict.NONE: "bold red",
+    Verdict.CANNOT_ASSESS: "bold red",
+    Verdict.EXPIRED: "bold red",
+}
+PHASE_LABEL = {
+    Phase.BLOCKS_CONDITIONAL: "blocks Conditional",
+    Phase.REACH_88: "reach 88",
+    Phase.REST: "then",
+}
+
+
+@cache
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+@cache
+def error_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _score_text(score: Score) -> Text:
+    if score.value is None:
+        return Text.assemble(
+            ("no score", "bold red"),
+            (f"  (the other requirements would give {score.provisional} / {MAX_SCORE})", "dim"),
+        )
+    style = "bold green" if score.value == MAX_SCORE else "bold"
+    deducted = MAX_SCORE - score.value
+    return Text.assemble(
+        (f"{score.value}", style),
+        f" / {MAX_SCORE}",
+        (
+            f"   {_plural(deducted, 'point')} deducted for "
+            f"{_plural(len(score.deductions), 'requirement')}",
+            "dim",
+        ),
+    )
+
+
+def verdict_block(verdict: VerdictResult) -> Group:
+    head = Text(verdict.verdict.label, style=VERDICT_STYLE[verdict.verdict])
+    lines: list[Text] = [head]
+    good = verdict.verdict in (Verdict.FINAL, Verdict.CONDITIONAL)
+    for reason in verdict.reasons:
+        mark = ("✓ ", "green") if good else ("✗ ", "red")
+        lines.append(Text.assemble(mark, reason.message, (f"  [{reason.rule}]", "dim")))
+    return Group(*lines)
+
+
+def _closeout(verdict: VerdictResult) -> Text | None:
+    if verdict.closeout_deadline is None or verdict.days_left is None:
+        return None
+    days = verdict.days_left
+    when = verdict.closeout_deadline.isoformat()
+    if days < 0:
+        return Text(f"{when}, passed {_plural(-days, 'day')} ago", style="bold red")
+    style = "bold red" if days <= 30 else "yellow" if days <= 60 else ""
+    return Text(f"{when}, {_plural(days, 'day')} left", style=style)
+
+
+def summary(assessment: Assessment) -> Table:
+    ssp, poam = assessment.ssp, assessment.poam
+    system = ssp.system
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    details = [system.scope.value]
+    if system.cage_codes:
+        details.append("CAGE " + ", ".join(system.cage_codes))
+    details.append(f"SSP {ssp.info.version} of {ssp.info.date.isoformat()}")
+    grid.add_row("System", Text.assemble((system.name, "bold"), "  ", (" · ".join(details), "dim")))
+    grid.add_row("As of", assessment.as_of.isoformat())
+    grid.add_row("SPRS score", _score_text(assessment.score))
+    grid.add_row("Verdict", verdict_block(assessment.verdict))
+    closeout = _closeout(assessment.verdict)
+    if closeout is not None:
+        grid.add_row("Closeout", closeout)
+    if poam is None:
+        grid.add_row("POA&M", Text("none given", style="dim"))
+    else:
+        parts = [
+            poam.kind.value,
+            f"{_plural(len(poam.items), 'entry', 'entries')}, {len(poam.open_items)} open",
+        ]
+        if poam.maintainer:
+            parts.append(f"maintained by {poam.maintainer}")
+        reviewed = poam.last_reviewed.isoformat() if poam.last_reviewed else "never"
+        parts.append(f"reviewed {reviewed}")
+        grid.add_row("POA&M", " · ".join(parts))
+    labels = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
+              Severity.INFO: ("info", "info")}
+    counts = [
+        Text(
+            _plural(assessment.count(s), *labels[s]),
+            style=SEVERITY_STYLE[s] if assessment.count(s) else "dim",
+        )
+        for s in Severity
+    ]
+    findings = Text(" · ").join(counts)
+    if assessment.waived:
+        findings.append(f"   ({len(assessment.waived)} waived)", style="dim")
+    grid.add_row("Findings", findings)
+    return grid
+
+
+def _where(finding: Finding) -> str:
+    parts = [part for part in (finding.requirement, finding.item) if part]
+    return " · ".join(parts)
+
+
+def findings_block(findings: Iterable[Finding]) -> Group:
+    parts: list[object] = []
+    by_severity: dict[Severity, list[Finding]] = {s: [] for s in Severity}
+    for finding in findings:
+        by_severity[finding.severity].append(finding)
+    for severity, group in by_severity.items():
+        if not group:
+            continue
+        style = SEVERITY_STYLE[severity]
+        parts.append(Text(f"\n{SEVERITY_TITLE[severity]} ({len(group)})", style=style + " underline"))
+        for finding in group:
+            where = _where(finding)
+            head = Text.assemble((finding.code, style), ("  " + where if where else "", "bold"))
+            body = Text(finding.message)
+            hint = Text.assemble(("→ ", "dim"), (finding.hint, "italic dim"))
+            rule = Text(finding.rule, style="dim")
+            parts.append(Padding(Group(head, Padding(Group(body, hint, rule), (0, 0, 0, 2))),
+                                 (0, 0, 0, 2)))
+    if not parts:
+        parts.append(Text("\nNo findings.", style="green"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def print_check(assessment: Assessment) -> None:
+    out = console()
+    out.print(summary(assessment))
+    out.print(findings_block(assessment.findings))
+
+
+def score_table(score: Score) -> Table:
+    table = Table(title=None, show_edge=False, header_style="bold")
+    table.add_column("Requirement", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Points", justify="right")
+    table.add_column("Why")
+    table.add_column("Rule", style="dim")
+    for result in score.not_met:
+        req = result.requirement
+        why = result.basis.value
+        if result.not_met_objectives:
+            why += " [" + ", ".join(result.not_met_objectives) + "]"
+        if result.state is not None:
+            why += f" ({result.state.value})"
+        points = f"-{result.deduction}" if result.deduction else "no value"
+        table.add_row(req.cmmc_id, req.title, points, why, result.rule)
+    return table
+
+
+def print_score(assessment: Assessment) -> None:
+    out = console()
+    out.print(summary(assessment))
+    out.print()
+    if assessment.score.not_met:
+        out.print(score_table(assessment.score))
+    else:
+        out.print(Text("Every requirement is MET.", style="green"))
+
+
+def _full_score_text(full: FullScoreDate) -> Text:
+    if full.date is None and not full.unplanned:
+        return Text("already 110", style="green")
+    text = Text(full.date.isoformat() if full.date else "unknown", style="bold")
+    if full.unplanned:
+        text.append(
+            f"  ({_plural(len(full.unplanned), 'NOT MET requirement')} without a dated open "
+            f"milestone: {', '.join(full.unplanned)})",
+            style="yellow",
+        )
+    return text
+
+
+def print_plan(assessment: Assessment, plan: Plan) -> None:
+    out = console()
+    out.print(summary(assessment))
+    out.print()
+    if not plan.steps:
+        out.print(Text("Nothing to close: every requirement is MET.", style="green"))
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for name, justify in (("#", "right"), ("Phase", "left"), ("Requirement", "left"),
+                          ("Title", "left"), ("Points", "right"), ("Entries", "left"),
+                          ("Due", "left"), ("Score after", "right"), ("Verdict after", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for index, step in enumerate(plan.steps, 1):
+        req = step.result.requirement
+        table.add_row(
+            str(index),
+            PHASE_LABEL[step.phase],
+            req.cmmc_id,
+            req.title,
+            f"+{step.points}" if step.points else "-",
+            ", ".join(item.id for item in step.items) or Text("no open entry", style="red"),
+            step.due.isoformat() if step.due else Text("undated", style="yellow"),
+            str(step.score_after),
+            Text(step.verdict_after.label, style=VERDICT_STYLE[step.verdict_after]),
+        )
+    out.print(table)
+    out.print()
+    out.print(Text.assemble(("Score of 110 expected  ", "bold"), _full_score_text(plan.full_score)))
+
+
+def print_what_if(before: Assessment, after_score: Score, after: VerdictResult,
+                  closing: list[str]) -> None:
+    out = console()
+    out.print(summary(before))
+    out.print()
+    out.print(Text(f"Assuming closed: {', '.join(closing)}", style="bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row("SPRS score", _score_text(after_score))
+    grid.add_row("Verdict", verdict_block(after))
+    out.print(grid)
+
+
+def _eligibility(req: Requirement) -> str:
+    if req.poam_eligible_only_in_state:
+        return f"only when {req.poam_eligible_only_in_state}"
+    return "yes" if req.poam_eligible else "no"
+
+
+def catalog_table(requirements: Iterable[Requirement]) -> Table:
+    table = Table(show_edge=False, header_style="bold")
+    table.add_column("CMMC id", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Kind")
+    table.add_column("Points", justify="right")
+    table.add_column("POA&M", no_wrap=True)
+    table.add_column("Objectives", justify="right")
+    for req in requirements:
+        points = "-" if req.points is None else str(req.points)
+        if req.partial_credit:
+            points = "3-5"
+        table.add_row(req.cmmc_id, req.title, req.kind, points, _eligibility(req),
+                      str(len(req.objectives)))
+    return table
+
+
+def requirement_detail(req: Requirement, catalog: Catalog) -> Group:
+    lines: list[object] = [
+        Text.assemble((req.cmmc_id, "bold"), "  ", (req.title, "bold"), "  ",
+                      (f"NIST SP 800-171 Rev 2 {req.nist_id}", "dim")),
+        Text(f"{catalog.families[req.family]} ({req.family}) · {req.kind}"),
+        Text(req.statement),
+        Text(""),
+    ]
+    if req.points is None:
+        lines.append(Text("Points: no value; without it no assessment can be completed "
+                          "(32 CFR 170.24(c)(2)(i)(B)(5))"))
+    else:
+        lines.append(Text(f"Points: {req.points}"))
+    if req.partial_credit:
+        states = ", ".join(f"{state}: -{points}" if points else f"{state}: MET"
+                           for state, points in req.partial_credit.deductions.items())
+        lines.append(Text(f"Partial credit ({req.partial_credit.field}): {states}  "
+                          f"[{req.partial_credit.citation}]"))
+    lines.append(Text(f"Conditional POA&M: {_eligibility(req)}"
+                      + ("  (excluded by name, 32 CFR 170.21(a)(2)(iii))"
+                         if req.poam_excluded_by_name else "")))
+    lines.append(Text(""))
+    lines.append(Text(f"Assessment objectives ({len(req.objectives)}), determine if:",
+                      style="bold"))
+    for objective in req.objectives:
+        lines.append(Text.assemble((f"  [{objective.letter}] ", "bold"), objective.statement))
+    return Group(*lines)  # type: ignore[arg-type]
+
+
+def checks_table(checks: Iterable[Check]) -> Table:
+    table = Table(show_edge=False, header_style="bold")
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Severity")
+    table.add_column("What it finds")
+    table.add_column("Rule", style="dim")
+    for item in checks:
+        table.add_row(item.code, Text(item.severity.value, style=SEVERITY_STYLE[item.severity]),
+                      item.summary, item.rule)
+    return table
+
+
+def write(text: str) -> None:
+    """Plain output (JSON, YAML) straight to stdout, untouched by Rich."""
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")

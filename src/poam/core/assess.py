@@ -1,0 +1,61 @@
+"""The one entry point that the CLI, the file formats, the web pages and the API all call.
+
+``assess`` scores the SSP, decides the verdict, runs every check and applies the selection, for
+a given day. Nothing else in poam computes a score, a verdict or a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from poam.core.catalog import Catalog, load_catalog
+from poam.core.checks import REGISTRY, run_checks
+from poam.core.checks.base import CheckContext, EvidenceStore, Finding, Severity
+from poam.core.model import Poam, Ssp, Thresholds
+from poam.core.scoring import Score, score
+from poam.core.selection import Waived, select
+from poam.core.verdict import VerdictResult, decide
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    as_of: date
+    ssp: Ssp
+    poam: Poam | None
+    score: Score
+    verdict: VerdictResult
+    findings: tuple[Finding, ...]
+    waived: tuple[Waived, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+
+def assess(
+    ssp: Ssp,
+    poam: Poam | None,
+    *,
+    as_of: date,
+    catalog: Catalog | None = None,
+    evidence: EvidenceStore | None = None,
+    ignore: Iterable[str] = (),
+) -> Assessment:
+    """Score, verdict and findings of one system on ``as_of``.
+
+    ``ignore`` adds to the codes the POA&M itself ignores; waivers come from the POA&M.
+    """
+    catalog = catalog or load_catalog()
+    result = score(ssp, catalog)
+    verdict = decide(result, poam, as_of)
+    thresholds = poam.thresholds if poam is not None else Thresholds()
+    context = CheckContext(catalog, ssp, poam, as_of, result, verdict, evidence, thresholds)
+    findings = run_checks(context, REGISTRY)
+    reported, waived = select(
+        findings,
+        as_of=as_of,
+        ignore=(*ignore, *(poam.ignore if poam else ())),
+        waivers=poam.waivers if poam else (),
+    )
+    return Assessment(as_of, ssp, poam, result, verdict, tuple(reported), tuple(waived))

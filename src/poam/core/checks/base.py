@@ -1,0 +1,153 @@
+"""What a check is, what it sees, and what it reports.
+
+A check is a small function over one :class:`CheckContext` that yields :class:`Hit` records; the
+:class:`Check` wrapping it turns each hit into a :class:`Finding` carrying the check's stable
+code, severity and citation. Findings are frozen records that every renderer (text, JSON, web
+pages, API) shows the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import Protocol
+
+from poam.core.catalog import Catalog, Requirement
+from poam.core.model import Poam, PoamItem, Ssp, Thresholds
+from poam.core.scoring import Score
+from poam.core.verdict import VerdictResult
+
+
+class Severity(StrEnum):
+    """error: stops a certification or is recorded by an assessor; warning: weakens
+    credibility; info: worth knowing."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    rule: str
+    hint: str
+    requirement: str | None = None
+    item: str | None = None
+
+    def sort_key(self) -> tuple[int, tuple[int, ...], str, str]:
+        return (-self.severity.rank, _requirement_key(self.requirement), self.item or "", self.code)
+
+
+@lru_cache(maxsize=1024)
+def _requirement_key(requirement: str | None) -> tuple[int, ...]:
+    if requirement is None:
+        return (0,)
+    try:
+        return tuple(int(part) for part in requirement.split("."))
+    except ValueError:
+        return (999,)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check function reports; the check adds code, severity and rule."""
+
+    message: str
+    requirement: str | None = None
+    item: str | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """What the evidence store knows of one evidence file."""
+
+    path: str
+    exists: bool
+    sha256: str | None = None
+
+
+class EvidenceStore(Protocol):
+    """Resolves an evidence URI to a local file; None when the URI is not local (a URL)."""
+
+    def locate(self, uri: str) -> LocalFile | None: ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check may look at. Derived views are computed once and shared."""
+
+    catalog: Catalog
+    ssp: Ssp
+    poam: Poam | None
+    as_of: date
+    score: Score
+    verdict: VerdictResult
+    evidence: EvidenceStore | None = None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @cached_property
+    def items(self) -> tuple[PoamItem, ...]:
+        return () if self.poam is None else self.poam.items
+
+    @cached_property
+    def items_by_requirement(self) -> Mapping[str, tuple[PoamItem, ...]]:
+        grouped: dict[str, list[PoamItem]] = defaultdict(list)
+        for item in self.items:
+            grouped[item.requirement].append(item)
+        return {key: tuple(value) for key, value in grouped.items()}
+
+    def requirement(self, item: PoamItem) -> Requirement | None:
+        return self.catalog.find(item.requirement)
+
+
+CheckFunction = Callable[[CheckContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A registered check: stable code, severity, citation, and what it looks for."""
+
+    code: str
+    severity: Severity
+    rule: str
+    summary: str
+    hint: str
+    function: CheckFunction
+
+    def run(self, context: CheckContext) -> Iterator[Finding]:
+        for hit in self.function(context):
+            yield Finding(
+                code=self.code,
+                severity=self.severity,
+                message=hit.message,
+                rule=self.rule,
+                hint=hit.hint or self.hint,
+                requirement=hit.requirement,
+                item=hit.item,
+            )
+
+
+def check(
+    code: str, severity: Severity, *, rule: str, summary: str, hint: str
+) -> Callable[[CheckFunction], Check]:
+    """Declare a check; it still has to be listed in the registry to run."""
+
+    def wrap(function: CheckFunction) -> Check:
+        return Check(code, severity, rule, summary, hint, function)
+
+    return wrap

@@ -1,0 +1,274 @@
+"""Checks of the SSP on its own: completeness, 3.12.4, objectives, N/A, partial credit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from poam.core import rules
+from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.model import ImplementationStatus, ObjectiveResult
+from poam.core.scoring import SSP_REQUIREMENT, Basis
+
+_MET_STATUSES = (ImplementationStatus.IMPLEMENTED, ImplementationStatus.NOT_APPLICABLE)
+
+
+@check(
+    "ssp-incomplete",
+    Severity.ERROR,
+    rule=rules.SSP_DESCRIBES_EACH,
+    summary="A requirement is missing from the SSP; unassessed, it scores as NOT MET.",
+    hint="Add the requirement to the SSP with its status and a narrative of how it is met.",
+)
+def ssp_incomplete(ctx: CheckContext) -> Iterator[Hit]:
+    for result in ctx.score.results:
+        if result.basis is Basis.NOT_ASSESSED:
+            req = result.requirement
+            yield Hit(
+                f"{req.cmmc_id} ({req.title}) is not in the SSP: it counts as NOT MET "
+                f"(-{result.deduction}).",
+                requirement=req.nist_id,
+            )
+
+
+@check(
+    "ssp-not-in-place",
+    Severity.ERROR,
+    rule=rules.SSP_REQUIRED,
+    summary="CA.L2-3.12.4 (System Security Plan) is not MET: no assessment can be completed.",
+    hint="Complete the SSP (all requirements, boundary, environment, connections) and mark "
+    "3.12.4 implemented.",
+)
+def ssp_not_in_place(ctx: CheckContext) -> Iterator[Hit]:
+    result = ctx.score.result(SSP_REQUIREMENT)
+    if not result.met:
+        yield Hit(
+            f"CA.L2-3.12.4 (System Security Plan) is NOT MET ({result.basis.value}): an "
+            "assessment could not be completed and no score can be given.",
+            requirement=SSP_REQUIREMENT,
+        )
+
+
+def _expected(results: dict[str, ObjectiveResult], letters: tuple[str, ...]) -> set[str] | None:
+    """The statuses consistent with a set of objective results; None when inconclusive."""
+    if any(results.get(letter) is ObjectiveResult.NOT_MET for letter in letters):
+        return {
+            ImplementationStatus.PARTIALLY_IMPLEMENTED,
+            ImplementationStatus.PLANNED,
+            ImplementationStatus.NOT_IMPLEMENTED,
+        }
+    if not all(letter in results for letter in letters):
+        return None
+    if all(results[letter] is ObjectiveResult.NOT_APPLICABLE for letter in letters):
+        return {ImplementationStatus.NOT_APPLICABLE, ImplementationStatus.IMPLEMENTED}
+    return {ImplementationStatus.IMPLEMENTED}
+
+
+@check(
+    "status-contradicts-objectives",
+    Severity.ERROR,
+    rule=rules.MET_ALL_OBJECTIVES,
+    summary="The requirement's status disagrees with its objective results; objectives win.",
+    hint="Correct the status, or the objective results, so that both say the same.",
+)
+def status_contradicts_objectives(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        if not record.objectives:
+            continue
+        req = ctx.catalog.get(nist_id)
+        expected = _expected(dict(record.objectives), req.objective_letters)
+        if expected is None or record.status in expected:
+            continue
+        failed = [k for k in req.objective_letters if record.objectives.get(k) == "not-met"]
+        if failed:
+            found = f"objective{'s' if len(failed) > 1 else ''} {', '.join(failed)} NOT MET"
+            outcome = "NOT MET"
+        else:
+            found = "every objective MET or NOT APPLICABLE"
+            outcome = "MET"
+        yield Hit(
+            f"{req.cmmc_id} is '{record.status.value}' but has {found}: it is scored {outcome} "
+            "from its objectives.",
+            requirement=nist_id,
+        )
+
+
+@check(
+    "objectives-incomplete",
+    Severity.WARNING,
+    rule=rules.OBJECTIVES_171A,
+    summary="Some objectives have results and others none; the status decides for the rest.",
+    hint="Record a result (met, not-met, not-applicable) for every objective, or for none.",
+)
+def objectives_incomplete(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        if not record.objectives:
+            continue
+        req = ctx.catalog.get(nist_id)
+        missing = [letter for letter in req.objective_letters if letter not in record.objectives]
+        if missing:
+            yield Hit(
+                f"{req.cmmc_id} has results for some objectives but not for "
+                f"{', '.join(missing)}.",
+                requirement=nist_id,
+            )
+
+
+@check(
+    "unknown-objective",
+    Severity.ERROR,
+    rule=rules.OBJECTIVES_171A,
+    summary="An objective letter that the requirement does not have (NIST SP 800-171A).",
+    hint="Use the objective letters of NIST SP 800-171A (see `poam catalog show ID`).",
+)
+def unknown_objective(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        req = ctx.catalog.get(nist_id)
+        for letter in record.objectives:
+            if letter not in req.objective_letters:
+                yield Hit(
+                    f"{req.cmmc_id} has no objective [{letter}] (it has "
+                    f"{', '.join(req.objective_letters)}).",
+                    requirement=nist_id,
+                )
+    for item in ctx.items:
+        item_req = ctx.requirement(item)
+        if item_req is None:
+            continue
+        for letter in item.objectives:
+            if letter not in item_req.objective_letters:
+                yield Hit(
+                    f"Entry {item.id} names objective [{letter}] of {item_req.cmmc_id}, which "
+                    f"has {', '.join(item_req.objective_letters)}.",
+                    requirement=item_req.nist_id,
+                    item=item.id,
+                )
+
+
+@check(
+    "not-applicable-without-rationale",
+    Severity.WARNING,
+    rule=rules.NOT_APPLICABLE_IS_MET,
+    summary="A requirement or objective is NOT APPLICABLE with no narrative saying why.",
+    hint="Explain in the narrative why it does not apply (e.g. no wireless access in scope).",
+)
+def not_applicable_without_rationale(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        if record.narrative.strip():
+            continue
+        req = ctx.catalog.get(nist_id)
+        if record.status is ImplementationStatus.NOT_APPLICABLE:
+            yield Hit(
+                f"{req.cmmc_id} is not applicable, with no rationale.", requirement=nist_id
+            )
+        elif any(v is ObjectiveResult.NOT_APPLICABLE for v in record.objectives.values()):
+            letters = [k for k, v in record.objectives.items() if v == "not-applicable"]
+            yield Hit(
+                f"{req.cmmc_id} objective{'s' if len(letters) > 1 else ''} "
+                f"{', '.join(letters)} not applicable, with no rationale.",
+                requirement=nist_id,
+            )
+
+
+@check(
+    "partial-credit-state-missing",
+    Severity.WARNING,
+    rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
+    summary="3.5.3 or 3.13.11 is NOT MET without its state, so the full 5 points are deducted.",
+    hint="Record `mfa:` (3.5.3) or `encryption:` (3.13.11) so that partial credit applies if due.",
+)
+def partial_credit_state_missing(ctx: CheckContext) -> Iterator[Hit]:
+    for result in ctx.score.not_met:
+        req = result.requirement
+        if req.partial_credit is None or result.basis is Basis.NOT_ASSESSED:
+            continue
+        if result.state is None:
+            yield Hit(
+                f"{req.cmmc_id} is NOT MET and its `{req.partial_credit.field}` state is not "
+                "recorded: 5 points are deducted, 3 would be if the partial state applies.",
+                requirement=req.nist_id,
+            )
+
+
+@check(
+    "partial-credit-contradicts-status",
+    Severity.ERROR,
+    rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
+    summary="The MFA or encryption state disagrees with the requirement's status.",
+    hint="A partial state (remote-and-privileged, not-fips-validated) is NOT MET; a full state "
+    "(all, fips-validated) goes with implemented.",
+)
+def partial_credit_contradicts_status(ctx: CheckContext) -> Iterator[Hit]:
+    for result in ctx.score.results:
+        req = result.requirement
+        partial = req.partial_credit
+        if partial is None or result.state is None:
+            continue
+        field = partial.field
+        full = partial.deductions.get(result.state.value) == 0
+        record = ctx.ssp.requirements[req.nist_id]
+        if result.basis is Basis.PARTIAL_STATE:
+            yield Hit(
+                f"{req.cmmc_id} is '{record.status.value}' but `{field}: {result.state.value}` "
+                f"is a partial state: it is scored NOT MET (-{result.deduction}).",
+                requirement=req.nist_id,
+            )
+        elif full and not result.met:
+            yield Hit(
+                f"{req.cmmc_id} says `{field}: {result.state.value}` but is NOT MET: the full "
+                f"{result.deduction} points are deducted.",
+                requirement=req.nist_id,
+            )
+
+
+@check(
+    "partial-credit-field-misplaced",
+    Severity.WARNING,
+    rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
+    summary="`mfa` belongs to 3.5.3 and `encryption` to 3.13.11 only; elsewhere it is ignored.",
+    hint="Remove the field, or move it to the requirement it describes.",
+)
+def partial_credit_field_misplaced(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        req = ctx.catalog.get(nist_id)
+        partial_field = req.partial_credit.field if req.partial_credit else None
+        for name, value in (("mfa", record.mfa), ("encryption", record.encryption)):
+            if value is not None and name != partial_field:
+                yield Hit(
+                    f"{req.cmmc_id} has `{name}: {value.value}`, which only 3.5.3 (mfa) or "
+                    "3.13.11 (encryption) use; it is ignored.",
+                    requirement=nist_id,
+                )
+
+
+@check(
+    "temporary-deficiency-without-plan",
+    Severity.ERROR,
+    rule=rules.TEMPORARY_DEFICIENCY_IS_MET,
+    summary="A temporary deficiency counts as MET only when an operational plan of action "
+    "addresses it.",
+    hint="Reference the operational plan of action (the 3.12.2 artifact) in `plan:`.",
+)
+def temporary_deficiency_without_plan(ctx: CheckContext) -> Iterator[Hit]:
+    for nist_id, record in ctx.ssp.requirements.items():
+        deficiency = record.temporary_deficiency
+        if deficiency is not None and not deficiency.plan.strip():
+            req = ctx.catalog.get(nist_id)
+            yield Hit(
+                f"{req.cmmc_id} declares a temporary deficiency without an operational plan of "
+                "action: it is not counted as MET.",
+                requirement=nist_id,
+            )
+
+
+CHECKS = (
+    ssp_incomplete,
+    ssp_not_in_place,
+    status_contradicts_objectives,
+    objectives_incomplete,
+    unknown_objective,
+    not_applicable_without_rationale,
+    partial_credit_state_missing,
+    partial_credit_contradicts_status,
+    partial_credit_field_misplaced,
+    temporary_deficiency_without_plan,
+)

@@ -1,0 +1,159 @@
+"""The order in which to close gaps, what-if scoring, and the date a score of 110 is expected.
+
+The order (``poam plan``):
+
+1. what blocks a Conditional status: 3.12.4 first (no assessment without it), then every NOT MET
+   requirement that may not sit on a Conditional POA&M (32 CFR 170.21(a)(2)(ii)-(iii)), most
+   points first;
+2. then the fewest requirements needed to reach 88 points (170.21(a)(2)(i)), most points first;
+3. then the rest, by the date their POA&M entries expect to finish.
+
+The expected date of a score of 110 is the latest open milestone of the entries covering NOT MET
+requirements (SPRS "plan of action completion date", DoD Assessment Methodology Annex B).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from poam.core.catalog import Catalog
+from poam.core.model import Poam, PoamItem
+from poam.core.scoring import MAX_SCORE, SSP_REQUIREMENT, Basis, RequirementResult, Score
+from poam.core.verdict import CONDITIONAL_MIN_SCORE, Verdict, decide
+
+
+class Phase(StrEnum):
+    BLOCKS_CONDITIONAL = "blocks-conditional"
+    REACH_88 = "reach-88"
+    REST = "rest"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    phase: Phase
+    result: RequirementResult
+    items: tuple[PoamItem, ...]
+    due: date | None
+    score_after: int
+    verdict_after: Verdict
+
+    @property
+    def points(self) -> int:
+        return self.result.deduction
+
+
+@dataclass(frozen=True, slots=True)
+class FullScoreDate:
+    """When a score of 110 is expected, and the NOT MET requirements with no dated plan."""
+
+    date: date | None
+    unplanned: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    steps: tuple[PlanStep, ...]
+    full_score: FullScoreDate
+
+
+def _open_items(poam: Poam | None, nist_id: str) -> tuple[PoamItem, ...]:
+    if poam is None:
+        return ()
+    return tuple(item for item in poam.items if item.is_open and item.requirement == nist_id)
+
+
+def _expected(items: Iterable[PoamItem]) -> date | None:
+    """The latest due date among the open milestones of these entries."""
+    dues = [m.due for item in items for m in item.milestones if m.completed is None and m.due]
+    return max(dues, default=None)
+
+
+def assume_met(score: Score, nist_ids: Iterable[str]) -> Score:
+    """The score as if these requirements were MET (what-if; nothing else changes)."""
+    closing = set(nist_ids)
+    results = tuple(
+        replace(r, met=True, basis=Basis.IMPLEMENTED, deduction=0, not_met_objectives=())
+        if r.nist_id in closing and not r.met
+        else r
+        for r in score.results
+    )
+    return Score(results, MAX_SCORE - sum(r.deduction for r in results))
+
+
+def resolve_targets(ids: Iterable[str], catalog: Catalog, poam: Poam | None) -> list[str]:
+    """Requirement ids for a mix of requirement ids and POA&M entry ids; KeyError if unknown."""
+    by_item = {item.id: item.requirement for item in poam.items} if poam else {}
+    resolved = []
+    for text in ids:
+        text = text.strip()
+        if not text:
+            continue
+        if text in by_item:
+            resolved.append(by_item[text])
+            continue
+        requirement = catalog.find(text)
+        if requirement is None:
+            raise KeyError(text)
+        resolved.append(requirement.nist_id)
+    return resolved
+
+
+def full_score_date(score: Score, poam: Poam | None) -> FullScoreDate:
+    """The SPRS plan-of-action completion date: the latest open milestone of the entries that
+    cover NOT MET requirements; requirements with no such milestone are listed as unplanned."""
+    latest: date | None = None
+    unplanned = []
+    for result in score.not_met:
+        expected = _expected(_open_items(poam, result.nist_id))
+        if expected is None:
+            unplanned.append(result.nist_id)
+        elif latest is None or expected > latest:
+            latest = expected
+    return FullScoreDate(latest, tuple(unplanned))
+
+
+def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
+    """Order the NOT MET requirements as the module docstring says."""
+    not_met = list(score.not_met)
+    due = {r.nist_id: _expected(_open_items(poam, r.nist_id)) for r in not_met}
+
+    def by_date(result: RequirementResult) -> tuple[int, date, tuple[int, int, int]]:
+        when = due[result.nist_id]
+        return (when is None, when or date.max, result.requirement.sort_key())
+
+    blocking = [r for r in not_met if r.nist_id == SSP_REQUIREMENT or not r.poam_eligible]
+    blocking.sort(key=lambda r: (r.nist_id != SSP_REQUIREMENT, -r.deduction, *by_date(r)))
+    eligible = [r for r in not_met if r not in blocking]
+    eligible.sort(key=lambda r: (-r.deduction, *by_date(r)))
+
+    ordered: list[tuple[Phase, RequirementResult]] = [(Phase.BLOCKS_CONDITIONAL, r) for r in blocking]
+    running = score.provisional + sum(r.deduction for r in blocking)
+    rest = []
+    for result in eligible:
+        if running < CONDITIONAL_MIN_SCORE:
+            ordered.append((Phase.REACH_88, result))
+            running += result.deduction
+        else:
+            rest.append(result)
+    rest.sort(key=by_date)
+    ordered.extend((Phase.REST, r) for r in rest)
+
+    steps = []
+    closed: list[str] = []
+    for phase, result in ordered:
+        closed.append(result.nist_id)
+        after = assume_met(score, closed)
+        steps.append(
+            PlanStep(
+                phase=phase,
+                result=result,
+                items=_open_items(poam, result.nist_id),
+                due=due[result.nist_id],
+                score_after=after.provisional,
+                verdict_after=decide(after, poam, as_of).verdict,
+            )
+        )
+    return Plan(tuple(steps), full_score_date(score, poam))

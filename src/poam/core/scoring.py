@@ -1,0 +1,212 @@
+"""The SPRS score of an SSP, requirement by requirement, as 32 CFR 170.24 computes it.
+
+Each requirement gets one determination (MET or NOT MET), the basis for it, the points it costs
+and the paragraph that says so. The order of the decisions matters and follows the regulation:
+
+1. an enduring exception described in the SSP is MET (170.24(b)(1)(i));
+2. a temporary deficiency addressed in an operational plan of action is MET (170.24(b)(1)(ii));
+3. objective results, where given, decide: one NOT MET objective makes the requirement NOT MET,
+   all MET or NOT APPLICABLE make it MET (170.24(b)(1), (b)(3)) -- objectives win over status;
+4. otherwise the status decides; NOT APPLICABLE is MET (170.24(b)(3));
+5. a partial-credit state short of full implementation (MFA only for remote and privileged
+   users, encryption that is not FIPS-validated) is NOT MET whatever the status says.
+
+A requirement the SSP does not mention has not been shown to be MET, and counts as NOT MET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from poam.core import rules
+from poam.core.catalog import Catalog, Requirement
+from poam.core.model import (
+    EncryptionState,
+    ImplementationStatus,
+    MfaState,
+    ObjectiveResult,
+    RequirementRecord,
+    Ssp,
+)
+
+MAX_SCORE = 110
+MIN_SCORE = -203
+SSP_REQUIREMENT = "3.12.4"
+
+
+class Basis(StrEnum):
+    """Why a requirement is MET or NOT MET."""
+
+    IMPLEMENTED = "implemented"
+    OBJECTIVES_MET = "objectives-met"
+    NOT_APPLICABLE = "not-applicable"
+    ENDURING_EXCEPTION = "enduring-exception"
+    TEMPORARY_DEFICIENCY = "temporary-deficiency"
+    OBJECTIVES_NOT_MET = "objectives-not-met"
+    PARTIAL_STATE = "partial-credit-state"
+    PARTIALLY_IMPLEMENTED = "partially-implemented"
+    PLANNED = "planned"
+    NOT_IMPLEMENTED = "not-implemented"
+    NOT_ASSESSED = "not-assessed"
+
+
+_STATUS_BASIS = {
+    ImplementationStatus.PARTIALLY_IMPLEMENTED: Basis.PARTIALLY_IMPLEMENTED,
+    ImplementationStatus.PLANNED: Basis.PLANNED,
+    ImplementationStatus.NOT_IMPLEMENTED: Basis.NOT_IMPLEMENTED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    """The determination of one requirement and what it costs."""
+
+    requirement: Requirement
+    met: bool
+    basis: Basis
+    deduction: int
+    rule: str
+    state: MfaState | EncryptionState | None = None
+    not_met_objectives: tuple[str, ...] = ()
+
+    @property
+    def nist_id(self) -> str:
+        return self.requirement.nist_id
+
+    @property
+    def poam_eligible(self) -> bool:
+        """Whether this NOT MET requirement may sit on a Conditional POA&M (170.21(a)(2))."""
+        return self.requirement.eligible_in(self.state)
+
+
+@dataclass(frozen=True)
+class Score:
+    """The score of an SSP: None when 3.12.4 is NOT MET, since no score can then be given."""
+
+    results: tuple[RequirementResult, ...]
+    provisional: int
+    """110 minus every deduction: what the score would be once the SSP itself is in place."""
+
+    @property
+    def ssp_in_place(self) -> bool:
+        return self.result(SSP_REQUIREMENT).met
+
+    @property
+    def value(self) -> int | None:
+        """The SPRS score; None means "could not be completed" (170.24(c)(2)(i)(B)(5))."""
+        return self.provisional if self.ssp_in_place else None
+
+    @cached_property
+    def not_met(self) -> tuple[RequirementResult, ...]:
+        return tuple(result for result in self.results if not result.met)
+
+    @property
+    def deductions(self) -> tuple[RequirementResult, ...]:
+        return tuple(result for result in self.results if result.deduction)
+
+    def result(self, nist_id: str) -> RequirementResult:
+        return self._index[nist_id]
+
+    @cached_property
+    def _index(self) -> Mapping[str, RequirementResult]:
+        return {result.nist_id: result for result in self.results}
+
+
+def _state(requirement: Requirement, record: RequirementRecord) -> MfaState | EncryptionState | None:
+    if requirement.partial_credit is None:
+        return None
+    if requirement.partial_credit.field == "mfa":
+        return record.mfa
+    return record.encryption
+
+
+def not_met_deduction(
+    requirement: Requirement, state: MfaState | EncryptionState | None
+) -> tuple[int, str]:
+    """Points subtracted for a NOT MET requirement, with the paragraph that sets them."""
+    partial = requirement.partial_credit
+    if requirement.points is None:
+        return 0, rules.SSP_REQUIRED
+    if partial is not None:
+        deduction = partial.deductions.get(state.value) if state is not None else None
+        if deduction:  # a partial state: 3 points; None, or a full state that is NOT MET: 5
+            return deduction, partial.citation
+        return requirement.points, partial.citation
+    return requirement.points, rules.NOT_MET_DEDUCTS
+
+
+def _objective_results(
+    requirement: Requirement, record: RequirementRecord
+) -> tuple[tuple[str, ...], bool, bool]:
+    """Objective letters NOT MET, whether every letter has a result, whether all are N/A."""
+    letters = requirement.objective_letters
+    given = record.objectives
+    not_met = tuple(letter for letter in letters if given.get(letter) is ObjectiveResult.NOT_MET)
+    complete = all(letter in given for letter in letters)
+    all_na = complete and all(given[letter] is ObjectiveResult.NOT_APPLICABLE for letter in letters)
+    return not_met, complete, all_na
+
+
+def determine(requirement: Requirement, record: RequirementRecord | None) -> RequirementResult:
+    """MET or NOT MET for one requirement, following the order in the module docstring."""
+
+    def not_met(basis: Basis, rule: str, objectives: tuple[str, ...] = ()) -> RequirementResult:
+        state = None if record is None else _state(requirement, record)
+        deduction, deduction_rule = not_met_deduction(requirement, state)
+        if requirement.partial_credit is not None:
+            rule = deduction_rule
+        return RequirementResult(requirement, False, basis, deduction, rule, state, objectives)
+
+    def met(basis: Basis, rule: str) -> RequirementResult:
+        state = None if record is None else _state(requirement, record)
+        return RequirementResult(requirement, True, basis, 0, rule, state)
+
+    if record is None:
+        return not_met(Basis.NOT_ASSESSED, rules.UNASSESSED_IS_NOT_MET)
+    if record.enduring_exception and record.enduring_exception.strip():
+        return met(Basis.ENDURING_EXCEPTION, rules.ENDURING_EXCEPTION_IS_MET)
+    deficiency = record.temporary_deficiency
+    if deficiency is not None and deficiency.plan.strip():
+        return met(Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET)
+
+    outcome: RequirementResult | None = None
+    if record.objectives:
+        failed, complete, all_na = _objective_results(requirement, record)
+        if failed:
+            return not_met(Basis.OBJECTIVES_NOT_MET, rules.MET_ALL_OBJECTIVES, failed)
+        if complete:
+            outcome = (
+                met(Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
+                if all_na
+                else met(Basis.OBJECTIVES_MET, rules.MET_ALL_OBJECTIVES)
+            )
+    if outcome is None:
+        status = record.status
+        if status is ImplementationStatus.IMPLEMENTED:
+            outcome = met(Basis.IMPLEMENTED, rules.MET_ALL_OBJECTIVES)
+        elif status is ImplementationStatus.NOT_APPLICABLE:
+            outcome = met(Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
+        else:
+            return not_met(_STATUS_BASIS[status], rules.NOT_MET_DEDUCTS)
+
+    state = outcome.state
+    partial = requirement.partial_credit
+    if (
+        partial is not None
+        and state is not None
+        and partial.deductions.get(state.value, 0) > 0
+        and outcome.basis is not Basis.NOT_APPLICABLE
+    ):
+        return not_met(Basis.PARTIAL_STATE, partial.citation)
+    return outcome
+
+
+def score(ssp: Ssp, catalog: Catalog) -> Score:
+    """Score every requirement of the catalog against the SSP (32 CFR 170.24(c))."""
+    records = ssp.requirements
+    results = tuple(determine(req, records.get(req.nist_id)) for req in catalog.requirements)
+    provisional = MAX_SCORE - sum(result.deduction for result in results)
+    return Score(results, provisional)

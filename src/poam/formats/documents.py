@@ -1,0 +1,37 @@
+"""Open an SSP or a POA&M file whatever its format, recognised by content, not by name.
+
+The CLI and the web import call these, so that every command accepts every format poam reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from poam.core.catalog import Catalog
+from poam.core.model import Poam, Ssp
+from poam.formats.errors import InputError
+from poam.formats.native.reader import poam_from_source, ssp_from_source
+from poam.formats.native.source import Source, parse, read_text
+
+
+def _source(path: Path) -> Source:
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single(name, "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single(name, "is a directory, not a file") from None
+    except OSError as error:
+        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
+    return parse(name, read_text(name, data))
+
+
+def load_ssp_file(path: Path, catalog: Catalog | None = None) -> Ssp:
+    """An SSP from a native YAML/JSON file."""
+    return ssp_from_source(_source(path), catalog)
+
+
+def load_poam_file(path: Path, catalog: Catalog | None = None) -> Poam:
+    """A POA&M from a native YAML/JSON file."""
+    return poam_from_source(_source(path), catalog)

@@ -1,0 +1,43 @@
+"""Errors in input files, each naming the file, the place in it and the field.
+
+Readers collect every problem they can find before giving up, and raise one :class:`InputError`
+holding them all; nothing is written when a file is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file."""
+
+    file: str
+    message: str
+    field: str = ""
+    """Where in the document: ``items[2] (POAM-003).status``, or a sheet/column for workbooks."""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{place}:{field} {self.message}"
+
+
+class InputError(Exception):
+    """A file that poam cannot use, with every problem found in it."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @classmethod
+    def single(cls, file: str, message: str, **where: object) -> InputError:
+        return cls([Problem(file, message, **where)])  # type: ignore[arg-type]
