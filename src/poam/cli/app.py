@@ -1,15 +1,19 @@
-"""The ``poam`` application: commands register themselves from ``poam.cli.commands``.
+"""The ``poam`` application. Each module in ``poam.cli.commands`` registers its commands.
 
-Heavy imports (the core's checks, file formats, Django) happen inside the commands that need
-them, so that ``poam check`` starts fast.
+Command modules import only Typer at module level; the core, file formats and Django are
+imported inside the commands that need them, so that ``poam check`` starts fast.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import typer
 
 from poam import __version__
-from poam.cli.commands import catalog, check, init
+from poam.cli import commands
+from poam.cli.groups import export_app, import_app
 
 app = typer.Typer(
     name="poam",
@@ -36,8 +40,17 @@ def _root(
     """poam: CMMC Level 2 SSP and POA&M workbench."""
 
 
-for module in (check, catalog, init):
-    module.register(app)
+def _register() -> None:
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(app)
+    if export_app.registered_commands or export_app.registered_groups:
+        app.add_typer(export_app, name="export")
+    if import_app.registered_commands or import_app.registered_groups:
+        app.add_typer(import_app, name="import")
+
+
+_register()
 
 
 def main() -> None:
