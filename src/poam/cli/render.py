@@ -143,23 +143,39 @@ def _where(finding: Finding) -> str:
 
 
 def findings_block(findings: Iterable[Finding]) -> Group:
+    """Findings grouped by severity, then by code: the hint and rule once per code, then each
+    place with its message."""
     parts: list[object] = []
-    by_severity: dict[Severity, list[Finding]] = {s: [] for s in Severity}
+    grouped: dict[Severity, dict[str, list[Finding]]] = {s: {} for s in Severity}
     for finding in findings:
-        by_severity[finding.severity].append(finding)
-    for severity, group in by_severity.items():
-        if not group:
+        grouped[finding.severity].setdefault(finding.code, []).append(finding)
+    for severity, by_code in grouped.items():
+        if not by_code:
             continue
         style = SEVERITY_STYLE[severity]
-        parts.append(Text(f"\n{SEVERITY_TITLE[severity]} ({len(group)})", style=style + " underline"))
-        for finding in group:
-            where = _where(finding)
-            head = Text.assemble((finding.code, style), ("  " + where if where else "", "bold"))
-            body = Text(finding.message)
-            hint = Text.assemble(("→ ", "dim"), (finding.hint, "italic dim"))
-            rule = Text(finding.rule, style="dim")
-            parts.append(Padding(Group(head, Padding(Group(body, hint, rule), (0, 0, 0, 2))),
-                                 (0, 0, 0, 2)))
+        total = sum(len(group) for group in by_code.values())
+        parts.append(Text(f"\n{SEVERITY_TITLE[severity]} ({total})", style=style + " underline"))
+        for code, group in by_code.items():
+            first = group[0]
+            count = f" ×{len(group)}" if len(group) > 1 else ""
+            parts.append(Text.assemble(("  " + code, style), (count, "bold")))
+            for finding in group:
+                where = _where(finding)
+                parts.append(
+                    Padding(
+                        Text.assemble((f"{where}: " if where else "", "bold"), finding.message),
+                        (0, 0, 0, 4),
+                    )
+                )
+            parts.append(
+                Padding(
+                    Group(
+                        Text.assemble(("→ ", "dim"), (first.hint, "italic dim")),
+                        Text(first.rule, style="dim"),
+                    ),
+                    (0, 0, 0, 4),
+                )
+            )
     if not parts:
         parts.append(Text("\nNo findings.", style="green"))
     return Group(*parts)  # type: ignore[arg-type]

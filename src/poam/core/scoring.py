@@ -5,6 +5,7 @@ and the paragraph that says so. The order of the decisions matters and follows t
 
 1. an enduring exception described in the SSP is MET (170.24(b)(1)(i));
 2. a temporary deficiency addressed in an operational plan of action is MET (170.24(b)(1)(ii));
+   one declared without a plan is NOT MET;
 3. objective results, where given, decide: one NOT MET objective makes the requirement NOT MET,
    all MET or NOT APPLICABLE make it MET (170.24(b)(1), (b)(3)) -- objectives win over status;
 4. otherwise the status decides; NOT APPLICABLE is MET (170.24(b)(3));
@@ -45,6 +46,7 @@ class Basis(StrEnum):
     NOT_APPLICABLE = "not-applicable"
     ENDURING_EXCEPTION = "enduring-exception"
     TEMPORARY_DEFICIENCY = "temporary-deficiency"
+    DEFICIENCY_WITHOUT_PLAN = "deficiency-without-plan"
     OBJECTIVES_NOT_MET = "objectives-not-met"
     PARTIAL_STATE = "partial-credit-state"
     PARTIALLY_IMPLEMENTED = "partially-implemented"
@@ -169,8 +171,11 @@ def determine(requirement: Requirement, record: RequirementRecord | None) -> Req
     if record.enduring_exception and record.enduring_exception.strip():
         return met(Basis.ENDURING_EXCEPTION, rules.ENDURING_EXCEPTION_IS_MET)
     deficiency = record.temporary_deficiency
-    if deficiency is not None and deficiency.plan.strip():
-        return met(Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET)
+    if deficiency is not None:
+        if deficiency.plan.strip():
+            return met(Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET)
+        # A declared deficiency that no operational plan of action addresses is not MET.
+        return not_met(Basis.DEFICIENCY_WITHOUT_PLAN, rules.TEMPORARY_DEFICIENCY_IS_MET)
 
     outcome: RequirementResult | None = None
     if record.objectives:

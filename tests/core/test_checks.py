@@ -1,0 +1,107 @@
+"""Every check against its golden cases, and the registry's own guarantees."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import pytest
+
+from poam.core.assess import assess
+from poam.core.checks import REGISTRY, RegistryError, build_registry
+from poam.core.checks.base import Hit, Severity, check
+from tests.core.golden import CASES, Case, base_ssp, load_cases
+from poam.formats.native.reader import poam_from_source, ssp_from_source
+from poam.formats.native.source import Source
+
+ALL_CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: f"{c.code}: {c.name}")
+def test_golden_case(case: Case) -> None:
+    assessment = case.run()
+    found = [
+        (f.requirement, f.item) for f in assessment.findings if f.code == case.code
+    ]
+    assert sorted(found, key=str) == sorted(case.expect, key=str)
+    if case.message:
+        messages = " ".join(f.message for f in assessment.findings if f.code == case.code)
+        assert case.message in messages
+
+
+def test_every_check_has_positive_and_negative_cases() -> None:
+    kinds: dict[str, set[bool]] = defaultdict(set)
+    for case in ALL_CASES:
+        kinds[case.code].add(bool(case.expect))
+    missing = {code: kinds.get(code, set()) for code in REGISTRY if kinds.get(code) != {True, False}}
+    assert missing == {}, "checks without both positive and negative golden cases"
+    assert set(kinds) <= set(REGISTRY), "case files for codes that do not exist"
+
+
+def test_case_files_are_named_after_their_code() -> None:
+    for path in CASES.glob("*.yaml"):
+        assert path.read_text("utf-8").startswith(f"code: {path.stem}\n"), path.name
+
+
+def test_the_issue_codes_exist_with_the_required_severities() -> None:
+    required_errors = {
+        "ssp-not-in-place", "ssp-gap-without-poam", "poam-contradicts-ssp", "item-without-owner",
+        "item-without-milestone", "milestone-moved-without-justification",
+        "completed-without-evidence", "ineligible-on-conditional-poam",
+        "milestone-after-closeout-deadline", "conditional-status-expired",
+    }
+    others = {
+        "ssp-incomplete", "status-contradicts-objectives", "not-applicable-without-rationale",
+        "unknown-requirement", "duplicate-item-id", "owner-is-a-group", "milestone-overdue",
+        "milestone-moved-repeatedly", "vague-gap", "vague-remediation", "evidence-file-missing",
+        "evidence-hash-mismatch", "poam-not-reviewed", "maintainer-missing",
+        "must-be-met-before-assessment", "closeout-deadline-approaching",
+    }
+    assert required_errors | others <= set(REGISTRY)
+    for code in required_errors:
+        assert REGISTRY[code].severity is Severity.ERROR, code
+    for code in ("owner-is-a-group", "vague-gap", "vague-remediation", "milestone-moved-repeatedly",
+                 "poam-not-reviewed", "maintainer-missing", "closeout-deadline-approaching"):
+        assert REGISTRY[code].severity is Severity.WARNING, code
+
+
+def test_every_check_cites_a_rule() -> None:
+    for item in REGISTRY.values():
+        assert "CFR" in item.rule or "NIST" in item.rule or "AM " in item.rule, item.code
+
+
+def test_registry_refuses_duplicates_and_missing_citations() -> None:
+    def nothing(_ctx):  # type: ignore[no-untyped-def]
+        return iter(())
+
+    first = check("some-code", Severity.INFO, rule="32 CFR 170.24", summary="s", hint="h")(nothing)
+    with pytest.raises(RegistryError, match="duplicate"):
+        build_registry((first, first))
+    uncited = check("other-code", Severity.INFO, rule=" ", summary="s", hint="h")(nothing)
+    with pytest.raises(RegistryError, match="no rule"):
+        build_registry((uncited,))
+    badly_named = check("Other_Code", Severity.INFO, rule="r", summary="s", hint="h")(nothing)
+    with pytest.raises(RegistryError, match="kebab-case"):
+        build_registry((badly_named,))
+
+
+def test_a_clean_system_has_no_findings() -> None:
+    ssp = ssp_from_source(Source("clean", base_ssp()))
+    poam = poam_from_source(
+        Source("clean", {"poam": {"kind": "internal", "maintainer": "Jane Doe, ISSO",
+                                  "last_reviewed": "2026-02-20", "review_cadence_days": 90}})
+    )
+    assessment = assess(ssp, poam, as_of=date(2026, 3, 1))
+    assert assessment.findings == ()
+    assert assessment.score.value == 110
+
+
+def test_findings_carry_code_severity_rule_and_hint() -> None:
+    def hits(_ctx):  # type: ignore[no-untyped-def]
+        yield Hit("message", requirement="3.1.1", item="P1")
+
+    custom = check("x-check", Severity.WARNING, rule="32 CFR 170.24", summary="s", hint="fix")(hits)
+    finding = next(custom.run(None))  # type: ignore[arg-type]
+    assert (finding.code, finding.severity, finding.rule, finding.hint) == (
+        "x-check", Severity.WARNING, "32 CFR 170.24", "fix")
+    assert (finding.requirement, finding.item, finding.message) == ("3.1.1", "P1", "message")
