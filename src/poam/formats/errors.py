@@ -20,8 +20,13 @@ class Problem:
     """Where in the document: ``items[2] (POAM-003).status``, or a sheet/column for workbooks."""
     line: int | None = None
     column: int | None = None
+    sheet: str | None = None
+    """For workbooks: the sheet ("" for a CSV file); ``line`` is then the row and ``field`` the
+    column's header."""
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return self._workbook_str()
         place = self.file
         if self.line is not None:
             place += f":{self.line}"
@@ -29,6 +34,15 @@ class Problem:
                 place += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{place}:{field} {self.message}"
+
+    def _workbook_str(self) -> str:
+        """``file: sheet 'POA&M', row 12, column 'Milestone Status': 'Done' is not ...``"""
+        place = [f"sheet {self.sheet!r}"] if self.sheet else []
+        if self.line is not None:
+            place.append(f"row {self.line}")
+        if self.field:
+            place.append(f"column {self.field!r}")
+        return f"{self.file}: {', '.join(place)}: {self.message}"
 
 
 class InputError(Exception):
