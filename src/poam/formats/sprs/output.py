@@ -1,0 +1,228 @@
+"""An SPRS entry as plain data (JSON), as CSV, and as plain text to type from.
+
+The CSV holds two tables one after the other, so that it opens as one sheet: first the entry's
+fields (``field,value``), then, after an empty row, the 110 requirements. The JSON holds the
+same, plus the verdict's reasons with their citations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from datetime import date
+from typing import Any
+
+from poam import __version__
+from poam.core.scoring import MAX_SCORE, MIN_SCORE
+from poam.formats.sprs.entry import (
+    COMPLETION_DATE,
+    SCOPE_LABEL,
+    SPRS_FIELDS,
+    SprsEntry,
+    SprsStatus,
+)
+
+REQUIREMENT_COLUMNS = (
+    "requirement",
+    "cmmc_id",
+    "family",
+    "title",
+    "value",
+    "status",
+    "points_deducted",
+    "note",
+    "rule",
+    "open_entries",
+    "expected",
+)
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def completion_text(entry: SprsEntry) -> str:
+    """The completion date as a person should read it: a date, or why there is none."""
+    completion = entry.completion
+    if not completion.required:
+        return "not required (score 110)"
+    if completion.date is not None:
+        return completion.date.isoformat()
+    count = len(completion.unplanned)
+    text = (
+        f"cannot be determined: {count} NOT MET requirement{'s' if count != 1 else ''} "
+        f"without a dated open milestone ({', '.join(completion.unplanned)})"
+    )
+    if completion.latest is not None:
+        text += f"; latest dated open milestone {completion.latest.isoformat()}"
+    return text
+
+
+def score_text(entry: SprsEntry) -> str:
+    if entry.score is None:
+        return (
+            f"none: SPRS cannot take an entry (CA.L2-3.12.4 NOT MET; the other requirements "
+            f"would give {entry.provisional})"
+        )
+    return str(entry.score)
+
+
+def entry_to_data(entry: SprsEntry) -> dict[str, Any]:
+    """The entry as JSON-ready data; dates are ISO strings, requirement ids NIST and CMMC."""
+    completion = entry.completion
+    verdict = entry.verdict
+    return {
+        "poam_version": __version__,
+        "source": SPRS_FIELDS,
+        "can_enter": entry.can_enter,
+        "problems": list(entry.problems),
+        "notes": list(entry.notes),
+        "assessment_date": entry.as_of.isoformat(),
+        "score": entry.score,
+        "provisional_score": entry.provisional,
+        "max_score": MAX_SCORE,
+        "min_score": MIN_SCORE,
+        "scope": entry.scope.value,
+        "system": {"name": entry.system_name, "organization": entry.organization},
+        "ssp": {
+            "name": entry.system_name,
+            "version": entry.ssp_version,
+            "date": entry.ssp_date.isoformat(),
+        },
+        "cage_codes": list(entry.cage_codes),
+        "plan_of_action_completion_date": {
+            "date": _date(completion.date),
+            "required": completion.required,
+            "determined": completion.determined,
+            "latest_open_milestone": _date(completion.latest),
+            "unplanned": list(completion.unplanned),
+            "rule": COMPLETION_DATE,
+        },
+        "status": {
+            "verdict": verdict.verdict.value,
+            "label": verdict.verdict.label,
+            "conditional_assessment": entry.conditional_assessment,
+            "closeout_deadline": _date(verdict.closeout_deadline),
+            "days_left": verdict.days_left,
+            "reasons": [
+                {"rule": r.rule, "message": r.message, "requirements": list(r.requirements)}
+                for r in verdict.reasons
+            ],
+        },
+        "counts": {
+            "met": entry.count(SprsStatus.MET),
+            "not_met": entry.count(SprsStatus.NOT_MET),
+            "not_applicable": entry.count(SprsStatus.NOT_APPLICABLE),
+            "points_deducted": entry.deducted,
+        },
+        "requirements": [
+            {
+                "requirement": line.nist_id,
+                "cmmc_id": line.cmmc_id,
+                "family": line.family,
+                "title": line.title,
+                "value": line.value,
+                "status": line.status.value,
+                "points_deducted": line.deducted,
+                "note": line.note,
+                "rule": line.rule,
+                "open_entries": list(line.entries),
+                "expected": _date(line.expected),
+            }
+            for line in entry.requirements
+        ],
+    }
+
+
+def _fields(entry: SprsEntry) -> list[tuple[str, str]]:
+    """The entry's fields in the order of the SPRS screens."""
+    verdict = entry.verdict
+    status = verdict.verdict.label
+    if verdict.closeout_deadline is not None:
+        status += f" (closeout deadline {verdict.closeout_deadline.isoformat()})"
+    return [
+        ("Assessment date", entry.as_of.isoformat()),
+        ("SPRS score", score_text(entry)),
+        ("Assessment scope", SCOPE_LABEL[entry.scope]),
+        ("System Security Plan", entry.system_name),
+        ("SSP version", entry.ssp_version),
+        ("SSP date", entry.ssp_date.isoformat()),
+        ("CAGE codes", ", ".join(entry.cage_codes) or "none"),
+        ("Plan of action completion date", completion_text(entry)),
+        ("Status the assessment supports", status),
+        (
+            "Requirements",
+            f"{entry.count(SprsStatus.MET)} MET, {entry.count(SprsStatus.NOT_MET)} NOT MET, "
+            f"{entry.count(SprsStatus.NOT_APPLICABLE)} N/A; {entry.deducted} points deducted",
+        ),
+    ]
+
+
+def entry_to_csv(entry: SprsEntry) -> str:
+    """The fields, an empty row, then one row per requirement (see the module docstring)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(("field", "value"))
+    writer.writerows(_fields(entry))
+    for problem in entry.problems:
+        writer.writerow(("Cannot be entered", problem))
+    writer.writerow(())
+    writer.writerow(REQUIREMENT_COLUMNS)
+    for line in entry.requirements:
+        writer.writerow(
+            (
+                line.nist_id,
+                line.cmmc_id,
+                line.family,
+                line.title,
+                line.value,
+                line.status.value,
+                line.deducted,
+                line.note,
+                line.rule,
+                " ".join(line.entries),
+                _date(line.expected) or "",
+            )
+        )
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int, indent: str) -> str:
+    return textwrap.fill(text, width=width, subsequent_indent=indent, break_on_hyphens=False)
+
+
+def entry_to_text(entry: SprsEntry, width: int = 100) -> str:
+    """Plain text to type the entry from: the fields, what blocks it, then each requirement."""
+    label_width = max(len(label) for label, _ in _fields(entry)) + 2
+    indent = " " * label_width
+    out = [
+        f"SPRS entry for {entry.system_name}, as of {entry.as_of.isoformat()}",
+        "",
+    ]
+    for label, value in _fields(entry):
+        out.append(_wrap(label.ljust(label_width) + value, width, indent))
+    if entry.problems:
+        out += ["", "SPRS cannot take this entry as it is:"]
+        out += [_wrap(f"  ✗ {problem}", width, "    ") for problem in entry.problems]
+    else:
+        out += ["", "Ready to enter."]
+    if entry.notes:
+        out += ["", "Notes:"]
+        out += [_wrap(f"  - {note}", width, "    ") for note in entry.notes]
+    out += ["", "Requirement by requirement (as the CMMC Level 2 self-assessment asks):", ""]
+    id_width = max(len(line.cmmc_id) for line in entry.requirements)
+    title_width = 36
+    header = f"  {'Requirement'.ljust(id_width)}  {'Status'.ljust(7)}  {'Points':>6}  "
+    out.append(header + f"{'Title'.ljust(title_width)}  Note")
+    for line in entry.requirements:
+        points = f"-{line.deducted}" if line.deducted else ""
+        title = (
+            line.title if len(line.title) <= title_width else line.title[: title_width - 1] + "…"
+        )
+        row = (
+            f"  {line.cmmc_id.ljust(id_width)}  {line.status.value.ljust(7)}  {points:>6}  "
+            f"{title.ljust(title_width)}  {line.note}"
+        )
+        out.append(row.rstrip())  # one line per requirement, whatever its length: easy to grep
+    return "\n".join(out) + "\n"
