@@ -158,7 +158,7 @@ def determine(requirement: Requirement, record: RequirementRecord | None) -> Req
     def not_met(basis: Basis, rule: str, objectives: tuple[str, ...] = ()) -> RequirementResult:
         state = None if record is None else _state(requirement, record)
         deduction, deduction_rule = not_met_deduction(requirement, state)
-        if requirement.partial_credit is not None:
+        if requirement.partial_credit is not None or requirement.points is None:
             rule = deduction_rule
         return RequirementResult(requirement, False, basis, deduction, rule, state, objectives)
 
