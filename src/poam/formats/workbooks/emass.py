@@ -1,0 +1,641 @@
+"""The eMASS POA&M import template: sheet ``POA&M``, header block on rows 1-6, column headers
+on row 7 from column B, one row per milestone (the entry's own fields on its first row).
+
+Written in the Navy variant by default (the Army and Marine Corps variants on request), as the
+templates in ``shared/formats/emass/`` are laid out; read by header text, so any of the three
+current variants, with columns moved or added, reads the same. The mapping and what eMASS cannot
+hold are documented in ``docs/workbooks.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from openpyxl.utils.cell import coordinate_to_tuple
+
+from poam.core.catalog import Catalog, load_catalog
+from poam.core.model import ItemStatus, Milestone, Poam, PoamItem, Ssp
+from poam.formats.errors import InputError
+from poam.formats.workbooks.cells import (
+    CellError,
+    cell_text,
+    choice,
+    normalize_header,
+    parse_date,
+    parse_steps,
+    requirement_reference,
+    steps_text,
+    us_date,
+)
+from poam.formats.workbooks.entries import Place, assign_ids, requirement_cell
+from poam.formats.workbooks.milestones import (
+    change_text,
+    closed_on,
+    latest_due,
+    open_status,
+    parse_change,
+    split_changes,
+)
+from poam.formats.workbooks.reading import (
+    Column,
+    Imported,
+    Problems,
+    Row,
+    Table,
+    header_block,
+    open_book,
+    read_table,
+)
+from poam.formats.workbooks.writing import SheetOut, column_letter, save_csv, save_xlsx
+
+SHEET = "POA&M"
+HEADER_ROW = 7
+FIRST_COLUMN = 2  # column B
+BANNER = "***** CONTROLLED UNCLASSIFIED INFORMATION *****"
+
+NAVY = (
+    "POA&M Item ID",
+    "Control Vulnerability Description",
+    "Controls / APs",
+    "Security Checks",
+    "POA&M Status",
+    "POA&M Scheduled Completion Date",
+    "POA&M Requested Risk Accepted Expiration Date",
+    "POA&M Completion Date",
+    "Milestone ID",
+    "Milestone Description",
+    "Milestone Status",
+    "Milestone Status Comments",
+    "Milestone Scheduled Completion Date",
+    "Milestone Completion Date",
+    "Identification Source",
+    "Identification Source Details",
+    "Office/Org",
+    "Resources Required",
+    "Comments",
+    "Raw Severity",
+    "Devices Affected",
+    "Mitigations (in-house and in conjunction with the Navy CSSP)",
+    "Predisposing Conditions",
+    "Severity",
+    "Relevance of Threat",
+    "Threat Description",
+    "Likelihood",
+    "Impact",
+    "Impact Description",
+    "Residual Risk Level",
+    "Recommendations",
+    "Resulting Residual Risk after Proposed Mitigations",
+)
+"""The Navy template's headers, exactly as written there (NAVY_eMASS_TEMPLATE.xlsx, row 7)."""
+MARINE_CORPS = (
+    *NAVY[:21],
+    "Mitigations",
+    *NAVY[22:31],
+)
+ARMY = (
+    *NAVY[:14],
+    "Identification Source ",
+    *NAVY[15:21],
+    "Mitigations",
+    "Severity",
+    "Relevance of Threat",
+    "Likelihood",
+    "Impact",
+    "Impact Description",
+    "Residual Risk Level",
+    "Recommendations",
+    "Identified in CFO Audit or other review",
+    "Personnel Resources: \nCost Code",
+    "Personnel Resources: Funded Base Hours",
+    "Personnel Resources: Unfunded Base Hours",
+    "Personnel Resources: \nNon-Funding Obstacle",
+    "Personnel Resources: Non-Funded Obstacle Other Reason",
+    "Non-Personnel Resources: Cost Code",
+    "Non-Personnel Resources: Funded Amount",
+    "Non-Personnel Resources: Unfunded Amount",
+    "Non-Personnel Resources: Non-Funding Obstacle",
+    "Non-Personnel Resources: Non-Funding Obstacle Other reason",
+)
+VARIANTS = {"navy": NAVY, "army": ARMY, "marine-corps": MARINE_CORPS}
+
+COLUMNS = (
+    Column("item_id", "POA&M Item ID"),
+    Column("description", "Control Vulnerability Description", required=True),
+    Column("controls", "Controls / APs", required=True),
+    Column("status", "POA&M Status", required=True),
+    Column("scheduled", "POA&M Scheduled Completion Date"),
+    Column("completion", "POA&M Completion Date"),
+    Column("milestone_id", "Milestone ID"),
+    Column("m_title", "Milestone Description", required=True),
+    Column("m_status", "Milestone Status", required=True),
+    Column("m_comments", "Milestone Status Comments"),
+    Column("m_due", "Milestone Scheduled Completion Date", required=True),
+    Column("m_completed", "Milestone Completion Date"),
+    Column("source", "Identification Source"),
+    Column("source_details", "Identification Source Details"),
+    Column("office", "Office/Org", required=True),
+    Column("resources", "Resources Required"),
+    Column("comments", "Comments"),
+    Column("recommendations", "Recommendations"),
+    Column("security_checks", "Security Checks", kept=False),
+    Column("risk_expiration", "POA&M Requested Risk Accepted Expiration Date", kept=False),
+    Column("mitigations", NAVY[21], aliases=("Mitigations",), kept=False),
+    *(
+        Column(f"unkept_{index}", header, kept=False)
+        for index, header in enumerate((*NAVY[19:21], *NAVY[22:30], NAVY[31], *ARMY[29:]), start=1)
+    ),
+)
+_BY_HEADER = {normalize_header(h): c.key for c in COLUMNS for h in (c.header, *c.aliases)}
+ENTRY_KEYS = (
+    "item_id",
+    "description",
+    "controls",
+    "status",
+    "scheduled",
+    "completion",
+    "source",
+    "source_details",
+    "office",
+    "resources",
+    "comments",
+    "recommendations",
+)
+MILESTONE_KEYS = ("milestone_id", "m_title", "m_status", "m_comments", "m_due", "m_completed")
+
+ONGOING, COMPLETED = "Ongoing", "Completed"
+STATUS_OUT = {
+    ItemStatus.NOT_STARTED: ONGOING,
+    ItemStatus.IN_PROGRESS: ONGOING,
+    ItemStatus.COMPLETED_PENDING_VERIFICATION: COMPLETED,
+    ItemStatus.CLOSED: COMPLETED,
+}
+_NO_CMMC_EQUIVALENT = {
+    "risk accepted": "CMMC has no risk acceptance: a requirement NOT MET stays NOT MET "
+    "(32 CFR 170.24); record a permanent exception as an enduring exception in the SSP",
+    "not applicable": "a requirement that does not apply is marked not-applicable in the SSP "
+    "(32 CFR 170.24(b)(3)), not carried on the POA&M",
+}
+MILESTONE_OPEN, MILESTONE_STARTED, MILESTONE_DONE, MILESTONE_ARCHIVED = (
+    "Open",
+    "In Progress",
+    "Completed",
+    "Archived",
+)
+_MILESTONE_STATUSES = {
+    normalize_header(s): s
+    for s in (MILESTONE_OPEN, MILESTONE_STARTED, MILESTONE_DONE, MILESTONE_ARCHIVED)
+}
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Where the header block's labels, values and merges sit in a variant."""
+
+    labels: dict[str, str]
+    values: dict[str, str]
+    merges: tuple[str, ...]
+
+
+_NAVY_BLOCK = _Block(
+    labels={
+        "A2": "Date Exported:",
+        "L2": "System Type:",
+        "P2": "OMB Project ID:",
+        "A3": "Exported By:",
+        "A4": "CC/S/A/FA:",
+        "L4": "POC Name:",
+        "A5": "System / Project Name:",
+        "L5": "POC Phone:",
+        "P5": "Security Costs:",
+        "A6": "DoW IT Registration No:",
+        "L6": "POC E-Mail:",
+    },
+    values={
+        "exported": "D2",
+        "exported_by": "D3",
+        "organization": "D4",
+        "system": "D5",
+        "poc": "M4",
+    },
+    merges=(
+        "A2:C2",
+        "D2:K2",
+        "L2:L3",
+        "M2:O3",
+        "P2:P3",
+        "Q2:S3",
+        "A3:C3",
+        "D3:K3",
+        "A4:C4",
+        "D4:K4",
+        "M4:O4",
+        "P4:S4",
+        "A5:C5",
+        "D5:K5",
+        "M5:O5",
+        "Q5:S5",
+        "A6:C6",
+        "D6:K6",
+        "M6:O6",
+        "P6:S6",
+    ),
+)
+_MARINE_CORPS_BLOCK = _Block(
+    labels={
+        **{k: v for k, v in _NAVY_BLOCK.labels.items() if k[0] != "P"},
+        "O2": "OMB Project ID:",
+        "O5": "Security Costs:",
+    },
+    values=_NAVY_BLOCK.values,
+    merges=(
+        "A2:C2",
+        "D2:K2",
+        "L2:L3",
+        "M2:N3",
+        "O2:O3",
+        "P2:R3",
+        "A3:C3",
+        "D3:K3",
+        "A4:C4",
+        "D4:K4",
+        "M4:N4",
+        "O4:R4",
+        "A5:C5",
+        "D5:K5",
+        "M5:N5",
+        "P5:R5",
+        "A6:C6",
+        "D6:K6",
+        "M6:N6",
+        "O6:R6",
+    ),
+)
+_BLOCKS = {"navy": _NAVY_BLOCK, "army": _NAVY_BLOCK, "marine-corps": _MARINE_CORPS_BLOCK}
+_WIDE = {
+    "description",
+    "m_title",
+    "m_comments",
+    "source_details",
+    "office",
+    "resources",
+    "comments",
+    "recommendations",
+}
+
+
+def _coordinates(coordinate: str) -> tuple[int, int]:
+    return coordinate_to_tuple(coordinate)
+
+
+def _milestone_status(item: PoamItem, index: int) -> str:
+    milestone = item.milestones[index]
+    if milestone.completed is not None:
+        return MILESTONE_DONE
+    first_open = next(i for i, m in enumerate(item.milestones) if m.completed is None)
+    if item.status is ItemStatus.IN_PROGRESS and index == first_open:
+        return MILESTONE_STARTED
+    return MILESTONE_OPEN
+
+
+def _entry_cells(item: PoamItem, catalog: Catalog) -> dict[str, object]:
+    return {
+        "item_id": item.id,
+        "description": item.gap,
+        "controls": requirement_reference(item.requirement, item.objectives, catalog),
+        "status": STATUS_OUT[item.status],
+        "scheduled": latest_due(item.milestones),
+        "completion": closed_on(item) if item.status is ItemStatus.CLOSED else None,
+        "source_details": item.identified_by,
+        "office": item.owner,
+        "resources": item.resources,
+        "comments": item.comments,
+        "recommendations": steps_text(item.remediation),
+    }
+
+
+def _milestone_cells(item: PoamItem, index: int) -> dict[str, object]:
+    milestone = item.milestones[index]
+    return {
+        "milestone_id": index + 1,
+        "m_title": milestone.title,
+        "m_status": _milestone_status(item, index),
+        "m_comments": "\n".join(change_text(c, us_date) for c in milestone.history),
+        "m_due": milestone.due,
+        "m_completed": milestone.completed,
+    }
+
+
+def sheet(
+    poam: Poam,
+    *,
+    exported: date,
+    ssp: Ssp | None = None,
+    variant: str = "navy",
+    catalog: Catalog | None = None,
+) -> SheetOut:
+    """The ``POA&M`` sheet: header block, headers on row 7 from column B, rows per milestone."""
+    catalog = catalog or load_catalog()
+    headers = VARIANTS[variant]
+    block = _BLOCKS[variant]
+    keys = [_BY_HEADER[normalize_header(h)] for h in headers]
+    width = FIRST_COLUMN - 1 + len(headers)
+    grid: list[list[object]] = [[None] * width for _ in range(HEADER_ROW - 1)]
+    grid[0][0] = BANNER
+    for coordinate, label in block.labels.items():
+        row, column = _coordinates(coordinate)
+        grid[row - 1][column - 1] = label
+    facts = {
+        "exported": exported,
+        "exported_by": poam.maintainer,
+        "organization": ssp.system.organization if ssp else None,
+        "system": ssp.system.name if ssp else None,
+        "poc": poam.maintainer,
+    }
+    for key, coordinate in block.values.items():
+        row, column = _coordinates(coordinate)
+        grid[row - 1][column - 1] = facts[key]
+    grid.append([None, *headers])
+    for item in poam.items:
+        entry = _entry_cells(item, catalog)
+        for index in range(max(1, len(item.milestones))):
+            cells = dict(entry) if index == 0 else {}
+            if item.milestones:
+                cells.update(_milestone_cells(item, index))
+            grid.append([None, *(cells.get(key) for key in keys)])
+    last = column_letter(width)
+    widths = {"A": 12.0}
+    for offset, key in enumerate(keys):
+        widths[column_letter(FIRST_COLUMN + offset)] = 40.0 if key in _WIDE else 18.0
+    return SheetOut(
+        title=SHEET,
+        rows=grid,
+        header_row=HEADER_ROW,
+        widths=widths,
+        merges=[f"A1:{last}1", *block.merges],
+        bold=list(block.labels),
+        banner="A1",
+        freeze=f"A{HEADER_ROW + 1}",
+        row_heights={1: 25.0, HEADER_ROW: 48.0},
+    )
+
+
+def write(
+    poam: Poam,
+    path: Path,
+    *,
+    exported: date,
+    ssp: Ssp | None = None,
+    fmt: str = "xlsx",
+    variant: str = "navy",
+) -> None:
+    """Write ``poam`` as an eMASS POA&M workbook (``fmt`` xlsx) or the same grid as CSV."""
+    out = sheet(poam, exported=exported, ssp=ssp, variant=variant)
+    if fmt == "csv":
+        save_csv(path, out)
+    else:
+        save_xlsx(path, [out])
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """An entry being read: its first row, and the milestones of its rows."""
+
+    row: Row
+    id_text: str
+    base: PoamItem
+    """The entry's own fields (id, status and milestones are set once all rows are read)."""
+    emass_status: str
+    completion: date | None
+    scheduled: date | None
+    milestones: list[Milestone] = field(default_factory=list)
+    started: bool = False
+    extra_comments: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, table: Table, problems: Problems, catalog: Catalog) -> None:
+        self.table = table
+        self.problems = problems
+        self.catalog = catalog
+        self.notes: list[str] = list(table.notes)
+
+    def place(self, row: Row, key: str) -> Place:
+        return Place(self.table.sheet, row.number, self.table.header(key))
+
+    def error(self, row: Row, key: str, message: str) -> None:
+        self.problems.add(self.table.sheet, row.number, self.table.header(key), message)
+
+    def date(self, row: Row, key: str) -> date | None:
+        try:
+            return parse_date(row[key])
+        except CellError as error:
+            self.error(row, key, str(error))
+            return None
+
+    def entry(self, row: Row) -> _Draft:
+        requirement, objectives = requirement_cell(
+            row.text("controls"), self.catalog, self.place(row, "controls"), self.problems
+        )
+        status_text = row.text("status")
+        status = ""
+        if not status_text:
+            self.error(row, "status", "is empty; expected Ongoing or Completed")
+        elif normalize_header(status_text) in _NO_CMMC_EQUIVALENT:
+            self.error(
+                row,
+                "status",
+                f"{status_text!r} cannot be imported: "
+                f"{_NO_CMMC_EQUIVALENT[normalize_header(status_text)]}",
+            )
+        else:
+            try:
+                status = choice(
+                    status_text, {"ongoing": ONGOING, "completed": COMPLETED}, (ONGOING, COMPLETED)
+                )
+            except CellError as error:
+                self.error(row, "status", f"{error} (eMASS POA&M Status)")
+        source, details = row.text("source"), row.text("source_details")
+        identified = f"{source}: {details}" if source and details else source or details
+        base = PoamItem(
+            id="",
+            requirement=requirement,
+            objectives=objectives,
+            gap=row.text("description"),
+            owner=row.text("office"),
+            identified_by=identified or None,
+            resources=row.text("resources") or None,
+            comments=row.text("comments") or None,
+            remediation=parse_steps(row.text("recommendations")),
+        )
+        return _Draft(
+            row,
+            row.text("item_id"),
+            base,
+            status,
+            self.date(row, "completion"),
+            self.date(row, "scheduled"),
+        )
+
+    def milestone(self, row: Row, draft: _Draft) -> None:
+        title = row.text("m_title")
+        status_text = row.text("m_status")
+        due = self.date(row, "m_due")
+        completed = self.date(row, "m_completed")
+        status = None
+        if status_text:
+            status = _MILESTONE_STATUSES.get(normalize_header(status_text))
+            if status is None:
+                self.error(
+                    row,
+                    "m_status",
+                    f"{status_text!r} is not one of Open, In Progress, "
+                    "Completed, Archived (eMASS Milestone Status)",
+                )
+        elif title:
+            status = MILESTONE_DONE if completed else MILESTONE_OPEN
+        if not title:
+            self.error(row, "m_title", "is empty; each milestone says what will be done")
+            return
+        if status == MILESTONE_DONE and row.blank("m_completed"):
+            self.error(
+                row, "m_completed", "is empty; a Completed milestone needs its completion date"
+            )
+        if status in (MILESTONE_OPEN, MILESTONE_STARTED) and completed is not None:
+            self.error(
+                row,
+                "m_status",
+                f"is {status_text!r} but the milestone has a "
+                f"completion date ({us_date(completed)}); set it to Completed",
+            )
+        if status == MILESTONE_ARCHIVED:
+            self.notes.append(
+                f"sheet {self.table.sheet!r}, row {row.number}: archived "
+                f"milestone {title!r} not imported"
+            )
+            return
+        history = []
+        changes, other = split_changes(row.text("m_comments"))
+        for text in changes:
+            try:
+                history.append(parse_change(text))
+            except CellError as error:
+                self.error(row, "m_comments", str(error))
+        if other:
+            draft.extra_comments.append(f"Milestone {title!r}: " + " ".join(other))
+        draft.started = draft.started or status == MILESTONE_STARTED
+        draft.milestones.append(Milestone(title, due, completed, tuple(history)))
+
+    def finish(self, draft: _Draft, item_id: str) -> PoamItem:
+        milestones = draft.milestones
+        row = draft.row
+        if not milestones and draft.scheduled is not None:
+            milestones = [Milestone("POA&M scheduled completion", draft.scheduled)]
+            self.notes.append(
+                f"sheet {self.table.sheet!r}, row {row.number}: no milestones; the POA&M "
+                f"Scheduled Completion Date {us_date(draft.scheduled)} became one milestone"
+            )
+        elif draft.scheduled is not None and draft.scheduled != latest_due(milestones):
+            self.notes.append(
+                f"sheet {self.table.sheet!r}, row {row.number}: POA&M Scheduled Completion Date "
+                f"{us_date(draft.scheduled)} not kept (poam takes it from the last milestone)"
+            )
+        updated = None
+        if draft.emass_status == COMPLETED:
+            status = (
+                ItemStatus.CLOSED
+                if draft.completion is not None
+                else ItemStatus.COMPLETED_PENDING_VERIFICATION
+            )
+            updated = draft.completion
+        else:
+            status = open_status(milestones, draft.started)
+        comments = draft.base.comments
+        if draft.extra_comments:
+            comments = "\n".join([*([comments] if comments else []), *draft.extra_comments])
+            self.notes.append(
+                f"sheet {self.table.sheet!r}, row {row.number}: Milestone Status "
+                "Comments that are not date changes were added to Comments"
+            )
+        return replace(
+            draft.base,
+            id=item_id,
+            status=status,
+            updated=updated,
+            milestones=tuple(milestones),
+            comments=comments,
+        )
+
+
+def _refuse_legacy(book_rows: list[tuple[object, ...]], file: str) -> None:
+    for cells in book_rows:
+        headers = {normalize_header(c) for c in cells}
+        if "milestone with completion dates" in headers and "milestone description" not in headers:
+            raise InputError.single(
+                file,
+                "this is the legacy eMASS template (2024 and earlier: milestones and "
+                "their dates in one 'Milestone with Completion Dates' cell); poam reads the "
+                "current template, one row per milestone: copy the entries into it",
+            )
+
+
+def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
+    """An eMASS POA&M workbook (XLSX, or CSV of the same grid) as a POA&M; all or nothing."""
+    catalog = catalog or load_catalog()
+    with open_book(path, csv_allowed=True) as book:
+        sheet_name = _sheet_name(book.sheet_names, book.file)
+        head = []
+        for number, cells in enumerate(book.rows(sheet_name), start=1):
+            head.append(cells)
+            if number >= 30:
+                break
+        _refuse_legacy(head, book.file)
+        problems = Problems(book.file)
+        table = read_table(book, sheet_name, COLUMNS, expected_row=HEADER_ROW, problems=problems)
+    problems.raise_if_any()
+    assert table is not None
+    reader = _Reader(table, problems, catalog)
+    drafts: list[_Draft] = []
+    for row in table.rows:
+        if not row.blank(*ENTRY_KEYS):
+            drafts.append(reader.entry(row))
+        elif not drafts:
+            reader.error(
+                row,
+                "m_title",
+                "a milestone row before any POA&M item: an item's "
+                "first row holds its description, controls and status",
+            )
+            continue
+        if not row.blank(*MILESTONE_KEYS):
+            reader.milestone(row, drafts[-1])
+    ids = assign_ids(
+        [(d.id_text, Place(table.sheet, d.row.number, table.header("item_id"))) for d in drafts],
+        problems,
+    )
+    problems.raise_if_any()
+    items = tuple(reader.finish(draft, item_id) for draft, item_id in zip(drafts, ids, strict=True))
+    block = header_block(table.above, {"poc": "POC Name:", "exported_by": "Exported By:"})
+    maintainer = cell_text(block.get("poc")) or cell_text(block.get("exported_by"))
+    return Imported(Poam(maintainer=maintainer, items=items), tuple(reader.notes))
+
+
+def _sheet_name(names: tuple[str, ...], file: str) -> str:
+    if names == ("",):
+        return ""
+    for name in names:
+        if normalize_header(name) == normalize_header(SHEET):
+            return name
+    raise InputError.single(
+        file,
+        f"has no sheet {SHEET!r} (its sheets: {', '.join(map(repr, names))}); "
+        "is this an eMASS POA&M workbook?",
+    )
