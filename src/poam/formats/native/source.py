@@ -145,6 +145,7 @@ def _parse_yaml(file: str, text: str) -> Source:
     if root is None:
         raise InputError.single(file, "the file is empty")
     builder = _Builder(file, yaml.SafeLoader(""))
+    builder.positions[()] = (root.start_mark.line + 1, root.start_mark.column + 1)
     data = builder.build(root, ())
     if builder.problems:
         raise InputError(builder.problems)

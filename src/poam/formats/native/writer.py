@@ -166,9 +166,12 @@ class _Dumper(yaml.SafeDumper):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029\r]")
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _LINE_BREAKS.search(value):  # YAML folds these unless they are escaped
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if _ISO_DATE.match(value):  # dates unquoted, as people write them
         return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value)
     if "\n" in value:
