@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from poam.core.catalog import Catalog
-from poam.formats.workbooks.cells import CellError, parse_requirement_list
+from poam.core.model import Evidence
+from poam.formats.workbooks.cells import (
+    ANY_DATE,
+    CellError,
+    parse_requirement_list,
+    parse_text_date,
+)
 from poam.formats.workbooks.reading import Problems
 
 
@@ -65,3 +73,29 @@ def assign_ids(
         first[candidate] = _place
         ids.append(candidate)
     return ids
+
+
+def evidence_text(evidence: Evidence, style: Callable[[date], str]) -> str:
+    """``title | uri | sha256 <hex> | date``, leaving out what is not known."""
+    parts = [evidence.title]
+    if evidence.uri:
+        parts.append(evidence.uri)
+    if evidence.sha256:
+        parts.append(f"sha256 {evidence.sha256}")
+    if evidence.date is not None:
+        parts.append(style(evidence.date))
+    return " | ".join(parts)
+
+
+def parse_evidence(text: str) -> Evidence:
+    """The inverse of :func:`evidence_text`; a line without ``|`` is a title alone."""
+    title, *parts = (part.strip() for part in text.strip().split(" | "))
+    uri, sha256, when = "", None, None
+    for part in parts:
+        if part.casefold().startswith("sha256 "):
+            sha256 = part[7:].strip().lower()
+        elif re.fullmatch(ANY_DATE, part):
+            when = parse_text_date(part)
+        elif not uri:
+            uri = part
+    return Evidence(title=title, uri=uri, sha256=sha256, date=when)
