@@ -1,0 +1,85 @@
+"""``poam serve`` and ``poam migrate``: the web application, run from the command line.
+
+The CLI never imports ``poam.web`` (the import contracts forbid it): these commands point Django
+at ``poam.web.settings`` by name and run the management commands the web application defines.
+Django is imported inside the commands only, so other commands start fast.
+"""
+
+# ruff: noqa: PLC0415, PLR0917 -- Django loads inside the commands; Typer options are arguments
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SETTINGS = "poam.web.settings"
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Where the database, evidence files and secret key live "
+        "(default $POAM_DATA_DIR, else ~/.local/share/poam).",
+    ),
+]
+
+
+def _django(data_dir: Path | None, argv: list[str]) -> None:
+    if data_dir is not None:
+        os.environ["POAM_DATA_DIR"] = str(data_dir.expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    from poam.cli.inputs import fail
+
+    try:
+        execute_from_command_line(["poam", *argv])
+    except ImproperlyConfigured as error:
+        raise fail(str(error)) from None
+    except ValueError as error:  # a bad DATABASE_URL or other environment setting
+        raise fail(str(error)) from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+        data_dir: DataDirOpt = None,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="Seed a demo (two organizations, three systems).")
+        ] = False,
+        workers: Annotated[
+            int, typer.Option("--workers", help="Server processes (one per core is good).")
+        ] = 1,
+        threads: Annotated[int, typer.Option("--threads", help="Threads per process.")] = 8,
+    ) -> None:
+        """Start the web application on an embedded SQLite database (or DATABASE_URL).
+
+        Migrates the database first, prints the address, and with --demo a demo login.
+        Production settings come from the environment: POAM_SECRET_KEY, POAM_ALLOWED_HOSTS,
+        POAM_HTTPS=1, DATABASE_URL (see docs/web.md).
+        """
+        argv = [
+            "poam_serve",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ]
+        if demo:
+            argv.append("--demo")
+        _django(data_dir, argv)
+
+    @app.command()
+    def migrate(data_dir: DataDirOpt = None) -> None:
+        """Create or upgrade the web application's database (also done by `poam serve`)."""
+        _django(data_dir, ["migrate", "--no-input"])

@@ -1,0 +1,156 @@
+"""What the web application reads from the environment, as small pure functions.
+
+Kept apart from ``settings.py`` so that each decision (where the data lives, which database,
+which secret key) can be tested without starting Django.
+
+Environment variables:
+
+- ``POAM_DATA_DIR``: the data directory (default ``$XDG_DATA_HOME/poam`` or
+  ``~/.local/share/poam``): the embedded SQLite database, evidence files, the generated secret key.
+- ``DATABASE_URL``: ``postgres://user:password@host:port/name`` for PostgreSQL, or
+  ``sqlite:///path`` (default: ``DATA_DIR/poam.sqlite3``).
+- ``POAM_SECRET_KEY``: required when ``POAM_DEBUG`` is off and a server database is used;
+  otherwise generated once and kept in ``DATA_DIR/secret_key``.
+- ``POAM_DEBUG`` (``1``/``0``), ``POAM_ALLOWED_HOSTS`` (comma-separated), ``POAM_HTTPS`` (``1``
+  when served over HTTPS: secure cookies, HSTS, CSRF trusted origins).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+class ConfigError(ValueError):
+    """A setting in the environment that cannot be used; the message says which and why."""
+
+
+def flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in TRUE
+
+
+def data_dir(env: Mapping[str, str]) -> Path:
+    """``POAM_DATA_DIR``, else the per-user data directory of the XDG convention."""
+    explicit = env.get("POAM_DATA_DIR", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = env.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "poam"
+
+
+@dataclass(frozen=True)
+class Database:
+    settings: dict[str, Any]
+    embedded: bool
+    """True for SQLite, the database poam embeds; False for a server database."""
+
+
+def sqlite_database(path: Path) -> Database:
+    return Database(
+        {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {
+                # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock at
+                # the start of a transaction, so two writers queue instead of failing midway.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON;",
+            },
+        },
+        embedded=True,
+    )
+
+
+def database(url: str | None, default_sqlite: Path) -> Database:
+    """The Django DATABASES entry for ``DATABASE_URL`` (PostgreSQL or SQLite)."""
+    if url is None or not url.strip():
+        return sqlite_database(default_sqlite)
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlite:///relative/path, sqlite:////absolute/path (the usual convention)
+        path = unquote(parts.path)[1:]
+        if not path:
+            raise ConfigError(f"DATABASE_URL {url!r}: no SQLite file path")
+        return sqlite_database(Path(path))
+    if scheme not in ("postgres", "postgresql", "pgsql"):
+        raise ConfigError(
+            f"DATABASE_URL {url!r}: scheme {scheme!r} is not supported (use postgres:// or sqlite://)"
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ConfigError(f"DATABASE_URL {url!r}: no database name after the host")
+    options = dict(parse_qsl(parts.query))
+    settings: dict[str, Any] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(parts.hostname or ""),
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+    }
+    return Database(settings, embedded=False)
+
+
+def secret_key(env: Mapping[str, str], directory: Path, *, debug: bool, embedded: bool) -> str:
+    """``POAM_SECRET_KEY``; or, for the embedded database or in debug, one kept in the data dir.
+
+    A server database in production must have its key from the environment: several processes
+    or machines share it, and a key generated on one of them would not match the others.
+    """
+    given = env.get("POAM_SECRET_KEY", "").strip()
+    if given:
+        return given
+    if not (debug or embedded):
+        raise ConfigError(
+            "POAM_SECRET_KEY is not set: it is required with a server database (DATABASE_URL) "
+            "unless POAM_DEBUG=1"
+        )
+    path = directory / "secret_key"
+    if path.is_file():
+        kept = path.read_text("utf-8").strip()
+        if kept:
+            return kept
+    directory.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    # created private: the key signs sessions and password-reset links
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def allowed_hosts(env: Mapping[str, str], *, debug: bool) -> list[str]:
+    raw = env.get("POAM_ALLOWED_HOSTS", "")
+    hosts = [host.strip() for host in raw.split(",") if host.strip()]
+    if hosts:
+        return hosts
+    return ["localhost", "127.0.0.1", "[::1]", *(["testserver"] if debug else [])]
+
+
+def csrf_trusted_origins(hosts: list[str], *, https: bool) -> list[str]:
+    """Origins for Django's CSRF check when served over HTTPS behind a proxy."""
+    if not https:
+        return []
+    origins = []
+    for host in hosts:
+        if host == "*":
+            continue
+        origins.append(f"https://{'*' + host if host.startswith('.') else host}")
+    return origins

@@ -1,0 +1,143 @@
+"""Django settings for the poam web application, all taken from the environment.
+
+See :mod:`poam.web.config` for each variable. Defaults suit one person running ``poam serve`` on
+their machine (embedded SQLite in the data directory); a deployment sets ``DATABASE_URL``,
+``POAM_SECRET_KEY``, ``POAM_ALLOWED_HOSTS`` and ``POAM_HTTPS=1``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from poam.web import config
+
+ENV = os.environ
+BASE_DIR = Path(__file__).resolve().parent
+
+DEBUG = config.flag(ENV, "POAM_DEBUG")
+DATA_DIR = config.data_dir(ENV)
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+EVIDENCE_DIR = DATA_DIR / "evidence"
+
+_database = config.database(ENV.get("DATABASE_URL"), DATA_DIR / "poam.sqlite3")
+DATABASES = {"default": _database.settings}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SECRET_KEY = config.secret_key(ENV, DATA_DIR, debug=DEBUG, embedded=_database.embedded)
+ALLOWED_HOSTS = config.allowed_hosts(ENV, debug=DEBUG)
+
+HTTPS = config.flag(ENV, "POAM_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = config.csrf_trusted_origins(ALLOWED_HOSTS, https=HTTPS)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = config.flag(ENV, "POAM_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "poam.web.workbench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "poam.web.workbench.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "poam.web.urls"
+WSGI_APPLICATION = "poam.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "poam.web.workbench.context.navigation",
+            ],
+            "builtins": ["poam.web.workbench.templatetags.poam_tags"],
+        },
+    }
+]
+
+# argon2 first: new passwords are hashed with it; the others only verify older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portfolio"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = 12 * 3600
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Served by WhiteNoise straight from the package (no collectstatic, no separate web server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600
+
+# Uploads: evidence files up to POAM_MAX_UPLOAD_MB (default 25 MB), streamed to disk.
+POAM_MAX_UPLOAD_BYTES = int(ENV.get("POAM_MAX_UPLOAD_MB", "25")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None
+
+# "Today" for every assessment: the server's local date, unless POAM_TODAY fixes it (tests,
+# demos, and what-if reviews of a past or future day).
+POAM_TODAY = ENV.get("POAM_TODAY") or None
+# Where the demo seed finds the sample systems (the repository's examples/ folder by default).
+POAM_EXAMPLES_DIR = ENV.get("POAM_EXAMPLES_DIR") or None
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": ENV.get("POAM_LOG_LEVEL", "WARNING")},
+        "poam": {"handlers": ["console"], "level": ENV.get("POAM_LOG_LEVEL", "INFO")},
+    },
+}

@@ -1,0 +1,1 @@
+"""The workbench: organizations, systems, SSP records, POA&Ms, history, and the pages over them."""

@@ -1,0 +1,114 @@
+"""Small template helpers: labels, classes and lookups the pages share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from poam import __version__
+
+register = template.Library()
+
+VERDICT_TONE = {
+    "final": "good",
+    "conditional": "warn",
+    "none": "bad",
+    "cannot-assess": "bad",
+    "expired": "bad",
+}
+VERDICT_LABEL = {
+    "final": "Final Level 2",
+    "conditional": "Conditional Level 2",
+    "none": "No CMMC status",
+    "cannot-assess": "Assessment cannot be completed",
+    "expired": "Conditional status expired",
+}
+STATUS_LABEL = {
+    "implemented": "Implemented",
+    "partially-implemented": "Partially implemented",
+    "planned": "Planned",
+    "not-implemented": "Not implemented",
+    "not-applicable": "Not applicable",
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "completed-pending-verification": "Completed, pending verification",
+    "closed": "Closed",
+    "met": "Met",
+    "not-met": "Not met",
+}
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """A static file's URL with the version, so browsers refetch after an upgrade."""
+    return f"{static(path)}?v={__version__}"
+
+
+@register.filter
+def verdict_tone(value: Any) -> str:
+    return VERDICT_TONE.get(str(getattr(value, "value", value)), "bad")
+
+
+@register.filter
+def verdict_label(value: Any) -> str:
+    return VERDICT_LABEL.get(str(getattr(value, "value", value)), str(value))
+
+
+@register.filter
+def label(value: Any) -> str:
+    """A status or result as words ("partially-implemented" -> "Partially implemented")."""
+    key = str(getattr(value, "value", value))
+    return STATUS_LABEL.get(key, key.replace("-", " ").capitalize())
+
+
+@register.filter
+def get(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def iso(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+@register.filter
+def days_phrase(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} ago"
+    if days == 0:
+        return "today"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
+@register.filter
+def plural(count: int, words: str = "") -> str:
+    """``{{ n|plural:"entry,entries" }}`` -> "1 entry" / "3 entries"."""
+    singular, _, many = words.partition(",")
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+@register.filter
+def score_text(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+@register.simple_tag
+def pill(text: str, tone: str = "") -> SafeString:
+    return format_html('<span class="pill {}">{}</span>', tone, text)
+
+
+@register.filter
+def severity_tone(value: Any) -> str:
+    return {"error": "bad", "warning": "warn", "info": "info"}.get(
+        str(getattr(value, "value", value)), ""
+    )

@@ -1,0 +1,11 @@
+"""The WSGI application that ``poam serve`` (waitress) and any WSGI server run."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poam.web.settings")
+
+application = get_wsgi_application()
