@@ -105,3 +105,9 @@ def test_findings_carry_code_severity_rule_and_hint() -> None:
     assert (finding.code, finding.severity, finding.rule, finding.hint) == (
         "x-check", Severity.WARNING, "32 CFR 170.24", "fix")
     assert (finding.requirement, finding.item, finding.message) == ("3.1.1", "P1", "message")
+
+
+def test_every_check_has_a_documentation_entry() -> None:
+    docs = (CASES.parent.parent.parent / "docs/checks.md").read_text("utf-8")
+    for code in REGISTRY:
+        assert f"\n## {code}\n" in docs, code

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from functools import cache
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -38,14 +37,13 @@ PHASE_LABEL = {
 }
 
 
-@cache
 def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-@cache
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    """Errors are never wrapped: a path or a field name must stay on one line."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
