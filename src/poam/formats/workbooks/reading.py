@@ -227,6 +227,8 @@ class Column:
     required: bool = False
     kept: bool = True
     """False for template columns poam has no field for: values there are reported as not kept."""
+    derived: bool = False
+    """True for columns poam writes from its catalog (titles, points): read past silently."""
 
     def names(self) -> tuple[str, ...]:
         return tuple(normalize_header(h) for h in (self.header, *self.aliases))

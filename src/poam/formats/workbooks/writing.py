@@ -36,7 +36,7 @@ class SheetOut:
     title: str
     rows: list[list[Cell]]
     header_row: int
-    """1-based row of the column headers (bold, wrapped, filled, bordered)."""
+    """1-based row of the column headers (bold, wrapped, filled, bordered); 0 for none."""
     widths: dict[str, float] = field(default_factory=dict)
     merges: list[str] = field(default_factory=list)
     bold: list[str] = field(default_factory=list)
@@ -81,7 +81,7 @@ def save_xlsx(path: Path, sheets: Sequence[SheetOut]) -> None:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         header_font = Font(bold=True)
         fill = PatternFill("solid", fgColor=sheet.header_fill)
-        for cell in worksheet[sheet.header_row]:
+        for cell in worksheet[sheet.header_row] if sheet.header_row > 0 else ():
             if cell.value is None:
                 continue
             cell.font = header_font
