@@ -1,7 +1,7 @@
 """Generate the reference docs that can be generated, or check that they are up to date.
 
     python scripts/gen_docs.py          # write docs/checks.md, docs/cli.md, docs/schemas/*.json
-    python scripts/gen_docs.py --check  # exit 1 if any of them is stale (the test command runs this)
+    python scripts/gen_docs.py --check  # exit 1 if one is stale (the test command runs this)
 
 Generated from the code itself: the checks registry, the Typer application and the published
 JSON Schemas, so the docs cannot drift from the behaviour.
@@ -13,7 +13,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
 from typing import Any
 
 import typer
@@ -70,9 +69,8 @@ def _param_row(param: Any) -> str:
         name = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
     help_text = getattr(param, "help", None) or ""
     default = param.default
-    if is_option and param.is_flag and not default:
-        default_text = ""
-    elif default is None or default == () or callable(default):
+    flag_off = is_option and param.is_flag and not default
+    if flag_off or default is None or default == () or callable(default):
         default_text = ""
     else:
         default_text = f"`{default}`"
@@ -129,8 +127,11 @@ def main() -> int:
             path.write_text(text, "utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
     if stale:
-        print("stale generated docs (run `python scripts/gen_docs.py`): "
-              + ", ".join(map(str, stale)), file=sys.stderr)
+        print(
+            "stale generated docs (run `python scripts/gen_docs.py`): "
+            + ", ".join(map(str, stale)),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -40,7 +40,7 @@ CATALOG = load_catalog()
 NIST_IDS = [req.nist_id for req in CATALOG.requirements]
 
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     max_size=60,
 )
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ-,.'0123456789", max_size=40)
@@ -69,8 +69,8 @@ def requirement_records(draw: st.DrawFn, nist_id: str) -> RequirementRecord:
         else None,
         enduring_exception=draw(optional_text),
         temporary_deficiency=draw(
-            st.none() | st.builds(TemporaryDeficiency, st.just("") | non_blank,
-                                  st.just("") | non_blank)
+            st.none()
+            | st.builds(TemporaryDeficiency, st.just("") | non_blank, st.just("") | non_blank)
         ),
         responsible=draw(optional_text),
     )

@@ -26,8 +26,16 @@ def test_check_json_has_the_documented_shape() -> None:
     code, out, _ = run("check", str(ACME), "--as-of", "2026-11-27", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    for key in ("as_of", "score", "max_score", "verdict", "verdict_reasons", "deductions",
-                "closeout_deadline", "findings"):
+    for key in (
+        "as_of",
+        "score",
+        "max_score",
+        "verdict",
+        "verdict_reasons",
+        "deductions",
+        "closeout_deadline",
+        "findings",
+    ):
         assert key in data
     assert data["as_of"] == "2026-11-27"
     assert (data["score"], data["max_score"], data["verdict"]) == (79, 110, "none")
@@ -45,30 +53,50 @@ def test_check_conditional_example_has_its_deadline() -> None:
     code, out, _ = run("check", str(SUMMIT), "--as-of", "2026-11-27", "--format", "json")
     data = json.loads(out)
     assert (data["verdict"], data["closeout_deadline"], data["days_left"]) == (
-        "conditional", "2026-12-17", 20)
+        "conditional",
+        "2026-12-17",
+        20,
+    )
     assert code == 1  # a milestone after the closeout deadline is an error
 
 
-@pytest.mark.parametrize(
-    ("fail_on", "expected"), [("error", 1), ("warning", 1), ("never", 0)]
-)
+@pytest.mark.parametrize(("fail_on", "expected"), [("error", 1), ("warning", 1), ("never", 0)])
 def test_fail_on(fail_on: str, expected: int) -> None:
-    code, _, _ = run("check", str(ACME), "--as-of", "2026-11-27", "--fail-on", fail_on,
-                     "--format", "json")
+    code, _, _ = run(
+        "check", str(ACME), "--as-of", "2026-11-27", "--fail-on", fail_on, "--format", "json"
+    )
     assert code == expected
 
 
 def test_exit_0_when_nothing_at_or_above_fail_on(tmp_path: Path) -> None:
     shutil.copy(SUMMIT / "ssp.yaml", tmp_path / "ssp.yaml")
-    code, out, _ = run("check", str(tmp_path), "--as-of", "2026-11-27", "--format", "json",
-                       "--ignore", "ssp-gap-without-poam")
+    code, out, _ = run(
+        "check",
+        str(tmp_path),
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+        "--ignore",
+        "ssp-gap-without-poam",
+    )
     assert code == 0, out
 
 
 def test_explicit_files_and_ignore(tmp_path: Path) -> None:
-    code, out, _ = run("check", "--ssp", str(ACME / "ssp.yaml"), "--poam", str(ACME / "poam.yaml"),
-                       "--as-of", "2026-11-27", "--format", "json",
-                       "--ignore", "evidence-file-missing")
+    _, out, _ = run(
+        "check",
+        "--ssp",
+        str(ACME / "ssp.yaml"),
+        "--poam",
+        str(ACME / "poam.yaml"),
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+        "--ignore",
+        "evidence-file-missing",
+    )
     codes = {f["code"] for f in json.loads(out)["findings"]}
     assert "evidence-file-missing" not in codes and "evidence-hash-mismatch" in codes
 
@@ -76,7 +104,8 @@ def test_explicit_files_and_ignore(tmp_path: Path) -> None:
 def test_unusable_input_exits_2_naming_file_line_and_field(tmp_path: Path) -> None:
     (tmp_path / "ssp.yaml").write_text(
         "system: {name: A, scope: enclave}\nssp: {version: '1', date: 2026-01-01}\n"
-        "requirements:\n  '3.1.1': {status: done}\n")
+        "requirements:\n  '3.1.1': {status: done}\n"
+    )
     (tmp_path / "poam.yaml").write_text("poam: {kind: sometimes}\n")
     code, out, err = run("check", str(tmp_path))
     assert code == 2 and out == ""
@@ -126,8 +155,16 @@ def test_plan_json_and_what_if() -> None:
     assert data["steps"][-1]["score_after"] == 110
     assert "date" in data["full_score_date"]
     blockers = [s["requirement"] for s in data["steps"] if s["phase"] == "blocks-conditional"]
-    code, out, _ = run("plan", str(ACME), "--as-of", "2026-11-27", "--format", "json",
-                       "--assume-closed", ",".join(blockers))
+    code, out, _ = run(
+        "plan",
+        str(ACME),
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+        "--assume-closed",
+        ",".join(blockers),
+    )
     after = json.loads(out)
     assert after["score"] == 79 + sum(s["points"] for s in data["steps"][: len(blockers)])
     code, _, err = run("plan", str(ACME), "--assume-closed", "POAM-999")
@@ -141,11 +178,21 @@ def test_catalog_json_and_filters() -> None:
     mfa = next(r for r in data if r["nist_id"] == "3.5.3")
     assert mfa["points"] == 5 and mfa["cmmc_id"] == "IA.L2-3.5.3" and not mfa["poam_eligible"]
     assert sum(len(r["objectives"]) for r in data) == 320
-    assert {"nist_id", "cmmc_id", "family", "title", "statement", "kind", "points",
-            "poam_eligible", "objectives"} <= set(mfa)
+    assert {
+        "nist_id",
+        "cmmc_id",
+        "family",
+        "title",
+        "statement",
+        "kind",
+        "points",
+        "poam_eligible",
+        "objectives",
+    } <= set(mfa)
     assert mfa["objectives"][0].keys() == {"letter", "statement"}
-    _, out, _ = run("catalog", "--family", "pe", "--points", "1", "--not-eligible",
-                    "--format", "json")
+    _, out, _ = run(
+        "catalog", "--family", "pe", "--points", "1", "--not-eligible", "--format", "json"
+    )
     assert [r["nist_id"] for r in json.loads(out)] == ["3.10.3", "3.10.4", "3.10.5"]
     _, out, _ = run("catalog", "--eligible", "--format", "json")
     assert len(json.loads(out)) == 47
@@ -158,8 +205,18 @@ def test_catalog_show_accepts_any_id_form() -> None:
 
 def test_init_writes_a_starter_pair_that_checks(tmp_path: Path) -> None:
     target = tmp_path / "new"
-    code, _, _ = run("init", str(target), "--name", "Widget Enclave", "--cage", "7xyz9",
-                     "--maintainer", "Pat Lee, ISSO", "--as-of", "2026-11-27")
+    code, _, _ = run(
+        "init",
+        str(target),
+        "--name",
+        "Widget Enclave",
+        "--cage",
+        "7xyz9",
+        "--maintainer",
+        "Pat Lee, ISSO",
+        "--as-of",
+        "2026-11-27",
+    )
     assert code == 0
     code, out, _ = run("check", str(target), "--as-of", "2026-11-27", "--format", "json")
     data = json.loads(out)

@@ -7,14 +7,14 @@ from typing import Any
 
 from poam.core.catalog import load_catalog
 from poam.core.model import (
+    AssessmentType,
+    ConditionalInfo,
     ImplementationStatus,
+    ItemStatus,
     Milestone,
     Poam,
     PoamItem,
     PoamKind,
-    ConditionalInfo,
-    AssessmentType,
-    ItemStatus,
     RequirementRecord,
     Scope,
     Ssp,
@@ -29,8 +29,9 @@ def record(nist_id: str, status: ImplementationStatus, **kwargs: Any) -> Require
 
 
 def make_ssp(records: dict[str, RequirementRecord]) -> Ssp:
-    return Ssp(SystemInfo("Test", Scope.ENCLAVE, ("1ABC2",)), SspInfo("1", date(2026, 1, 1)),
-               records)
+    return Ssp(
+        SystemInfo("Test", Scope.ENCLAVE, ("1ABC2",)), SspInfo("1", date(2026, 1, 1)), records
+    )
 
 
 def all_implemented(**overrides: RequirementRecord) -> Ssp:
@@ -48,17 +49,33 @@ def not_met(*nist_ids: str, **overrides: RequirementRecord) -> Ssp:
     return all_implemented(**planned, **overrides)
 
 
-def item(item_id: str, requirement: str, due: date | None = date(2026, 6, 1),
-         status: ItemStatus = ItemStatus.IN_PROGRESS) -> PoamItem:
+def item(
+    item_id: str,
+    requirement: str,
+    due: date | None = date(2026, 6, 1),
+    status: ItemStatus = ItemStatus.IN_PROGRESS,
+) -> PoamItem:
     milestones = (Milestone("Done", due),) if due else ()
-    return PoamItem(id=item_id, requirement=requirement, gap="g", remediation=("r",),
-                    owner="Jane Doe, ISSO", status=status, milestones=milestones)
+    return PoamItem(
+        id=item_id,
+        requirement=requirement,
+        gap="g",
+        remediation=("r",),
+        owner="Jane Doe, ISSO",
+        status=status,
+        milestones=milestones,
+    )
 
 
-def conditional(status_date: date, *items: PoamItem,
-                assessment: AssessmentType = AssessmentType.C3PAO) -> Poam:
-    return Poam(kind=PoamKind.CONDITIONAL, maintainer="Jane Doe, ISSO",
-                conditional=ConditionalInfo(assessment, status_date), items=items)
+def conditional(
+    status_date: date, *items: PoamItem, assessment: AssessmentType = AssessmentType.C3PAO
+) -> Poam:
+    return Poam(
+        kind=PoamKind.CONDITIONAL,
+        maintainer="Jane Doe, ISSO",
+        conditional=ConditionalInfo(assessment, status_date),
+        items=items,
+    )
 
 
 def internal(*items: PoamItem) -> Poam:

@@ -42,9 +42,7 @@ def test_every_fact_matches_the_reference(catalog: Catalog, shared: Path) -> Non
 def test_the_invariants_of_rules_md(catalog: Catalog) -> None:
     assert len(catalog) == 110
     assert catalog.total_objectives == 320
-    values = Counter(
-        "3-or-5" if req.partial_credit else req.points for req in catalog.requirements
-    )
+    values = Counter("3-or-5" if req.partial_credit else req.points for req in catalog.requirements)
     assert values == {5: 42, "3-or-5": 2, 3: 14, 1: 51, None: 1}
     assert sum(req.max_deduction for req in catalog.requirements) == 313
     assert sum(req.poam_eligible for req in catalog.requirements) == 47

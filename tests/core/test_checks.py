@@ -10,9 +10,9 @@ import pytest
 from poam.core.assess import assess
 from poam.core.checks import REGISTRY, RegistryError, build_registry
 from poam.core.checks.base import Hit, Severity, check
-from tests.core.golden import CASES, Case, base_ssp, load_cases
 from poam.formats.native.reader import poam_from_source, ssp_from_source
 from poam.formats.native.source import Source
+from tests.core.golden import CASES, Case, base_ssp, load_cases
 
 ALL_CASES = load_cases()
 
@@ -20,9 +20,7 @@ ALL_CASES = load_cases()
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: f"{c.code}: {c.name}")
 def test_golden_case(case: Case) -> None:
     assessment = case.run()
-    found = [
-        (f.requirement, f.item) for f in assessment.findings if f.code == case.code
-    ]
+    found = [(f.requirement, f.item) for f in assessment.findings if f.code == case.code]
     assert sorted(found, key=str) == sorted(case.expect, key=str)
     if case.message:
         messages = " ".join(f.message for f in assessment.findings if f.code == case.code)
@@ -33,7 +31,9 @@ def test_every_check_has_positive_and_negative_cases() -> None:
     kinds: dict[str, set[bool]] = defaultdict(set)
     for case in ALL_CASES:
         kinds[case.code].add(bool(case.expect))
-    missing = {code: kinds.get(code, set()) for code in REGISTRY if kinds.get(code) != {True, False}}
+    missing = {
+        code: kinds.get(code, set()) for code in REGISTRY if kinds.get(code) != {True, False}
+    }
     assert missing == {}, "checks without both positive and negative golden cases"
     assert set(kinds) <= set(REGISTRY), "case files for codes that do not exist"
 
@@ -45,23 +45,47 @@ def test_case_files_are_named_after_their_code() -> None:
 
 def test_the_issue_codes_exist_with_the_required_severities() -> None:
     required_errors = {
-        "ssp-not-in-place", "ssp-gap-without-poam", "poam-contradicts-ssp", "item-without-owner",
-        "item-without-milestone", "milestone-moved-without-justification",
-        "completed-without-evidence", "ineligible-on-conditional-poam",
-        "milestone-after-closeout-deadline", "conditional-status-expired",
+        "ssp-not-in-place",
+        "ssp-gap-without-poam",
+        "poam-contradicts-ssp",
+        "item-without-owner",
+        "item-without-milestone",
+        "milestone-moved-without-justification",
+        "completed-without-evidence",
+        "ineligible-on-conditional-poam",
+        "milestone-after-closeout-deadline",
+        "conditional-status-expired",
     }
     others = {
-        "ssp-incomplete", "status-contradicts-objectives", "not-applicable-without-rationale",
-        "unknown-requirement", "duplicate-item-id", "owner-is-a-group", "milestone-overdue",
-        "milestone-moved-repeatedly", "vague-gap", "vague-remediation", "evidence-file-missing",
-        "evidence-hash-mismatch", "poam-not-reviewed", "maintainer-missing",
-        "must-be-met-before-assessment", "closeout-deadline-approaching",
+        "ssp-incomplete",
+        "status-contradicts-objectives",
+        "not-applicable-without-rationale",
+        "unknown-requirement",
+        "duplicate-item-id",
+        "owner-is-a-group",
+        "milestone-overdue",
+        "milestone-moved-repeatedly",
+        "vague-gap",
+        "vague-remediation",
+        "evidence-file-missing",
+        "evidence-hash-mismatch",
+        "poam-not-reviewed",
+        "maintainer-missing",
+        "must-be-met-before-assessment",
+        "closeout-deadline-approaching",
     }
     assert required_errors | others <= set(REGISTRY)
     for code in required_errors:
         assert REGISTRY[code].severity is Severity.ERROR, code
-    for code in ("owner-is-a-group", "vague-gap", "vague-remediation", "milestone-moved-repeatedly",
-                 "poam-not-reviewed", "maintainer-missing", "closeout-deadline-approaching"):
+    for code in (
+        "owner-is-a-group",
+        "vague-gap",
+        "vague-remediation",
+        "milestone-moved-repeatedly",
+        "poam-not-reviewed",
+        "maintainer-missing",
+        "closeout-deadline-approaching",
+    ):
         assert REGISTRY[code].severity is Severity.WARNING, code
 
 
@@ -88,8 +112,17 @@ def test_registry_refuses_duplicates_and_missing_citations() -> None:
 def test_a_clean_system_has_no_findings() -> None:
     ssp = ssp_from_source(Source("clean", base_ssp()))
     poam = poam_from_source(
-        Source("clean", {"poam": {"kind": "internal", "maintainer": "Jane Doe, ISSO",
-                                  "last_reviewed": "2026-02-20", "review_cadence_days": 90}})
+        Source(
+            "clean",
+            {
+                "poam": {
+                    "kind": "internal",
+                    "maintainer": "Jane Doe, ISSO",
+                    "last_reviewed": "2026-02-20",
+                    "review_cadence_days": 90,
+                }
+            },
+        )
     )
     assessment = assess(ssp, poam, as_of=date(2026, 3, 1))
     assert assessment.findings == ()
@@ -103,7 +136,11 @@ def test_findings_carry_code_severity_rule_and_hint() -> None:
     custom = check("x-check", Severity.WARNING, rule="32 CFR 170.24", summary="s", hint="fix")(hits)
     finding = next(custom.run(None))  # type: ignore[arg-type]
     assert (finding.code, finding.severity, finding.rule, finding.hint) == (
-        "x-check", Severity.WARNING, "32 CFR 170.24", "fix")
+        "x-check",
+        Severity.WARNING,
+        "32 CFR 170.24",
+        "fix",
+    )
     assert (finding.requirement, finding.item, finding.message) == ("3.1.1", "P1", "message")
 
 

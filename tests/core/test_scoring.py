@@ -117,21 +117,29 @@ def test_ssp_requirement_has_no_value(catalog: Catalog) -> None:
             "32 CFR 170.24(b)(1)(i)",
         ),
         (
-            {"status": IMPL.PARTIALLY_IMPLEMENTED,
-             "temporary_deficiency": TemporaryDeficiency("OPA-2026-004", "patch slipped")},
+            {
+                "status": IMPL.PARTIALLY_IMPLEMENTED,
+                "temporary_deficiency": TemporaryDeficiency("OPA-2026-004", "patch slipped"),
+            },
             Basis.TEMPORARY_DEFICIENCY,
             "32 CFR 170.24(b)(1)(ii)",
         ),
         (
-            {"status": IMPL.PLANNED, "objectives": {"a": ObjectiveResult.NOT_APPLICABLE,
-                                                   "b": ObjectiveResult.NOT_APPLICABLE}},
+            {
+                "status": IMPL.PLANNED,
+                "objectives": {
+                    "a": ObjectiveResult.NOT_APPLICABLE,
+                    "b": ObjectiveResult.NOT_APPLICABLE,
+                },
+            },
             Basis.NOT_APPLICABLE,
             "32 CFR 170.24(b)(3)",
         ),
     ],
 )
-def test_what_counts_as_met(catalog: Catalog, kwargs: dict[str, Any], basis: Basis,
-                            rule: str) -> None:
+def test_what_counts_as_met(
+    catalog: Catalog, kwargs: dict[str, Any], basis: Basis, rule: str
+) -> None:
     status = kwargs.pop("status")
     result = determine(catalog.get("3.1.2"), record("3.1.2", status, **kwargs))
     assert (result.met, result.basis, result.rule, result.deduction) == (True, basis, rule, 0)
@@ -146,10 +154,14 @@ def test_deficiency_without_plan_is_not_met(catalog: Catalog) -> None:
 def test_objectives_win_over_status(catalog: Catalog) -> None:
     met = ObjectiveResult.MET
     req = catalog.get("3.1.2")
-    failing = determine(req, record("3.1.2", IMPL.IMPLEMENTED,
-                                    objectives={"a": met, "b": ObjectiveResult.NOT_MET}))
+    failing = determine(
+        req, record("3.1.2", IMPL.IMPLEMENTED, objectives={"a": met, "b": ObjectiveResult.NOT_MET})
+    )
     assert (failing.met, failing.basis, failing.not_met_objectives) == (
-        False, Basis.OBJECTIVES_NOT_MET, ("b",))
+        False,
+        Basis.OBJECTIVES_NOT_MET,
+        ("b",),
+    )
     passing = determine(req, record("3.1.2", IMPL.NOT_IMPLEMENTED, objectives={"a": met, "b": met}))
     assert (passing.met, passing.basis) == (True, Basis.OBJECTIVES_MET)
     # incomplete objectives with none failing: the status decides
@@ -214,7 +226,9 @@ def test_score_always_within_bounds(ssp: Ssp) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(ssps(), st.data())
-def test_making_a_not_met_requirement_met_never_lowers_the_score(ssp: Ssp, data: st.DataObject) -> None:
+def test_making_a_not_met_requirement_met_never_lowers_the_score(
+    ssp: Ssp, data: st.DataObject
+) -> None:
     before = score(ssp, CATALOG)
     if not before.not_met:
         return

@@ -13,8 +13,12 @@ from poam.core.selection import FailOn, fails, select
 TODAY = date(2026, 3, 1)
 
 
-def f(code: str, severity: Severity = Severity.ERROR, requirement: str | None = "3.1.3",
-      item: str | None = "P1") -> Finding:
+def f(
+    code: str,
+    severity: Severity = Severity.ERROR,
+    requirement: str | None = "3.1.3",
+    item: str | None = "P1",
+) -> Finding:
     return Finding(code, severity, "m", "r", "h", requirement, item)
 
 
@@ -32,8 +36,9 @@ def f(code: str, severity: Severity = Severity.ERROR, requirement: str | None = 
         (("a",), (Waiver("a", "accepted"),), ["b"], []),
     ],
 )
-def test_select(ignore: tuple[str, ...], waivers: tuple[Waiver, ...], reported: list[str],
-                waived: list[str]) -> None:
+def test_select(
+    ignore: tuple[str, ...], waivers: tuple[Waiver, ...], reported: list[str], waived: list[str]
+) -> None:
     got, got_waived = select([f("a"), f("b")], as_of=TODAY, ignore=ignore, waivers=waivers)
     assert [x.code for x in got] == reported
     assert [w.finding.code for w in got_waived] == waived

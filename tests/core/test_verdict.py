@@ -7,19 +7,23 @@ from datetime import date
 import pytest
 
 from poam.core.catalog import Catalog, load_catalog
-from poam.core.model import EncryptionState, ImplementationStatus, MfaState
+from poam.core.model import EncryptionState, ImplementationStatus, MfaState, Poam, Ssp
 from poam.core.scoring import score
-from poam.core.verdict import CONDITIONAL_MIN_SCORE, Verdict, closeout_deadline, decide
+from poam.core.verdict import (
+    CONDITIONAL_MIN_SCORE,
+    Verdict,
+    VerdictResult,
+    closeout_deadline,
+    decide,
+)
 from tests.core.builders import all_implemented, conditional, internal, item, not_met, record
 
 CATALOG = load_catalog()
-ONE_POINT_ELIGIBLE = [
-    r.nist_id for r in CATALOG.requirements if r.poam_eligible and r.points == 1
-]
+ONE_POINT_ELIGIBLE = [r.nist_id for r in CATALOG.requirements if r.poam_eligible and r.points == 1]
 TODAY = date(2026, 3, 1)
 
 
-def verdict_of(ssp, poam=None, as_of=TODAY):  # type: ignore[no-untyped-def]
+def verdict_of(ssp: Ssp, poam: Poam | None = None, as_of: date = TODAY) -> VerdictResult:
     return decide(score(ssp, CATALOG), poam, as_of)
 
 
@@ -34,7 +38,10 @@ def test_score_exactly_88_is_conditional() -> None:
     result = verdict_of(ssp)
     assert result.verdict is Verdict.CONDITIONAL
     assert [r.rule for r in result.reasons] == [
-        "32 CFR 170.21(a)(2)(i)", "32 CFR 170.21(a)(2)(ii)", "32 CFR 170.21(a)(2)(iii)"]
+        "32 CFR 170.21(a)(2)(i)",
+        "32 CFR 170.21(a)(2)(ii)",
+        "32 CFR 170.21(a)(2)(iii)",
+    ]
 
 
 def test_score_87_is_no_status() -> None:
@@ -65,7 +72,8 @@ def test_each_excluded_requirement_blocks_conditional(nist_id: str) -> None:
     result = verdict_of(not_met(nist_id))
     assert result.verdict is Verdict.NONE
     assert [(r.rule, r.requirements) for r in result.reasons] == [
-        ("32 CFR 170.21(a)(2)(iii)", (nist_id,))]
+        ("32 CFR 170.21(a)(2)(iii)", (nist_id,))
+    ]
 
 
 def test_the_sixth_exclusion_is_the_ssp_itself() -> None:
@@ -75,11 +83,13 @@ def test_the_sixth_exclusion_is_the_ssp_itself() -> None:
 @pytest.mark.parametrize("mfa", [MfaState.NONE, MfaState.REMOTE_AND_PRIVILEGED, None])
 def test_mfa_never_eligible(mfa: MfaState | None) -> None:
     ssp = all_implemented(
-        **{"3.5.3": record("3.5.3", ImplementationStatus.PARTIALLY_IMPLEMENTED, mfa=mfa)})
+        **{"3.5.3": record("3.5.3", ImplementationStatus.PARTIALLY_IMPLEMENTED, mfa=mfa)}
+    )
     result = verdict_of(ssp)
     assert result.verdict is Verdict.NONE
     assert [(r.rule, r.requirements) for r in result.reasons] == [
-        ("32 CFR 170.21(a)(2)(ii)", ("3.5.3",))]
+        ("32 CFR 170.21(a)(2)(ii)", ("3.5.3",))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -94,8 +104,11 @@ def test_mfa_never_eligible(mfa: MfaState | None) -> None:
 def test_encryption_eligible_only_when_not_fips_validated(
     encryption: EncryptionState | None, verdict: Verdict
 ) -> None:
-    status = (ImplementationStatus.IMPLEMENTED if encryption is EncryptionState.FIPS_VALIDATED
-              else ImplementationStatus.PARTIALLY_IMPLEMENTED)
+    status = (
+        ImplementationStatus.IMPLEMENTED
+        if encryption is EncryptionState.FIPS_VALIDATED
+        else ImplementationStatus.PARTIALLY_IMPLEMENTED
+    )
     ssp = all_implemented(**{"3.13.11": record("3.13.11", status, encryption=encryption)})
     assert verdict_of(ssp).verdict is verdict
 
@@ -109,7 +122,11 @@ def test_a_3_point_requirement_blocks_conditional() -> None:
 def test_every_failing_condition_is_given() -> None:
     ssp = not_met("3.1.1", "3.3.1", "3.4.1", "3.10.3", *ONE_POINT_ELIGIBLE[:10])
     rules = [r.rule for r in verdict_of(ssp).reasons]
-    assert rules == ["32 CFR 170.21(a)(2)(i)", "32 CFR 170.21(a)(2)(ii)", "32 CFR 170.21(a)(2)(iii)"]
+    assert rules == [
+        "32 CFR 170.21(a)(2)(i)",
+        "32 CFR 170.21(a)(2)(ii)",
+        "32 CFR 170.21(a)(2)(iii)",
+    ]
 
 
 def test_closeout_deadline_is_status_date_plus_180_days() -> None:
@@ -148,5 +165,9 @@ def test_internal_poam_never_expires() -> None:
 
 def test_verdict_labels(catalog: Catalog) -> None:
     assert {v.label for v in Verdict} == {
-        "Final Level 2", "Conditional Level 2", "No CMMC status",
-        "Assessment cannot be completed", "Conditional status expired"}
+        "Final Level 2",
+        "Conditional Level 2",
+        "No CMMC status",
+        "Assessment cannot be completed",
+        "Conditional status expired",
+    }

@@ -14,14 +14,19 @@ from poam.core.wording import is_group, vagueness
     [
         ("MFA not fully deployed", True),
         ("implement MFA", True),
-        ("Multi-factor authentication is implemented for remote access but not yet enforced for "
-         "privileged local accounts on systems that process CUI", False),
+        (
+            "Multi-factor authentication is implemented for remote access but not yet enforced for "
+            "privileged local accounts on systems that process CUI",
+            False,
+        ),
         ("", True),
         ("TBD", True),
         ("n/a", True),
         ("Security controls are not fully implemented across various systems as needed", True),
-        ("The FortiGate does not log denied outbound connections from the CUI VLAN to Sentinel",
-         False),
+        (
+            "The FortiGate does not log denied outbound connections from the CUI VLAN to Sentinel",
+            False,
+        ),
     ],
 )
 def test_vagueness(text: str, vague: bool) -> None:
@@ -31,10 +36,19 @@ def test_vagueness(text: str, vague: bool) -> None:
 @pytest.mark.parametrize(
     ("name", "group"),
     [
-        ("IT Department", True), ("Security Team", True), ("CMMC Steering Committee", True),
-        ("IT", True), ("Facilities", True), ("the MSP", True), ("HR and Finance", True),
-        ("IT Manager", False), ("Jane Doe, ISSO", False), ("Security Team Lead", False),
-        ("Maria Kowalski", False), ("Office Manager", False), ("Facilities Supervisor", False),
+        ("IT Department", True),
+        ("Security Team", True),
+        ("CMMC Steering Committee", True),
+        ("IT", True),
+        ("Facilities", True),
+        ("the MSP", True),
+        ("HR and Finance", True),
+        ("IT Manager", False),
+        ("Jane Doe, ISSO", False),
+        ("Security Team Lead", False),
+        ("Maria Kowalski", False),
+        ("Office Manager", False),
+        ("Facilities Supervisor", False),
         ("", False),
     ],
 )

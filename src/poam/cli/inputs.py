@@ -80,11 +80,10 @@ def locate(directory: Path, ssp: Path | None, poam: Path | None) -> tuple[Path, 
 
 def load_pair(directory: Path, ssp: Path | None, poam: Path | None) -> Pair:
     from poam.formats.documents import load_poam_file, load_ssp_file
-
-    from poam.formats.errors import InputError
+    from poam.formats.errors import InputError, Problem
 
     ssp_path, poam_path = locate(directory, ssp, poam)
-    problems = []
+    problems: list[Problem] = []
     loaded_ssp = loaded_poam = None
     try:
         loaded_ssp = load_ssp_file(ssp_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -119,8 +119,11 @@ def summary(assessment: Assessment) -> Table:
         reviewed = poam.last_reviewed.isoformat() if poam.last_reviewed else "never"
         parts.append(f"reviewed {reviewed}")
         grid.add_row("POA&M", " · ".join(parts))
-    labels = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
-              Severity.INFO: ("info", "info")}
+    labels = {
+        Severity.ERROR: ("error", "errors"),
+        Severity.WARNING: ("warning", "warnings"),
+        Severity.INFO: ("info", "info"),
+    }
     counts = [
         Text(
             _plural(assessment.count(s), *labels[s]),
@@ -143,7 +146,7 @@ def _where(finding: Finding) -> str:
 def findings_block(findings: Iterable[Finding]) -> Group:
     """Findings grouped by severity, then by code: the hint and rule once per code, then each
     place with its message."""
-    parts: list[object] = []
+    parts: list[RenderableType] = []
     grouped: dict[Severity, dict[str, list[Finding]]] = {s: {} for s in Severity}
     for finding in findings:
         grouped[finding.severity].setdefault(finding.code, []).append(finding)
@@ -176,7 +179,7 @@ def findings_block(findings: Iterable[Finding]) -> Group:
             )
     if not parts:
         parts.append(Text("\nNo findings.", style="green"))
-    return Group(*parts)  # type: ignore[arg-type]
+    return Group(*parts)
 
 
 def print_check(assessment: Assessment) -> None:
@@ -235,9 +238,17 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
         out.print(Text("Nothing to close: every requirement is MET.", style="green"))
         return
     table = Table(show_edge=False, header_style="bold")
-    for name, justify in (("#", "right"), ("Phase", "left"), ("Requirement", "left"),
-                          ("Title", "left"), ("Points", "right"), ("Entries", "left"),
-                          ("Due", "left"), ("Score after", "right"), ("Verdict after", "left")):
+    for name, justify in (
+        ("#", "right"),
+        ("Phase", "left"),
+        ("Requirement", "left"),
+        ("Title", "left"),
+        ("Points", "right"),
+        ("Entries", "left"),
+        ("Due", "left"),
+        ("Score after", "right"),
+        ("Verdict after", "left"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for index, step in enumerate(plan.steps, 1):
         req = step.result.requirement
@@ -257,8 +268,9 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
     out.print(Text.assemble(("Score of 110 expected  ", "bold"), _full_score_text(plan.full_score)))
 
 
-def print_what_if(before: Assessment, after_score: Score, after: VerdictResult,
-                  closing: list[str]) -> None:
+def print_what_if(
+    before: Assessment, after_score: Score, after: VerdictResult, closing: list[str]
+) -> None:
     out = console()
     out.print(summary(before))
     out.print()
@@ -289,38 +301,62 @@ def catalog_table(requirements: Iterable[Requirement]) -> Table:
         points = "-" if req.points is None else str(req.points)
         if req.partial_credit:
             points = "3-5"
-        table.add_row(req.cmmc_id, req.title, req.kind, points, _eligibility(req),
-                      str(len(req.objectives)))
+        table.add_row(
+            req.cmmc_id, req.title, req.kind, points, _eligibility(req), str(len(req.objectives))
+        )
     return table
 
 
 def requirement_detail(req: Requirement, catalog: Catalog) -> Group:
-    lines: list[object] = [
-        Text.assemble((req.cmmc_id, "bold"), "  ", (req.title, "bold"), "  ",
-                      (f"NIST SP 800-171 Rev 2 {req.nist_id}", "dim")),
+    lines: list[RenderableType] = [
+        Text.assemble(
+            (req.cmmc_id, "bold"),
+            "  ",
+            (req.title, "bold"),
+            "  ",
+            (f"NIST SP 800-171 Rev 2 {req.nist_id}", "dim"),
+        ),
         Text(f"{catalog.families[req.family]} ({req.family}) · {req.kind}"),
         Text(req.statement),
         Text(""),
     ]
     if req.points is None:
-        lines.append(Text("Points: no value; without it no assessment can be completed "
-                          "(32 CFR 170.24(c)(2)(i)(B)(5))"))
+        lines.append(
+            Text(
+                "Points: no value; without it no assessment can be completed "
+                "(32 CFR 170.24(c)(2)(i)(B)(5))"
+            )
+        )
     else:
         lines.append(Text(f"Points: {req.points}"))
     if req.partial_credit:
-        states = ", ".join(f"{state}: -{points}" if points else f"{state}: MET"
-                           for state, points in req.partial_credit.deductions.items())
-        lines.append(Text(f"Partial credit ({req.partial_credit.field}): {states}  "
-                          f"[{req.partial_credit.citation}]"))
-    lines.append(Text(f"Conditional POA&M: {_eligibility(req)}"
-                      + ("  (excluded by name, 32 CFR 170.21(a)(2)(iii))"
-                         if req.poam_excluded_by_name else "")))
+        states = ", ".join(
+            f"{state}: -{points}" if points else f"{state}: MET"
+            for state, points in req.partial_credit.deductions.items()
+        )
+        lines.append(
+            Text(
+                f"Partial credit ({req.partial_credit.field}): {states}  "
+                f"[{req.partial_credit.citation}]"
+            )
+        )
+    lines.append(
+        Text(
+            f"Conditional POA&M: {_eligibility(req)}"
+            + (
+                "  (excluded by name, 32 CFR 170.21(a)(2)(iii))"
+                if req.poam_excluded_by_name
+                else ""
+            )
+        )
+    )
     lines.append(Text(""))
-    lines.append(Text(f"Assessment objectives ({len(req.objectives)}), determine if:",
-                      style="bold"))
+    lines.append(
+        Text(f"Assessment objectives ({len(req.objectives)}), determine if:", style="bold")
+    )
     for objective in req.objectives:
         lines.append(Text.assemble((f"  [{objective.letter}] ", "bold"), objective.statement))
-    return Group(*lines)  # type: ignore[arg-type]
+    return Group(*lines)
 
 
 def checks_table(checks: Iterable[Check]) -> Table:
@@ -330,8 +366,12 @@ def checks_table(checks: Iterable[Check]) -> Table:
     table.add_column("What it finds")
     table.add_column("Rule", style="dim")
     for item in checks:
-        table.add_row(item.code, Text(item.severity.value, style=SEVERITY_STYLE[item.severity]),
-                      item.summary, item.rule)
+        table.add_row(
+            item.code,
+            Text(item.severity.value, style=SEVERITY_STYLE[item.severity]),
+            item.summary,
+            item.rule,
+        )
     return table
 
 

@@ -87,8 +87,8 @@ def resolve_targets(ids: Iterable[str], catalog: Catalog, poam: Poam | None) -> 
     """Requirement ids for a mix of requirement ids and POA&M entry ids; KeyError if unknown."""
     by_item = {item.id: item.requirement for item in poam.items} if poam else {}
     resolved = []
-    for text in ids:
-        text = text.strip()
+    for raw in ids:
+        text = raw.strip()
         if not text:
             continue
         if text in by_item:
@@ -129,7 +129,9 @@ def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
     eligible = [r for r in not_met if r not in blocking]
     eligible.sort(key=lambda r: (-r.deduction, *by_date(r)))
 
-    ordered: list[tuple[Phase, RequirementResult]] = [(Phase.BLOCKS_CONDITIONAL, r) for r in blocking]
+    ordered: list[tuple[Phase, RequirementResult]] = [
+        (Phase.BLOCKS_CONDITIONAL, r) for r in blocking
+    ]
     running = score.provisional + sum(r.deduction for r in blocking)
     rest = []
     for result in eligible:

@@ -43,7 +43,9 @@ POAM_FOR_EACH_GAP = "NIST SP 800-171 Rev 2 3.12.2; AM v1.2.1 §5"
 POAM_ENTRY_CONTENT = "NIST SP 800-171 Rev 2 3.12.2; DoD POA&M practice (RULES.md)"
 POAM_RECONCILED = "NIST SP 800-171 Rev 2 3.12.2, 3.12.4; POA&M/SSP reconciliation (RULES.md)"
 POAM_REVIEWED = "NIST SP 800-171 Rev 2 3.12.1, 3.12.2; review cadence (RULES.md)"
-MILESTONE_CHANGE_JUSTIFIED = "NIST SP 800-171 Rev 2 3.12.2; extensions need a justification (RULES.md)"
+MILESTONE_CHANGE_JUSTIFIED = (
+    "NIST SP 800-171 Rev 2 3.12.2; extensions need a justification (RULES.md)"
+)
 EVIDENCE_FOR_COMPLETION = "NIST SP 800-171A 3.12.2; completed entries need evidence (RULES.md)"
 EVIDENCE_INTEGRITY = "NIST SP 800-171A 3.12.2; evidence integrity (SHA-256)"
 OBJECTIVES_171A = "NIST SP 800-171A; 32 CFR 170.24(b)(1)"

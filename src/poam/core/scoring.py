@@ -117,7 +117,9 @@ class Score:
         return {result.nist_id: result for result in self.results}
 
 
-def _state(requirement: Requirement, record: RequirementRecord) -> MfaState | EncryptionState | None:
+def _state(
+    requirement: Requirement, record: RequirementRecord
+) -> MfaState | EncryptionState | None:
     if requirement.partial_credit is None:
         return None
     if requirement.partial_credit.field == "mfa":

@@ -112,7 +112,9 @@ def conditional_reasons(score: Score) -> tuple[list[Reason], list[Reason]]:
         )
 
     excluded = [r for r in not_met if r.requirement.poam_excluded_by_name]
-    by_value = [r for r in not_met if not r.poam_eligible and not r.requirement.poam_excluded_by_name]
+    by_value = [
+        r for r in not_met if not r.poam_eligible and not r.requirement.poam_excluded_by_name
+    ]
     if by_value:
         listed = ", ".join(_describe(r) for r in by_value)
         failed.append(

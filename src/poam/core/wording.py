@@ -11,35 +11,58 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&/.-]*")
 
-ROLE_WORDS = frozenset(
+ROLE_WORDS = _words(
     """
-    manager officer director administrator admin engineer analyst lead isso issm ciso cio cto ceo
-    coo cfo cso fso owner specialist coordinator architect president vp supervisor technician
-    consultant auditor head chief controller custodian steward representative superintendent
-    principal partner founder secretary treasurer counsel generalist planner scientist
-    developer programmer operator
-    """.split()
+    manager officer director administrator admin engineer analyst lead isso issm ciso cio
+    cto ceo coo cfo cso fso owner specialist coordinator architect president vp supervisor
+    technician consultant auditor head chief controller custodian steward representative
+    superintendent principal partner founder secretary treasurer counsel generalist planner
+    scientist developer programmer operator
+    """
 )
-GROUP_WORDS = frozenset(
+GROUP_WORDS = _words(
     """
-    department dept depts team teams committee group groups division board unit section council
-    staff personnel office offices helpdesk everyone organization org company management
-    employees users msp mssp vendor vendors workforce
-    """.split()
+    department dept depts team teams committee group groups division board unit section
+    council staff personnel office offices helpdesk everyone organization org company
+    management employees users msp mssp vendor vendors workforce
+    """
 )
-DEPARTMENT_NAMES = frozenset(
+DEPARTMENT_NAMES = _words(
     """
-    it is it/security infosec security facilities hr finance engineering legal operations ops
-    compliance procurement purchasing accounting admin administration shipping quality
+    it is it/security infosec security facilities hr finance engineering legal operations
+    ops compliance procurement purchasing accounting admin administration shipping quality
     maintenance networking network infrastructure cybersecurity help desk support
-    """.split()
+    """
 )
 
 PLACEHOLDERS = frozenset(
-    {"tbd", "todo", "tba", "n/a", "na", "none", "-", "?", "see above", "same as above", "various",
-     "misc", "pending", "fix", "fix it", "remediate", "as needed", "x"}
+    {
+        "tbd",
+        "todo",
+        "tba",
+        "n/a",
+        "na",
+        "none",
+        "-",
+        "?",
+        "see above",
+        "same as above",
+        "various",
+        "misc",
+        "pending",
+        "fix",
+        "fix it",
+        "remediate",
+        "as needed",
+        "x",
+    }
 )
 _GENERIC = re.compile(
     r"\b(as needed|as appropriate|as required|tbd|etc\.?|various|some (controls|systems|things)|"

@@ -53,5 +53,14 @@ class InputError(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
     @classmethod
-    def single(cls, file: str, message: str, **where: object) -> InputError:
-        return cls([Problem(file, message, **where)])  # type: ignore[arg-type]
+    def single(
+        cls,
+        file: str,
+        message: str,
+        *,
+        field: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        sheet: str | None = None,
+    ) -> InputError:
+        return cls([Problem(file, message, field=field, line=line, column=column, sheet=sheet)])

@@ -15,7 +15,10 @@ from poam.formats.native.schema import schema
 from tests.conftest import EXAMPLES
 from tests.strategies import poams, ssps
 
-SSP_HEAD = "system: {name: Acme, scope: enclave, cage_codes: [1ABC2]}\nssp: {version: '1', date: 2026-01-15}\n"
+SSP_HEAD = (
+    "system: {name: Acme, scope: enclave, cage_codes: [1ABC2]}\n"
+    "ssp: {version: '1', date: 2026-01-15}\n"
+)
 
 
 def problems(text: str, kind: str = "ssp") -> list[str]:
@@ -34,8 +37,13 @@ def test_examples_load() -> None:
 
 
 def test_keys_in_any_spelling_and_versions_as_written() -> None:
-    ssp = loads_ssp(SSP_HEAD.replace("version: '1'", "version: 2026.10") + (
-        "requirements:\n  IA.L2-3.5.3: {status: implemented}\n  ac.l2-3.1.1: {status: planned}\n"))
+    ssp = loads_ssp(
+        SSP_HEAD.replace("version: '1'", "version: 2026.10")
+        + (
+            "requirements:\n  IA.L2-3.5.3: {status: implemented}\n"
+            "  ac.l2-3.1.1: {status: planned}\n"
+        )
+    )
     assert set(ssp.requirements) == {"3.5.3", "3.1.1"}
     assert ssp.info.version == "2026.10"
 
@@ -43,32 +51,56 @@ def test_keys_in_any_spelling_and_versions_as_written() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (SSP_HEAD + "requirements:\n  '3.1.1': {status: done}\n",
-         "ssp.yaml:4:13: requirements.3.1.1.status: 'done' is not one of: implemented, "
-         "partially-implemented, planned, not-implemented, not-applicable"),
-        (SSP_HEAD + "requirements:\n  '3.1.1': {status: implemented, narative: x}\n",
-         "ssp.yaml:4:34: requirements.3.1.1.narative: unknown field 'narative'"),
-        (SSP_HEAD + "requirements:\n  '3.1.1':\n    narrative: x\n",
-         "ssp.yaml:4:3: requirements.3.1.1.status: missing required field 'status'"),
-        ("system: {name: Acme, scope: enclave}\nssp: {version: '1', date: 2026-02-30}\n"
-         "requirements: {}\n",
-         "ssp.yaml:2:21: ssp.date: '2026-02-30' is not a date (YYYY-MM-DD)"),
-        ("system: {name: Acme, scope: office}\nssp: {version: '1', date: 2026-01-15}\n"
-         "requirements: {}\n",
-         "ssp.yaml:1:22: system.scope: 'office' is not one of: enterprise, enclave, contract"),
-        (SSP_HEAD + "requirements:\n  '3.4.1': {status: implemented, objectives: {a: yes}}\n",
-         "ssp.yaml:4:47: requirements.3.4.1.objectives.a: True is not one of: met, not-met, "
-         "not-applicable"),
-        (SSP_HEAD + "requirements:\n  '3.1.1': {status: implemented}\n  '3.1.1': {status: planned}\n",
-         "ssp.yaml:5:3: requirements.3.1.1: duplicate key '3.1.1' (first at line 4)"),
-        (SSP_HEAD + "requirements:\n  '3.1.1': {status: implemented}\n  AC.L2-3.1.1: {status: planned}\n",
-         "ssp.yaml:5:3: requirements.AC.L2-3.1.1: 'AC.L2-3.1.1' is 3.1.1, already listed as '3.1.1'"),
-        ("system: [\n", "ssp.yaml:2:1: not valid YAML: did not find expected node content"
-         " (while parsing a flow node)"),
+        (
+            SSP_HEAD + "requirements:\n  '3.1.1': {status: done}\n",
+            "ssp.yaml:4:13: requirements.3.1.1.status: 'done' is not one of: implemented, "
+            "partially-implemented, planned, not-implemented, not-applicable",
+        ),
+        (
+            SSP_HEAD + "requirements:\n  '3.1.1': {status: implemented, narative: x}\n",
+            "ssp.yaml:4:34: requirements.3.1.1.narative: unknown field 'narative'",
+        ),
+        (
+            SSP_HEAD + "requirements:\n  '3.1.1':\n    narrative: x\n",
+            "ssp.yaml:4:3: requirements.3.1.1.status: missing required field 'status'",
+        ),
+        (
+            "system: {name: Acme, scope: enclave}\nssp: {version: '1', date: 2026-02-30}\n"
+            "requirements: {}\n",
+            "ssp.yaml:2:21: ssp.date: '2026-02-30' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "system: {name: Acme, scope: office}\nssp: {version: '1', date: 2026-01-15}\n"
+            "requirements: {}\n",
+            "ssp.yaml:1:22: system.scope: 'office' is not one of: enterprise, enclave, contract",
+        ),
+        (
+            SSP_HEAD + "requirements:\n  '3.4.1': {status: implemented, objectives: {a: yes}}\n",
+            "ssp.yaml:4:47: requirements.3.4.1.objectives.a: True is not one of: met, not-met, "
+            "not-applicable",
+        ),
+        (
+            SSP_HEAD
+            + "requirements:\n  '3.1.1': {status: implemented}\n  '3.1.1': {status: planned}\n",
+            "ssp.yaml:5:3: requirements.3.1.1: duplicate key '3.1.1' (first at line 4)",
+        ),
+        (
+            SSP_HEAD
+            + "requirements:\n  '3.1.1': {status: implemented}\n  AC.L2-3.1.1: {status: planned}\n",
+            "ssp.yaml:5:3: requirements.AC.L2-3.1.1: 'AC.L2-3.1.1' is 3.1.1, "
+            "already listed as '3.1.1'",
+        ),
+        (
+            "system: [\n",
+            "ssp.yaml:2:1: not valid YAML: did not find expected node content"
+            " (while parsing a flow node)",
+        ),
         ("- just\n- a list\n", "ssp.yaml: expected a mapping at the top of the ssp file"),
         ("", "ssp.yaml: the file is empty"),
-        ('{"system": {"name": "A", "scope": "enclave"},\n "ssp": {"version": "1", "date": "x"}}',
-         "ssp.yaml:1:1: requirements: missing required field 'requirements'"),
+        (
+            '{"system": {"name": "A", "scope": "enclave"},\n "ssp": {"version": "1", "date": "x"}}',
+            "ssp.yaml:1:1: requirements: missing required field 'requirements'",
+        ),
         ('{"system": ', "ssp.yaml:1:12: not valid JSON: Expecting value"),
     ],
 )
@@ -84,23 +116,40 @@ def test_all_problems_are_reported_at_once() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("poam: {kind: conditional}\nitems: []\n",
-         "poam.yaml:1:1: poam.conditional: missing required field 'conditional'"),
-        ("poam: {kind: internal, conditional: {assessment: self, status_date: 2026-01-01}}\n",
-         "poam.yaml:1:24: poam.conditional: `conditional` is only for a POA&M of kind conditional"),
-        ("poam: {}\nitems:\n  - {id: P1, requirement: '3.1.1', status: done}\n",
-         "poam.yaml:3:36: items[0] (P1).status: 'done' is not one of: not-started, in-progress, "
-         "completed-pending-verification, closed"),
-        ("poam: {}\nitems:\n  - id: P1\n    requirement: '3.1.1'\n    milestones:\n"
-         "      - {title: m, due: 03/01/2026}\n",
-         "poam.yaml:6:20: items[0] (P1).milestones[0].due: '03/01/2026' is not a date (YYYY-MM-DD)"),
-        ("poam: {}\nitems:\n  - {id: P1, requirement: '3.1.1', evidence: [{title: e, sha256: abc}]}\n",
-         "poam.yaml:3:58: items[0] (P1).evidence[0].sha256: 'abc' is not a SHA-256 "
-         "(64 hexadecimal digits)"),
-        ("poam: {review_cadence_days: 0}\n",
-         "poam.yaml:1:8: poam.review_cadence_days: 0 is less than the minimum of 1"),
-        ("poam: {}\nitems:\n  - {requirement: '3.1.1'}\n",
-         "poam.yaml:3:5: items[0].id: missing required field 'id'"),
+        (
+            "poam: {kind: conditional}\nitems: []\n",
+            "poam.yaml:1:1: poam.conditional: missing required field 'conditional'",
+        ),
+        (
+            "poam: {kind: internal, conditional: {assessment: self, status_date: 2026-01-01}}\n",
+            "poam.yaml:1:24: poam.conditional: `conditional` is only for a POA&M of kind "
+            "conditional",
+        ),
+        (
+            "poam: {}\nitems:\n  - {id: P1, requirement: '3.1.1', status: done}\n",
+            "poam.yaml:3:36: items[0] (P1).status: 'done' is not one of: not-started, in-progress, "
+            "completed-pending-verification, closed",
+        ),
+        (
+            "poam: {}\nitems:\n  - id: P1\n    requirement: '3.1.1'\n    milestones:\n"
+            "      - {title: m, due: 03/01/2026}\n",
+            "poam.yaml:6:20: items[0] (P1).milestones[0].due: '03/01/2026' is not a date "
+            "(YYYY-MM-DD)",
+        ),
+        (
+            "poam: {}\nitems:\n"
+            "  - {id: P1, requirement: '3.1.1', evidence: [{title: e, sha256: abc}]}\n",
+            "poam.yaml:3:58: items[0] (P1).evidence[0].sha256: 'abc' is not a SHA-256 "
+            "(64 hexadecimal digits)",
+        ),
+        (
+            "poam: {review_cadence_days: 0}\n",
+            "poam.yaml:1:8: poam.review_cadence_days: 0 is less than the minimum of 1",
+        ),
+        (
+            "poam: {}\nitems:\n  - {requirement: '3.1.1'}\n",
+            "poam.yaml:3:5: items[0].id: missing required field 'id'",
+        ),
     ],
 )
 def test_bad_poam_input_names_file_line_and_field(text: str, expected: str) -> None:
@@ -110,7 +159,7 @@ def test_bad_poam_input_names_file_line_and_field(text: str, expected: str) -> N
 def test_unreadable_files(tmp_path: Path) -> None:
     binary = tmp_path / "ssp.yaml"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    with pytest.raises(InputError, match="not UTF-8 text|binary"):
+    with pytest.raises(InputError, match=r"not UTF-8 text|binary"):
         load_ssp(binary)
     with pytest.raises(InputError, match="no such file"):
         load_ssp(tmp_path / "missing.yaml")
@@ -120,9 +169,15 @@ def test_unreadable_files(tmp_path: Path) -> None:
 
 def test_json_files_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "ssp.json"
-    path.write_text(json.dumps({"system": {"name": "A", "scope": "contract"},
-                                "ssp": {"version": "1", "date": "2026-01-01"},
-                                "requirements": {"3.1.1": {"status": "implemented"}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "system": {"name": "A", "scope": "contract"},
+                "ssp": {"version": "1", "date": "2026-01-01"},
+                "requirements": {"3.1.1": {"status": "implemented"}},
+            }
+        )
+    )
     ssp = load_ssp(path)
     assert ssp.requirements["3.1.1"].status is ImplementationStatus.IMPLEMENTED
 

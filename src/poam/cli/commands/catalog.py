@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from poam.cli.commands.check import Format, FormatOpt
 from poam.cli.inputs import fail
 
+if TYPE_CHECKING:
+    from poam.core.catalog import Requirement
+
 catalog_app = typer.Typer(help="The 110 requirements of CMMC Level 2 (NIST SP 800-171 Rev 2).")
 
 
-def _data(req):  # type: ignore[no-untyped-def]
+def _data(req: Requirement) -> dict[str, Any]:
     return {
         "nist_id": req.nist_id,
         "cmmc_id": req.cmmc_id,
@@ -46,8 +49,9 @@ def catalog(
     ] = None,
     eligible: Annotated[
         bool | None,
-        typer.Option("--eligible/--not-eligible", help="Only those (not) allowed on a "
-                     "Conditional POA&M."),
+        typer.Option(
+            "--eligible/--not-eligible", help="Only those (not) allowed on a Conditional POA&M."
+        ),
     ] = None,
     output_format: FormatOpt = Format.TEXT,
 ) -> None:
@@ -110,9 +114,21 @@ def register(app: typer.Typer) -> None:
         if output_format is Format.JSON:
             from poam.cli.render import write
 
-            write(json.dumps([{"code": c.code, "severity": c.severity.value,
-                               "summary": c.summary, "rule": c.rule, "hint": c.hint}
-                              for c in REGISTRY.values()], indent=2))
+            write(
+                json.dumps(
+                    [
+                        {
+                            "code": c.code,
+                            "severity": c.severity.value,
+                            "summary": c.summary,
+                            "rule": c.rule,
+                            "hint": c.hint,
+                        }
+                        for c in REGISTRY.values()
+                    ],
+                    indent=2,
+                )
+            )
             return
         from poam.cli.render import checks_table, console
 

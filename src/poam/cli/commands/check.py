@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from poam.cli.inputs import EXIT_FINDINGS, Pair, fail, load_pair, parse_date
 
-DirArg = Annotated[
-    Path, typer.Argument(help="Folder holding ssp.yaml and, optionally, poam.yaml.")
-]
+if TYPE_CHECKING:
+    from poam.core.assess import Assessment
+
+DirArg = Annotated[Path, typer.Argument(help="Folder holding ssp.yaml and, optionally, poam.yaml.")]
 SspOpt = Annotated[Path | None, typer.Option("--ssp", help="The SSP file (default DIR/ssp.yaml).")]
 PoamOpt = Annotated[
     Path | None, typer.Option("--poam", help="The POA&M file (default DIR/poam.yaml if present).")
@@ -31,13 +32,18 @@ class Format(StrEnum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _assess(pair: Pair, as_of: str | None, ignore: list[str] | None = None):  # type: ignore[no-untyped-def]
+def _assess(pair: Pair, as_of: str | None, ignore: list[str] | None = None) -> Assessment:
     from poam.core.assess import assess
     from poam.formats.native.evidence import FileEvidenceStore
 
     base = (pair.poam_path or pair.ssp_path).parent
-    return assess(pair.ssp, pair.poam, as_of=parse_date(as_of), evidence=FileEvidenceStore(base),
-                  ignore=ignore or ())
+    return assess(
+        pair.ssp,
+        pair.poam,
+        as_of=parse_date(as_of),
+        evidence=FileEvidenceStore(base),
+        ignore=ignore or (),
+    )
 
 
 def _json(data: object) -> None:
@@ -49,7 +55,7 @@ def _json(data: object) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(
-        directory: DirArg = Path("."),
+        directory: DirArg = Path(),
         ssp: SspOpt = None,
         poam: PoamOpt = None,
         as_of: AsOfOpt = None,
@@ -59,7 +65,8 @@ def register(app: typer.Typer) -> None:
             typer.Option("--fail-on", help="Lowest severity that exits 1: error, warning, never."),
         ] = "error",
         ignore: Annotated[
-            list[str] | None, typer.Option("--ignore", help="A finding code not to report (repeatable).")
+            list[str] | None,
+            typer.Option("--ignore", help="A finding code not to report (repeatable)."),
         ] = None,
     ) -> None:
         """Score the SSP, give the verdict, and report every deficiency an assessor would raise.
@@ -92,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def score(
-        directory: DirArg = Path("."),
+        directory: DirArg = Path(),
         ssp: SspOpt = None,
         poam: PoamOpt = None,
         as_of: AsOfOpt = None,
@@ -114,7 +121,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def plan(
-        directory: DirArg = Path("."),
+        directory: DirArg = Path(),
         ssp: SspOpt = None,
         poam: PoamOpt = None,
         as_of: AsOfOpt = None,
@@ -133,7 +140,8 @@ def register(app: typer.Typer) -> None:
         the rest by date. --assume-closed shows the score and verdict after closing some.
         """
         from poam.core.catalog import load_catalog
-        from poam.core.plan import assume_met, plan as make_plan, resolve_targets
+        from poam.core.plan import assume_met, resolve_targets
+        from poam.core.plan import plan as make_plan
         from poam.core.verdict import decide
 
         pair = load_pair(directory, ssp, poam)
@@ -150,8 +158,10 @@ def register(app: typer.Typer) -> None:
             if output_format is Format.JSON:
                 from poam.core.serialize import score_to_data, verdict_to_data
 
-                data: dict[str, object] = {"as_of": assessment.as_of.isoformat(),
-                                           "assumed_closed": closing}
+                data: dict[str, object] = {
+                    "as_of": assessment.as_of.isoformat(),
+                    "assumed_closed": closing,
+                }
                 data.update(score_to_data(after))
                 data.update(verdict_to_data(verdict))
                 _json(data)

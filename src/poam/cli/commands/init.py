@@ -13,7 +13,7 @@ from poam.cli.inputs import fail, parse_date
 def register(app: typer.Typer) -> None:
     @app.command()
     def init(
-        directory: Annotated[Path, typer.Argument(help="Folder to create the files in.")] = Path("."),
+        directory: Annotated[Path, typer.Argument(help="Folder to create the files in.")] = Path(),
         name: Annotated[str, typer.Option("--name", help="The system's name.")] = "My CUI System",
         scope: Annotated[
             str, typer.Option("--scope", help="enterprise, enclave or contract.")
@@ -44,15 +44,19 @@ def register(app: typer.Typer) -> None:
         targets = [directory / "ssp.yaml", directory / "poam.yaml"]
         existing = [str(t) for t in targets if t.exists()]
         if existing and not force:
-            raise fail(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} "
-                       "(use --force to overwrite)")
+            raise fail(
+                f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} "
+                "(use --force to overwrite)"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         targets[0].write_text(starter_ssp(name, scope, codes, organization, today), "utf-8")
         targets[1].write_text(starter_poam(maintainer, today), "utf-8")
         out = console()
         out.print(f"Wrote {targets[0]} and {targets[1]}.")
-        out.print("Next: describe each requirement in ssp.yaml, add an entry to poam.yaml for "
-                  f"every gap, then run `poam check {directory}`.")
+        out.print(
+            "Next: describe each requirement in ssp.yaml, add an entry to poam.yaml for "
+            f"every gap, then run `poam check {directory}`."
+        )
 
     @app.command()
     def schema(

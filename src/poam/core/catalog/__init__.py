@@ -1,4 +1,6 @@
-"""The 110 requirements of NIST SP 800-171 Rev 2 as CMMC Level 2 assesses them (32 CFR 170.14(c)(3)).
+"""The 110 requirements of NIST SP 800-171 Rev 2, as CMMC Level 2 assesses them.
+
+CMMC Level 2 assesses exactly these (32 CFR 170.14(c)(3)).
 
 The data lives in ``requirements.json`` beside this module (wording written for poam, facts
 checked against the reference in tests); this module loads it once and answers lookups by any
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -103,7 +106,7 @@ class Catalog:
         self._by_nist = {req.nist_id: req for req in self.requirements}
         self.total_objectives = sum(len(req.objectives) for req in self.requirements)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Requirement]:
         return iter(self.requirements)
 
     def __len__(self) -> int:

@@ -54,4 +54,12 @@ def run_checks(context: CheckContext, registry: Mapping[str, Check] = REGISTRY) 
     return findings
 
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "RegistryError", "Severity", "run_checks"]
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "CheckContext",
+    "Finding",
+    "RegistryError",
+    "Severity",
+    "run_checks",
+]

@@ -104,7 +104,11 @@ def milestone_after_closeout_deadline(ctx: CheckContext) -> Iterator[Hit]:
             continue
         for milestone in item.milestones:
             # Day 0 or day 1 is undefined: a milestone due on the deadline itself may be late.
-            if milestone.completed is None and milestone.due is not None and milestone.due >= deadline:
+            if (
+                milestone.completed is None
+                and milestone.due is not None
+                and milestone.due >= deadline
+            ):
                 yield Hit(
                     f"{_label(ctx, item.id, item.requirement)}: milestone '{milestone.title}' is "
                     f"due {milestone.due.isoformat()}, not before the closeout deadline "

@@ -27,8 +27,11 @@ def _label(ctx: CheckContext, item_id: str, requirement: str) -> str:
 def item_without_owner(ctx: CheckContext) -> Iterator[Hit]:
     for item in ctx.items:
         if not item.owner.strip():
-            yield Hit(f"{_label(ctx, item.id, item.requirement)} has no owner.",
-                      requirement=item.requirement, item=item.id)
+            yield Hit(
+                f"{_label(ctx, item.id, item.requirement)} has no owner.",
+                requirement=item.requirement,
+                item=item.id,
+            )
 
 
 @check(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Hit, LocalFile, Severity, check
 from poam.core.checks.entries import _label
+from poam.core.model import Evidence, PoamItem
 
 
-def _local(ctx: CheckContext):  # type: ignore[no-untyped-def]
+def _local(ctx: CheckContext) -> Iterator[tuple[PoamItem, Evidence, LocalFile]]:
     """Each (item, evidence, local file) whose URI the evidence store resolves."""
     if ctx.evidence is None:
         return

@@ -59,8 +59,7 @@ def review_cadence_too_long(ctx: CheckContext) -> Iterator[Hit]:
     rule=rules.POAM_REVIEWED,
     summary="The POA&M has no maintainer, or a team or committee instead of one named role or "
     "person.",
-    hint="Set `maintainer:` to the one role or person who keeps the POA&M, e.g. "
-    "'Jane Doe, ISSO'.",
+    hint="Set `maintainer:` to the one role or person who keeps the POA&M, e.g. 'Jane Doe, ISSO'.",
 )
 def maintainer_missing(ctx: CheckContext) -> Iterator[Hit]:
     poam = ctx.poam

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from poam.core import rules
 from poam.core.checks.base import CheckContext, Hit, Severity, check
@@ -39,7 +40,11 @@ def milestone_overdue(ctx: CheckContext) -> Iterator[Hit]:
         if not item.is_open:
             continue
         for milestone in item.milestones:
-            if milestone.completed is None and milestone.due is not None and milestone.due < ctx.as_of:
+            if (
+                milestone.completed is None
+                and milestone.due is not None
+                and milestone.due < ctx.as_of
+            ):
                 days = (ctx.as_of - milestone.due).days
                 yield Hit(
                     f"{_label(ctx, item.id, item.requirement)}: milestone '{milestone.title}' was "
@@ -78,8 +83,7 @@ def milestone_moved_without_justification(ctx: CheckContext) -> Iterator[Hit]:
     Severity.WARNING,
     rule=rules.MILESTONE_CHANGE_JUSTIFIED,
     summary="A milestone's date has moved repeatedly (2 or more times by default).",
-    hint="Re-plan the entry realistically; repeated extensions undermine the POA&M's "
-    "credibility.",
+    hint="Re-plan the entry realistically; repeated extensions undermine the POA&M's credibility.",
 )
 def milestone_moved_repeatedly(ctx: CheckContext) -> Iterator[Hit]:
     limit = ctx.thresholds.milestone_moves_warn
@@ -112,7 +116,7 @@ def milestone_history_inconsistent(ctx: CheckContext) -> Iterator[Hit]:
             problems = [
                 f"the move of {later.changed.isoformat()} starts from "
                 f"{later.from_date.isoformat()}, not {earlier.to_date.isoformat()}"
-                for earlier, later in zip(history, history[1:], strict=False)
+                for earlier, later in pairwise(history)
                 if later.from_date is not None and later.from_date != earlier.to_date
             ]
             if history and milestone.due is not None and history[-1].to_date != milestone.due:

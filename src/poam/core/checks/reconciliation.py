@@ -40,8 +40,10 @@ def ssp_gap_without_poam(ctx: CheckContext) -> Iterator[Hit]:
         elif closed:
             message += f" ({', '.join(closed)} closed)"
             hint = "The SSP still calls it NOT MET: update the SSP, or reopen the entry."
-        yield Hit(message + ".", requirement=nist_id, item=(pending or closed or [None])[0],
-                  hint=hint)
+        related = pending or closed
+        yield Hit(
+            message + ".", requirement=nist_id, item=related[0] if related else None, hint=hint
+        )
 
 
 @check(

@@ -107,8 +107,7 @@ def objectives_incomplete(ctx: CheckContext) -> Iterator[Hit]:
         missing = [letter for letter in req.objective_letters if letter not in record.objectives]
         if missing:
             yield Hit(
-                f"{req.cmmc_id} has results for some objectives but not for "
-                f"{', '.join(missing)}.",
+                f"{req.cmmc_id} has results for some objectives but not for {', '.join(missing)}.",
                 requirement=nist_id,
             )
 
@@ -157,9 +156,7 @@ def not_applicable_without_rationale(ctx: CheckContext) -> Iterator[Hit]:
             continue
         req = ctx.catalog.get(nist_id)
         if record.status is ImplementationStatus.NOT_APPLICABLE:
-            yield Hit(
-                f"{req.cmmc_id} is not applicable, with no rationale.", requirement=nist_id
-            )
+            yield Hit(f"{req.cmmc_id} is not applicable, with no rationale.", requirement=nist_id)
         elif any(v is ObjectiveResult.NOT_APPLICABLE for v in record.objectives.values()):
             letters = [k for k, v in record.objectives.items() if v == "not-applicable"]
             yield Hit(

@@ -111,7 +111,9 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
         where: Path = ("requirements", key)
         if nist_id in records:
             conv.problems.append(
-                source.problem(where, f"{key!r} is {nist_id}, already listed as {first_key[nist_id]!r}")
+                source.problem(
+                    where, f"{key!r} is {nist_id}, already listed as {first_key[nist_id]!r}"
+                )
             )
             continue
         first_key[nist_id] = key
@@ -126,8 +128,9 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
             enduring_exception=conv.optional(raw.get("enduring_exception")),
             temporary_deficiency=None
             if deficiency is None
-            else TemporaryDeficiency(conv.text(deficiency.get("plan")),
-                                     conv.text(deficiency.get("description"))),
+            else TemporaryDeficiency(
+                conv.text(deficiency.get("plan")), conv.text(deficiency.get("description"))
+            ),
             responsible=conv.optional(raw.get("responsible")),
         )
     ssp_date = conv.date(info["date"], ("ssp", "date"))
@@ -210,15 +213,19 @@ def poam_from_source(source: Source, catalog: Catalog | None = None) -> Poam:
     if conditional is not None:
         status_date = conv.date(conditional["status_date"], ("poam", "conditional", "status_date"))
         if status_date is not None:
-            conditional_info = ConditionalInfo(AssessmentType(conditional["assessment"]), status_date)
+            conditional_info = ConditionalInfo(
+                AssessmentType(conditional["assessment"]), status_date
+            )
     kind = PoamKind(head.get("kind") or PoamKind.INTERNAL)
     if kind is PoamKind.INTERNAL and conditional is not None:
         conv.problems.append(
-            source.problem(("poam", "conditional"),
-                           "`conditional` is only for a POA&M of kind conditional")
+            source.problem(
+                ("poam", "conditional"), "`conditional` is only for a POA&M of kind conditional"
+            )
         )
     items = tuple(
-        _item(conv, catalog, raw, ("items", index)) for index, raw in enumerate(data.get("items") or ())
+        _item(conv, catalog, raw, ("items", index))
+        for index, raw in enumerate(data.get("items") or ())
     )
     waivers = tuple(
         Waiver(

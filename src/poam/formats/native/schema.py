@@ -28,7 +28,8 @@ def schema_text(kind: str) -> str:
 
 @cache
 def schema(kind: str) -> dict[str, Any]:
-    return json.loads(schema_text(kind))  # type: ignore[no-any-return]
+    loaded: dict[str, Any] = json.loads(schema_text(kind))
+    return loaded
 
 
 @cache
@@ -64,8 +65,15 @@ def _message(error: Any) -> tuple[Path, str]:
 
 def _types(kind: Any) -> str:
     types = kind.types if hasattr(kind, "types") else [kind.value]
-    words = {"string": "text", "integer": "a whole number", "number": "a number",
-             "object": "a mapping", "array": "a list", "null": "nothing", "boolean": "true/false"}
+    words = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "object": "a mapping",
+        "array": "a list",
+        "null": "nothing",
+        "boolean": "true/false",
+    }
     return " or ".join(words.get(str(t), str(t)) for t in types)
 
 

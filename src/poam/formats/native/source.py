@@ -48,7 +48,9 @@ class Source:
 
     def problem(self, path: Path, message: str) -> Problem:
         line, column = self.where(path)
-        return Problem(self.file, message, field=describe(path, self.data), line=line, column=column)
+        return Problem(
+            self.file, message, field=describe(path, self.data), line=line, column=column
+        )
 
 
 def describe(path: Path, data: Any = None) -> str:
@@ -88,8 +90,13 @@ class _Builder:
                 if key in result:
                     first = self.positions.get(child, (None, None))[0]
                     self.problems.append(
-                        Problem(self.file, f"duplicate key {key!r} (first at line {first})",
-                                field=describe(child), line=mark.line + 1, column=mark.column + 1)
+                        Problem(
+                            self.file,
+                            f"duplicate key {key!r} (first at line {first})",
+                            field=describe(child),
+                            line=mark.line + 1,
+                            column=mark.column + 1,
+                        )
                     )
                     continue
                 self.positions[child] = (mark.line + 1, mark.column + 1)
@@ -109,8 +116,12 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return str(node.value)
         mark = node.start_mark
-        raise InputError.single(self.file, "a mapping key must be a plain value",
-                                line=mark.line + 1, column=mark.column + 1)
+        raise InputError.single(
+            self.file,
+            "a mapping key must be a plain value",
+            line=mark.line + 1,
+            column=mark.column + 1,
+        )
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
         tag, text = node.tag, node.value

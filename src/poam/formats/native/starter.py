@@ -19,7 +19,8 @@ def starter_ssp(
     catalog = load_catalog()
     lines = [
         "# System Security Plan (poam native format; `poam schema ssp` prints its JSON Schema).",
-        "# status: implemented | partially-implemented | planned | not-implemented | not-applicable",
+        "# status: implemented | partially-implemented | planned | not-implemented |"
+        " not-applicable",
         "# Optional per requirement: narrative, responsible, objectives {a: met|not-met|"
         "not-applicable},",
         "# enduring_exception, temporary_deficiency {plan, description}; mfa (3.5.3), "

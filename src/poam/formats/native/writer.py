@@ -23,7 +23,7 @@ def _date(value: date | None) -> str | None:
 
 def _compact(mapping: dict[str, Any]) -> dict[str, Any]:
     """Drop keys whose value is None, an empty string, or an empty collection."""
-    return {k: v for k, v in mapping.items() if v is not None and v != "" and v != [] and v != {}}
+    return {k: v for k, v in mapping.items() if v is not None and v not in ("", [], {})}
 
 
 def ssp_to_data(ssp: Ssp) -> dict[str, Any]:
@@ -44,8 +44,7 @@ def ssp_to_data(ssp: Ssp) -> dict[str, Any]:
                 "enduring_exception": record.enduring_exception,
                 "temporary_deficiency": None
                 if deficiency is None
-                else {"plan": deficiency.plan}
-                | _compact({"description": deficiency.description}),
+                else {"plan": deficiency.plan} | _compact({"description": deficiency.description}),
             }
         )
     system = ssp.system
@@ -106,9 +105,7 @@ def _item(item: PoamItem) -> dict[str, Any]:
         data["milestones"] = [_milestone(m) for m in item.milestones]
     if item.evidence:
         data["evidence"] = [
-            _compact(
-                {"title": e.title, "uri": e.uri, "sha256": e.sha256, "date": _date(e.date)}
-            )
+            _compact({"title": e.title, "uri": e.uri, "sha256": e.sha256, "date": _date(e.date)})
             for e in item.evidence
         ]
     return data
