@@ -118,3 +118,8 @@ def save_csv(path: Path, sheet: SheetOut) -> None:
 def column_letter(index: int) -> str:
     """The letter of a 1-based column index."""
     return get_column_letter(index)
+
+
+def save_text(path: Path, text: str) -> None:
+    """A text file (the native YAML an import writes), replaced atomically."""
+    _save_atomically(path, lambda target: target.write_text(text, "utf-8"))
