@@ -1,0 +1,228 @@
+"""The assessor report: one self-contained HTML page built from core objects.
+
+:func:`render_report` is what the CLI (``poam report``) and the web application's assessor view
+call: it takes an :class:`~poam.core.assess.Assessment` (and, optionally, the evidence store it
+was checked against and a plan) and returns the HTML as a string. It does no file I/O beyond
+reading its own templates from the package, and reads no clock: the date is the assessment's.
+
+The page has inline CSS and inline SVG, no script and no external request, so it opens the same
+anywhere, offline, years later; the templates autoescape, so no narrative can inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from poam import __version__
+from poam.core.assess import Assessment
+from poam.core.catalog import Catalog, load_catalog
+from poam.core.checks.base import EvidenceStore, Severity
+from poam.core.plan import Plan
+from poam.core.plan import plan as make_plan
+from poam.core.scoring import MAX_SCORE, MIN_SCORE
+from poam.formats.reports import gauge, timeline, view
+from poam.formats.sprs import SprsStatus, sprs_entry
+from poam.formats.sprs.entry import SCOPE_LABEL
+from poam.formats.sprs.output import completion_text
+
+PAGE_SIZES = ("letter", "a4")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("poam.formats.reports", "templates"),
+        autoescape=select_autoescape(("html",), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["day"] = _day
+    env.filters["anchor"] = view.anchor
+    env.filters["nobreak"] = nobreak
+    env.filters["plural"] = view.plural
+    env.filters["signed"] = lambda n: f"−{n}" if n else "0"
+    return env
+
+
+def _day(value: date | None, missing: str = "—") -> str:
+    return missing if value is None else value.isoformat()
+
+
+_UNBREAKABLE = re.compile(r"\b(?:[A-Z]{2}\.L2-)?3\.\d{1,2}\.\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
+def nobreak(value: object) -> Markup:
+    """Escaped text in which requirement ids and dates never break across lines."""
+    text = str(escape(str(value)))
+    return Markup(  # safe: built from escaped text
+        _UNBREAKABLE.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', text)
+    )
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal holding ``value``: every character but letters, digits and spaces is
+    written as a CSS escape, so that no text can close the string or the style element."""
+    out = []
+    for char in value:
+        if char.isascii() and (char.isalnum() or char == " "):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")  # the space ends the escape and is not shown
+    return '"' + "".join(out) + '"'
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the template lays out."""
+
+    assessment: Assessment
+    version: str
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    verdict: view.VerdictView
+    closeout: view.CloseoutView | None
+    poam_facts: tuple[tuple[str, str], ...]
+    completion: str
+    completion_required: bool
+    completion_late: bool
+    """The date a score of 110 is expected is not before the closeout deadline."""
+    counts: dict[str, int]
+    families: tuple[view.FamilyRow, ...]
+    deductions: tuple[view.DeductionRow, ...]
+    steps: tuple[view.StepRow, ...]
+    entries: tuple[view.EntryView, ...]
+    gaps: tuple[view.GapRow, ...]
+    extras: tuple[view.ExtraRow, ...]
+    findings: tuple[view.FindingGroup, ...]
+    evidence: tuple[view.EvidenceRow, ...]
+    evidence_checked: bool
+    gauge: Markup
+    timeline: Markup | None
+    timeline_summary: str
+    requirements: tuple[Any, ...]
+    page_size: str | None
+    running_footer: Markup
+    """A CSS string literal (see :func:`css_string`), safe inside the style element."""
+
+
+def build_report(
+    assessment: Assessment,
+    *,
+    evidence: EvidenceStore | None = None,
+    plan: Plan | None = None,
+    catalog: Catalog | None = None,
+    page_size: str | None = None,
+) -> Report:
+    """The report's content, computed once (exposed for tests and for other renderings)."""
+    if page_size is not None and page_size not in PAGE_SIZES:
+        raise ValueError(f"page size {page_size!r} is not one of {', '.join(PAGE_SIZES)}")
+    catalog = catalog or load_catalog()
+    ssp, poam, score = assessment.ssp, assessment.poam, assessment.score
+    plan = plan or make_plan(score, poam, assessment.as_of)
+    entry = sprs_entry(assessment)
+    system = ssp.system
+    facts = [
+        ("Scope", SCOPE_LABEL[system.scope]),
+        ("CAGE codes", ", ".join(system.cage_codes) or "none recorded"),
+        ("SSP version", ssp.info.version),
+        ("SSP date", ssp.info.date.isoformat()),
+    ]
+    if poam is None:
+        facts.append(("POA&M", "none given"))
+    else:
+        kind = "Conditional POA&M" if poam.kind.value == "conditional" else "Internal POA&M"
+        facts.append(
+            (
+                "POA&M",
+                f"{kind}, {view.plural(len(poam.items), 'entry', 'entries')}, "
+                f"{len(poam.open_items)} open",
+            )
+        )
+        facts.append(("Maintained by", poam.maintainer or "no one named"))
+        reviewed = poam.last_reviewed.isoformat() if poam.last_reviewed else "never"
+        cadence = f", every {poam.review_cadence_days} days" if poam.review_cadence_days else ""
+        facts.append(("Last reviewed", reviewed + cadence))
+    facts.append(("Assessed as of", assessment.as_of.isoformat()))
+    gaps, extras = view.reconciliation(assessment, catalog)
+    drawn = timeline.timeline(assessment, catalog)
+    footer = f"{system.name} · CMMC Level 2 assessor report · as of {assessment.as_of.isoformat()}"
+    return Report(
+        assessment=assessment,
+        version=__version__,
+        title=f"{system.name}: CMMC Level 2 assessor report, {assessment.as_of.isoformat()}",
+        facts=tuple(facts),
+        verdict=view.reasons_view(assessment),
+        closeout=view.closeout_view(assessment),
+        poam_facts=view.poam_facts(assessment),
+        completion=completion_text(entry),
+        completion_required=entry.completion.required,
+        completion_late=entry.completion.date is not None
+        and assessment.verdict.closeout_deadline is not None
+        and entry.completion.date >= assessment.verdict.closeout_deadline,
+        counts={
+            "met": entry.count(SprsStatus.MET),
+            "not_met": entry.count(SprsStatus.NOT_MET),
+            "na": entry.count(SprsStatus.NOT_APPLICABLE),
+            "deducted": entry.deducted,
+            "error": assessment.count(Severity.ERROR),
+            "warning": assessment.count(Severity.WARNING),
+            "info": assessment.count(Severity.INFO),
+            "waived": len(assessment.waived),
+            "max": MAX_SCORE,
+            "min": MIN_SCORE,
+        },
+        families=view.families(assessment, catalog),
+        deductions=view.deductions(assessment),
+        steps=view.steps(plan),
+        entries=view.entries(assessment, catalog),
+        gaps=gaps,
+        extras=extras,
+        findings=view.finding_groups(assessment.findings),
+        evidence=view.evidence_rows(assessment, catalog, evidence),
+        evidence_checked=evidence is not None,
+        gauge=Markup(gauge.score_gauge(score.value, score.provisional)),  # safe: escaped in svg.py
+        timeline=None if drawn is None else Markup(drawn[0]),
+        timeline_summary="" if drawn is None else drawn[1],
+        requirements=entry.requirements,
+        page_size=page_size,
+        running_footer=Markup(css_string(footer)),  # safe: every character escaped
+    )
+
+
+@cache
+def _stylesheet() -> str:
+    from importlib import resources
+
+    return (
+        resources.files("poam.formats.reports").joinpath("templates/report.css").read_text("utf-8")
+    )
+
+
+def render_report(
+    assessment: Assessment,
+    *,
+    evidence: EvidenceStore | None = None,
+    plan: Plan | None = None,
+    catalog: Catalog | None = None,
+    page_size: str | None = None,
+) -> str:
+    """The assessor report as one self-contained HTML document.
+
+    ``evidence`` verifies each evidence file's SHA-256 (without it the manifest says "not
+    checked"); ``plan`` defaults to the core's plan for the assessment; ``page_size`` (letter or
+    a4) fixes the printed page, which is otherwise the printer's.
+    """
+    report = build_report(
+        assessment, evidence=evidence, plan=plan, catalog=catalog, page_size=page_size
+    )
+    template = _environment().get_template("report.html")
+    return template.render(report=report, css=Markup(_stylesheet()), Severity=Severity)

@@ -1,0 +1,363 @@
+"""The POA&M timeline as inline SVG: open entries and milestones against the 180-day window.
+
+A Conditional POA&M is drawn from its status date past its closeout deadline (32 CFR 170.21(b));
+an internal one over the coming months, with the 180 days that a Conditional status granted
+today would allow. Above the lanes, a projection: how many entries and milestones stay open if
+every date is met. Shapes, not only colours, tell the states apart (circle open, diamond
+overdue, triangle on or after the deadline, ring completed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from poam.core.assess import Assessment
+from poam.core.catalog import Catalog
+from poam.core.model import PoamItem
+from poam.core.verdict import CLOSEOUT_DAYS
+from poam.formats.reports.svg import tag, text, title
+
+WIDTH = 760
+LABEL_X = 8
+PLOT_X0 = 168
+PLOT_X1 = 682
+END_LABEL_X = PLOT_X1 + 6
+TOP = 44
+BURN_HEIGHT = 104
+ROW = 22
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    day: date
+    label: str
+    css: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    item: PoamItem
+    label: str
+    dues: tuple[date, ...]
+    """Due dates of the open milestones, in order."""
+    done: tuple[date, ...]
+    last: date | None
+    """The latest open milestone due from today on: when the entry is expected to close."""
+
+
+def months(start: date, end: date) -> list[date]:
+    """The first day of every month from ``start`` to ``end``."""
+    out = []
+    current = date(start.year, start.month, 1)
+    while current <= end:
+        if current >= start:
+            out.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return out
+
+
+def steps(starting: int, closing: list[date], start: date) -> list[tuple[date, int]]:
+    """(date, count) points of a step line that drops by one at each closing date."""
+    points = [(start, starting)]
+    count = starting
+    for day in sorted(closing):
+        count -= 1
+        points.append((day, count))
+    return points
+
+
+def lanes_of(assessment: Assessment, catalog: Catalog) -> list[Lane]:
+    poam = assessment.poam
+    as_of = assessment.as_of
+    lanes = []
+    for item in () if poam is None else poam.open_items:
+        requirement = catalog.find(item.requirement)
+        dues = tuple(sorted(m.due for m in item.milestones if m.completed is None and m.due))
+        done = tuple(m.completed for m in item.milestones if m.completed is not None)
+        last = max((d for d in dues if d >= as_of), default=None)
+        label = f"{item.id}  {requirement.cmmc_id if requirement else item.requirement}"
+        lanes.append(Lane(item, label, dues, done, last))
+    lanes.sort(key=lambda lane: (lane.last is None, lane.last or date.max, lane.item.id))
+    return lanes
+
+
+class Timeline:
+    """The geometry of one timeline; :meth:`svg` draws it."""
+
+    def __init__(self, assessment: Assessment, lanes: list[Lane]) -> None:
+        self.as_of = as_of = assessment.as_of
+        self.lanes = lanes
+        self.deadline = deadline = assessment.verdict.closeout_deadline
+        poam = assessment.poam
+        status = poam.conditional.status_date if poam and poam.conditional and deadline else None
+        self.dues = dues = [d for lane in lanes for d in lane.dues]
+        self.markers = [Marker(as_of, f"Today {as_of.isoformat()}", "today", 1)]
+        if status is not None and deadline is not None:
+            self.start = min([status, *dues]) - timedelta(days=7)
+            self.end = max([deadline, as_of, *dues]) + timedelta(days=14)
+            self.window = (status, deadline)
+            self.markers.append(Marker(status, f"Status date {status.isoformat()}", "start", 0))
+            self.markers.append(
+                Marker(deadline, f"Closeout deadline {deadline.isoformat()}", "deadline", 0)
+            )
+        else:
+            horizon = as_of + timedelta(days=CLOSEOUT_DAYS)
+            self.start = min([as_of - timedelta(days=30), *dues]) - timedelta(days=7)
+            self.end = max([horizon, *dues]) + timedelta(days=14)
+            self.window = (as_of, horizon)
+            self.markers.append(
+                Marker(horizon, f"Today + 180 days {horizon.isoformat()}", "horizon", 0)
+            )
+        self.span = max(1, (self.end - self.start).days)
+        self.lanes_top = TOP + BURN_HEIGHT + 40
+        self.bottom = self.lanes_top + ROW * len(lanes)
+        self.height = self.bottom + 34
+        self.peak = max(len(lanes), len(dues), 1)
+
+    def x(self, day: date) -> float:
+        return PLOT_X0 + (PLOT_X1 - PLOT_X0) * (day - self.start).days / self.span
+
+    def y(self, count: int) -> float:
+        return TOP + BURN_HEIGHT - (BURN_HEIGHT - 8) * count / self.peak
+
+    def background(self) -> list[str]:
+        """Lane stripes, the window band, the hatched part past the deadline, the month grid."""
+        x, top, bottom = self.x, TOP - 6, self.bottom
+        parts = [
+            tag(
+                "rect",
+                x=LABEL_X - 4,
+                y=self.lanes_top + ROW * index,
+                width=PLOT_X1 - LABEL_X + 8,
+                height=ROW,
+                class_="tl-stripe",
+            )
+            for index in range(0, len(self.lanes), 2)
+        ]
+        first, last = self.window
+        parts.append(
+            tag(
+                "rect",
+                x=x(first),
+                y=top,
+                width=x(last) - x(first),
+                height=bottom - top,
+                class_="tl-window",
+            )
+        )
+        if self.deadline is not None:
+            parts.append(
+                tag(
+                    "rect",
+                    x=x(self.deadline),
+                    y=top,
+                    width=PLOT_X1 - x(self.deadline),
+                    height=bottom - top,
+                    class_="tl-late",
+                    fill="url(#tl-hatch)",
+                )
+            )
+        for month in months(self.start, self.end):
+            name = month.strftime("%b %Y") if month.month == 1 else month.strftime("%b")
+            parts.append(tag("line", x1=x(month), y1=TOP, x2=x(month), y2=bottom, class_="tl-grid"))
+            parts.append(text(name, x=x(month) + 3, y=bottom + 16, class_="tl-axis"))
+        return parts
+
+    def projection(self) -> list[str]:
+        """Entries and milestones still open if every date is met, as two step lines."""
+        x, y, lanes = self.x, self.y, self.lanes
+        ticks = {0, self.peak}
+        if min(abs(y(len(lanes)) - y(tick)) for tick in ticks) >= 14:
+            ticks.add(len(lanes))
+        parts = []
+        for tick in sorted(ticks):
+            parts.append(
+                tag("line", x1=PLOT_X0, y1=y(tick), x2=PLOT_X1, y2=y(tick), class_="tl-hgrid")
+            )
+            parts.append(
+                text(str(tick), x=PLOT_X0 - 6, y=y(tick) + 4, class_="tl-axis", text_anchor="end")
+            )
+        parts.append(text("Still open if every", x=LABEL_X, y=TOP + 30, class_="tl-side"))
+        parts.append(text("date is met", x=LABEL_X, y=TOP + 44, class_="tl-side"))
+        series = (
+            (
+                len(lanes),
+                [lane.last for lane in lanes if lane.last],
+                "tl-burn-entries",
+                "entry",
+                "entries",
+            ),
+            (
+                len(self.dues),
+                [d for d in self.dues if d >= self.as_of],
+                "tl-burn-milestones",
+                "milestone",
+                "milestones",
+            ),
+        )
+        ends: list[float] = []
+        for starting, closing, css, singular, many in series:
+            points = steps(starting, closing, self.as_of)
+            path = [f"M {x(points[0][0]):.1f} {y(points[0][1]):.1f}"]
+            path += [f"H {x(day):.1f} V {y(count):.1f}" for day, count in points[1:]]
+            path.append(f"H {PLOT_X1:.1f}")
+            parts.append(tag("path", d=" ".join(path), class_=css))
+            # Labelled in the right margin, clear of every line, never on top of each other.
+            final = points[-1][1]
+            label_y = y(final) + 4
+            if ends and abs(label_y - ends[0]) < 12:
+                label_y = ends[0] - 12
+            ends.append(label_y)
+            parts.append(
+                text(
+                    f"{final} {singular if final == 1 else many}",
+                    x=END_LABEL_X,
+                    y=label_y,
+                    class_="tl-end-label",
+                )
+            )
+        return parts
+
+    def lane_marks(self) -> list[str]:
+        parts = []
+        for index, lane in enumerate(self.lanes):
+            mid = self.lanes_top + ROW * index + ROW / 2
+            parts.append(text(lane.label, x=LABEL_X, y=mid + 4, class_="tl-lane-label"))
+            if not lane.dues:
+                parts.append(
+                    text(
+                        "no dated milestone",
+                        x=self.x(self.as_of) + 6,
+                        y=mid + 4,
+                        class_="tl-nodate",
+                    )
+                )
+                continue
+            parts.append(
+                tag(
+                    "line",
+                    x1=self.x(lane.dues[0]),
+                    y1=mid,
+                    x2=self.x(lane.dues[-1]),
+                    y2=mid,
+                    class_="tl-span",
+                )
+            )
+            parts += [
+                tag("circle", cx=self.x(day), cy=mid, r=3.2, class_="tl-done")
+                for day in lane.done
+                if self.start <= day <= self.end
+            ]
+            parts += [self.milestone(self.x(day), mid, day) for day in lane.dues]
+        return parts
+
+    def milestone(self, mx: float, my: float, due: date) -> str:
+        """Shape by state: circle open, diamond overdue, triangle on or after the deadline."""
+        label = f"due {due.isoformat()}"
+        points: tuple[tuple[float, float], ...]
+        if self.deadline is not None and due >= self.deadline:
+            points = ((mx, my - 6.5), (mx + 6, my + 4.5), (mx - 6, my + 4.5))
+            name, css = "After the closeout deadline", "tl-late-mark"
+        elif due < self.as_of:
+            points = ((mx, my - 5.5), (mx + 5.5, my), (mx, my + 5.5), (mx - 5.5, my))
+            name, css = "Overdue", "tl-overdue-mark"
+        else:
+            return tag(
+                "circle", title(f"Open: {label}"), cx=mx, cy=my, r=4.5, class_="tl-open-mark"
+            )
+        d = "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points) + " Z"
+        return tag("path", title(f"{name}: {label}"), d=d, class_=css)
+
+    def marker_marks(self) -> list[str]:
+        """The vertical lines of today, the status date and the deadline, labelled on top;
+        a label goes left of its line when another line follows close after."""
+        positions = [self.x(marker.day) for marker in self.markers]
+        parts = []
+        for marker in self.markers:
+            mx = self.x(marker.day)
+            crowded = any(0 < other - mx < 150 for other in positions)
+            anchor = "end" if crowded or mx > WIDTH - 150 else "start"
+            parts.append(
+                tag(
+                    "line",
+                    x1=mx,
+                    y1=TOP - 20 + 14 * marker.row,
+                    x2=mx,
+                    y2=self.bottom,
+                    class_=f"tl-marker tl-{marker.css}",
+                )
+            )
+            parts.append(
+                text(
+                    marker.label,
+                    x=mx + (-4 if anchor == "end" else 4),
+                    y=12 + 14 * marker.row,
+                    text_anchor=anchor,
+                    class_=f"tl-marker-label tl-{marker.css}-label",
+                )
+            )
+        return parts
+
+    def summary(self) -> str:
+        lanes, dues, deadline = self.lanes, self.dues, self.deadline
+
+        def many(count: int, one: str, more: str) -> str:
+            return f"{count} {one if count == 1 else more}"
+
+        parts = [
+            f"{many(len(lanes), 'open entry', 'open entries')} with "
+            f"{many(len(dues), 'open dated milestone', 'open dated milestones')}"
+        ]
+        late = sum(1 for d in dues if deadline is not None and d >= deadline)
+        overdue = sum(1 for d in dues if d < self.as_of and (deadline is None or d < deadline))
+        undated = sum(1 for lane in lanes if not lane.dues)
+        stuck = sum(1 for lane in lanes if lane.last is None)
+        if overdue:
+            parts.append(f"{overdue} overdue")
+        if late:
+            parts.append(f"{late} on or after the closeout deadline")
+        if undated:
+            parts.append(f"{many(undated, 'entry', 'entries')} with no dated milestone")
+        if stuck:
+            verb = "stays" if stuck == 1 else "stay"
+            parts.append(
+                f"{many(stuck, 'entry', 'entries')} with no future date {verb} open "
+                "in the projection"
+            )
+        return "; ".join(parts) + "."
+
+    def svg(self) -> str:
+        sentence = "POA&M timeline: " + self.summary()
+        hatch = tag(
+            "pattern",
+            tag("path", d="M 0 6 L 6 0", class_="tl-hatch-line"),
+            id="tl-hatch",
+            width=6,
+            height=6,
+            patternUnits="userSpaceOnUse",
+        )
+        return tag(
+            "svg",
+            title(sentence),
+            tag("defs", hatch),
+            *self.background(),
+            *self.projection(),
+            *self.lane_marks(),
+            *self.marker_marks(),
+            viewBox=f"0 0 {WIDTH} {self.height}",
+            class_="timeline",
+            role="img",
+            aria_label=sentence,
+            xmlns="http://www.w3.org/2000/svg",
+        )
+
+
+def timeline(assessment: Assessment, catalog: Catalog) -> tuple[str, str] | None:
+    """(svg, one-sentence summary) of the open entries, or None when nothing is open."""
+    lanes = lanes_of(assessment, catalog)
+    if not lanes:
+        return None
+    drawing = Timeline(assessment, lanes)
+    return drawing.svg(), drawing.summary()
