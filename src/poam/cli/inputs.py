@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from poam.core.model import Poam, Ssp
+if TYPE_CHECKING:
+    from poam.core.model import Poam, Ssp
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2

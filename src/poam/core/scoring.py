@@ -146,69 +146,82 @@ def _objective_results(
     requirement: Requirement, record: RequirementRecord
 ) -> tuple[tuple[str, ...], bool, bool]:
     """Objective letters NOT MET, whether every letter has a result, whether all are N/A."""
-    letters = requirement.objective_letters
     given = record.objectives
-    not_met = tuple(letter for letter in letters if given.get(letter) is ObjectiveResult.NOT_MET)
-    complete = all(letter in given for letter in letters)
-    all_na = complete and all(given[letter] is ObjectiveResult.NOT_APPLICABLE for letter in letters)
-    return not_met, complete, all_na
+    failed: list[str] = []
+    complete = all_na = True
+    for letter in requirement.objective_letters:
+        result = given.get(letter)
+        if result is None:
+            complete = all_na = False
+        elif result is ObjectiveResult.NOT_MET:
+            failed.append(letter)
+            all_na = False
+        elif result is ObjectiveResult.MET:
+            all_na = False
+    return tuple(failed), complete, all_na
 
 
-def determine(requirement: Requirement, record: RequirementRecord | None) -> RequirementResult:
-    """MET or NOT MET for one requirement, following the order in the module docstring."""
+_IMPLEMENTED = (True, Basis.IMPLEMENTED, rules.MET_ALL_OBJECTIVES)
+_NOT_APPLICABLE = (True, Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
 
-    def not_met(basis: Basis, rule: str, objectives: tuple[str, ...] = ()) -> RequirementResult:
-        state = None if record is None else _state(requirement, record)
-        deduction, deduction_rule = not_met_deduction(requirement, state)
-        if requirement.partial_credit is not None or requirement.points is None:
-            rule = deduction_rule
-        return RequirementResult(requirement, False, basis, deduction, rule, state, objectives)
 
-    def met(basis: Basis, rule: str) -> RequirementResult:
-        state = None if record is None else _state(requirement, record)
-        return RequirementResult(requirement, True, basis, 0, rule, state)
-
-    if record is None:
-        return not_met(Basis.NOT_ASSESSED, rules.UNASSESSED_IS_NOT_MET)
+def _decide(requirement: Requirement, record: RequirementRecord) -> tuple[bool, Basis, str]:
+    """(MET?, basis, rule) for an assessed requirement, in the order of the module docstring."""
     if record.enduring_exception and record.enduring_exception.strip():
-        return met(Basis.ENDURING_EXCEPTION, rules.ENDURING_EXCEPTION_IS_MET)
+        return True, Basis.ENDURING_EXCEPTION, rules.ENDURING_EXCEPTION_IS_MET
     deficiency = record.temporary_deficiency
     if deficiency is not None:
         if deficiency.plan.strip():
-            return met(Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET)
+            return True, Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET
         # A declared deficiency that no operational plan of action addresses is not MET.
-        return not_met(Basis.DEFICIENCY_WITHOUT_PLAN, rules.TEMPORARY_DEFICIENCY_IS_MET)
-
-    outcome: RequirementResult | None = None
+        return False, Basis.DEFICIENCY_WITHOUT_PLAN, rules.TEMPORARY_DEFICIENCY_IS_MET
     if record.objectives:
         failed, complete, all_na = _objective_results(requirement, record)
         if failed:
-            return not_met(Basis.OBJECTIVES_NOT_MET, rules.MET_ALL_OBJECTIVES, failed)
+            return False, Basis.OBJECTIVES_NOT_MET, rules.MET_ALL_OBJECTIVES
         if complete:
-            outcome = (
-                met(Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
+            return (
+                _NOT_APPLICABLE
                 if all_na
-                else met(Basis.OBJECTIVES_MET, rules.MET_ALL_OBJECTIVES)
+                else (True, Basis.OBJECTIVES_MET, rules.MET_ALL_OBJECTIVES)
             )
-    if outcome is None:
-        status = record.status
-        if status is ImplementationStatus.IMPLEMENTED:
-            outcome = met(Basis.IMPLEMENTED, rules.MET_ALL_OBJECTIVES)
-        elif status is ImplementationStatus.NOT_APPLICABLE:
-            outcome = met(Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
-        else:
-            return not_met(_STATUS_BASIS[status], rules.NOT_MET_DEDUCTS)
+    status = record.status
+    if status is ImplementationStatus.IMPLEMENTED:
+        return _IMPLEMENTED
+    if status is ImplementationStatus.NOT_APPLICABLE:
+        return _NOT_APPLICABLE
+    return False, _STATUS_BASIS[status], rules.NOT_MET_DEDUCTS
 
-    state = outcome.state
+
+def determine(requirement: Requirement, record: RequirementRecord | None) -> RequirementResult:
+    """MET or NOT MET for one requirement, the points it costs and the paragraph that says so."""
+    if record is None:
+        deduction, rule = not_met_deduction(requirement, None)
+        if requirement.partial_credit is None and requirement.points is not None:
+            rule = rules.UNASSESSED_IS_NOT_MET
+        return RequirementResult(requirement, False, Basis.NOT_ASSESSED, deduction, rule)
+    met, basis, rule = _decide(requirement, record)
     partial = requirement.partial_credit
-    if (
-        partial is not None
-        and state is not None
-        and partial.deductions.get(state.value, 0) > 0
-        and outcome.basis is not Basis.NOT_APPLICABLE
-    ):
-        return not_met(Basis.PARTIAL_STATE, partial.citation)
-    return outcome
+    state = None
+    if partial is not None:
+        state = _state(requirement, record)
+        # A partial state is NOT MET whatever the status says (170.24(c)(2)(i)(B)(4)).
+        if (
+            met
+            and state is not None
+            and basis is not Basis.NOT_APPLICABLE
+            and basis is not Basis.ENDURING_EXCEPTION
+            and basis is not Basis.TEMPORARY_DEFICIENCY
+            and partial.deductions.get(state.value, 0) > 0
+        ):
+            met, basis = False, Basis.PARTIAL_STATE
+    if met:
+        return RequirementResult(requirement, True, basis, 0, rule, state)
+    deduction, deduction_rule = not_met_deduction(requirement, state)
+    if partial is not None or requirement.points is None:
+        rule = deduction_rule
+    failed = _objective_results(requirement, record)[0] if basis is Basis.OBJECTIVES_NOT_MET else ()
+    return RequirementResult(requirement, False, basis, deduction, rule, state, failed)
 
 
 def score(ssp: Ssp, catalog: Catalog) -> Score:

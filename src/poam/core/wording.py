@@ -10,6 +10,7 @@ privileged local accounts on systems that process CUI" is specific.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -76,6 +77,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def is_group(name: str) -> bool:
     """Whether an owner or maintainer names a department, team or committee, not one role or
     person: "IT Department", "Security Team", "CMMC Committee", "IT" (but "IT Manager" and
@@ -91,6 +93,7 @@ def is_group(name: str) -> bool:
     return all(token in DEPARTMENT_NAMES or token in {"the", "and", "&", "of"} for token in tokens)
 
 
+@lru_cache(maxsize=8192)
 def vagueness(text: str, min_words: int) -> str | None:
     """Why ``text`` is too vague to act on, or None when it is specific enough.
 
@@ -105,7 +108,7 @@ def vagueness(text: str, min_words: int) -> str | None:
     count = len(words(stripped))
     if count < min_words:
         return f"it has {count} word{'s' if count != 1 else ''}, fewer than {min_words}"
-    generic = _GENERIC.search(stripped)
-    if generic and count < 2 * min_words:
+    generic = _GENERIC.search(stripped) if count < 2 * min_words else None
+    if generic:
         return f"it relies on generic wording ({generic.group(0)!r}) without specifics"
     return None

@@ -56,14 +56,17 @@ class Requirement:
     poam_excluded_by_name: bool
     level1: bool
     objectives: tuple[Objective, ...]
+    objective_letters: tuple[str, ...] = ()
+    """The objectives' letters in order (derived from ``objectives`` when not given)."""
+
+    def __post_init__(self) -> None:
+        if not self.objective_letters:
+            letters = tuple(objective.letter for objective in self.objectives)
+            object.__setattr__(self, "objective_letters", letters)
 
     @property
     def max_deduction(self) -> int:
         return self.points or 0
-
-    @property
-    def objective_letters(self) -> tuple[str, ...]:
-        return tuple(objective.letter for objective in self.objectives)
 
     def eligible_in(self, state: MfaState | EncryptionState | None) -> bool:
         """Whether this requirement, NOT MET in ``state``, may sit on a Conditional POA&M.
