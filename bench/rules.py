@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from systems import systems  # noqa: E402
+from systems import systems
 
-from poam.core.assess import assess  # noqa: E402
-from poam.core.catalog import load_catalog  # noqa: E402
-from poam.core.scoring import score  # noqa: E402
+from poam.core.assess import assess
+from poam.core.catalog import load_catalog
+from poam.core.scoring import score
 
 AS_OF = date(2026, 11, 27)
 
