@@ -27,11 +27,31 @@ def _source(path: Path) -> Source:
     return parse(name, read_text(name, data))
 
 
+def _is_oscal(path: Path) -> bool:
+    """Whether ``path`` holds OSCAL (JSON, YAML, or XML to refuse clearly), by its first bytes."""
+    from poam.formats.oscal.detect import looks_like_xml, sniff_root
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # the native reader names the problem
+    return looks_like_xml(head) or sniff_root(head) is not None
+
+
 def load_ssp_file(path: Path, catalog: Catalog | None = None) -> Ssp:
-    """An SSP from a native YAML/JSON file."""
+    """An SSP from a native YAML/JSON file, or an OSCAL system-security-plan."""
+    if _is_oscal(path):
+        from poam.formats.oscal import load_ssp
+
+        return load_ssp(path, catalog)
     return ssp_from_source(_source(path), catalog)
 
 
 def load_poam_file(path: Path, catalog: Catalog | None = None) -> Poam:
-    """A POA&M from a native YAML/JSON file."""
+    """A POA&M from a native YAML/JSON file, or an OSCAL plan-of-action-and-milestones."""
+    if _is_oscal(path):
+        from poam.formats.oscal import load_poam
+
+        return load_poam(path, catalog)
     return poam_from_source(_source(path), catalog)

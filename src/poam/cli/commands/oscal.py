@@ -1,0 +1,163 @@
+"""``poam export oscal`` and ``poam import oscal``: OSCAL 1.1.3 SSP and POA&M, JSON or YAML.
+
+Exports read the native pair of a folder and write ``ssp.json`` and ``poam.json``; imports read
+OSCAL documents (recognised by content) and write the native ``ssp.yaml`` and ``poam.yaml``, all
+or nothing, saying on stderr what was used and what was skipped. The mapping lives in
+``poam.formats.oscal`` (see docs/oscal.md).
+"""
+
+# Commands import the core and the formats inside their functions, so that `poam` starts fast.
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from poam.cli.groups import export_app, import_app
+from poam.cli.inputs import fail, input_errors, load_pair
+
+DirArg = Annotated[Path, typer.Argument(help="Folder holding ssp.yaml and, optionally, poam.yaml.")]
+ExportOutOpt = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder to write the OSCAL files into.")
+]
+SspOpt = Annotated[Path | None, typer.Option("--ssp", help="The SSP file (default DIR/ssp.yaml).")]
+PoamOpt = Annotated[
+    Path | None, typer.Option("--poam", help="The POA&M file (default DIR/poam.yaml if present).")
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="json (ssp.json, poam.json) or yaml (ssp.oscal.yaml, poam.oscal.yaml).",
+    ),
+]
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="OSCAL files (JSON or YAML): an SSP, a POA&M, or both.")
+]
+ImportOutOpt = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder to write ssp.yaml and poam.yaml into.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+
+
+def _write(directory: Path, files: dict[str, bytes], force: bool) -> list[Path]:
+    from poam.formats.oscal.files import write_all
+
+    if directory.exists() and not directory.is_dir():
+        raise fail(f"--out: {directory} is not a folder")
+    try:
+        return write_all(directory, files, force)
+    except FileExistsError as error:
+        raise fail(f"{error} already exist(s) (use --force to overwrite)") from None
+    except OSError as error:
+        raise fail(f"--out: cannot write into {directory}: {error.strerror}") from None
+
+
+def _export(
+    directory: Path, out: Path, ssp: Path | None, poam: Path | None, fmt: str, force: bool
+) -> None:
+    from poam.cli.render import console
+    from poam.formats.oscal.files import export
+
+    if fmt not in ("json", "yaml"):
+        raise fail(f"--format: {fmt!r} is not one of json, yaml")
+    pair = load_pair(directory, ssp, poam)
+    if pair.ssp.unknown:
+        from poam.cli.render import error_console
+
+        error_console().print(
+            f"poam: warning: {len(pair.ssp.unknown)} SSP keys are not NIST SP 800-171 Rev 2 "
+            f"requirements and are not exported: {', '.join(pair.ssp.unknown)}",
+            markup=False,
+            highlight=False,
+        )
+    written = _write(out, export(pair.ssp, pair.poam, fmt), force)
+    items = f", {len(pair.poam.items)} POA&M entries" if pair.poam is not None else ""
+    console().print(
+        f"Wrote {' and '.join(str(p) for p in written)} (OSCAL 1.1.3: "
+        f"{len(pair.ssp.requirements)} requirements described{items}).",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _import(sources: list[Path], out: Path, force: bool) -> None:
+    from poam.cli.render import console, error_console
+    from poam.core.model import Poam, Ssp
+    from poam.formats.errors import InputError
+    from poam.formats.native import dump_poam, dump_ssp
+    from poam.formats.oscal.files import read_file
+
+    imported: list[Any] = []
+    problems: list[Any] = []
+    for source in sources:
+        try:
+            imported.append(read_file(source))
+        except InputError as error:
+            problems.extend(error.problems)
+    with input_errors():
+        if problems:  # nothing is written when any file is unusable
+            raise InputError(problems)
+    ssps = [i for i in imported if isinstance(i.model, Ssp)]
+    poams = [i for i in imported if isinstance(i.model, Poam)]
+    for kind, found in (("SSP", ssps), ("POA&M", poams)):
+        if len(found) > 1:
+            raise fail(
+                f"{len(found)} OSCAL {kind}s given ({', '.join(i.document.file for i in found)}): "
+                f"import one {kind} at a time"
+            )
+    errors = error_console()
+    for item in imported:
+        for line in item.report.lines():
+            errors.print(f"poam: {line}", markup=False, highlight=False)
+    files: dict[str, bytes] = {}
+    if ssps:
+        files["ssp.yaml"] = dump_ssp(ssps[0].model).encode("utf-8")
+    if poams:
+        files["poam.yaml"] = dump_poam(poams[0].model).encode("utf-8")
+    if not files:
+        errors.print(
+            "poam: warning: no system-security-plan or plan-of-action-and-milestones "
+            "among the files: nothing written",
+            markup=False,
+            highlight=False,
+        )
+        return
+    written = _write(out, files, force)
+    console().print(
+        f"Wrote {' and '.join(str(p) for p in written)}. Next: `poam check {out}`.",
+        markup=False,
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    del app  # the commands live in the shared `export` and `import` groups
+
+    @export_app.command("oscal")
+    def export_oscal(
+        directory: DirArg = Path(),
+        out: ExportOutOpt = Path("oscal"),
+        ssp: SspOpt = None,
+        poam: PoamOpt = None,
+        fmt: FormatOpt = "json",
+        force: ForceOpt = False,
+    ) -> None:
+        """Write the SSP and POA&M of DIR as OSCAL 1.1.3 (ssp.json, poam.json)."""
+        _export(directory, out, ssp, poam, fmt, force)
+
+    @import_app.command("oscal")
+    def import_oscal(
+        sources: FilesArg,
+        out: ImportOutOpt = Path(),
+        force: ForceOpt = False,
+    ) -> None:
+        """Read OSCAL SSP and POA&M documents (JSON or YAML) into ssp.yaml and poam.yaml.
+
+        Reports on stderr what was used and what was skipped (SP 800-53 control ids, props
+        poam does not read). Nothing is written when a file is not usable OSCAL (exit 2).
+        """
+        _import(sources, out, force)

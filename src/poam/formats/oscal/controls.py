@@ -1,0 +1,135 @@
+"""Control ids: the form poam writes, and the forms other tools write that poam accepts.
+
+OSCAL control ids are tokens (XML NCNames: ``^(\\p{L}|_)(\\p{L}|\\p{N}|[.\\-_])*$``), so a bare
+NIST id such as ``3.5.3`` is not one. poam writes ``sp800-171r2-3.5.3`` (it names the revision
+that CMMC Level 2 assesses, 32 CFR 170.14(c)(3)) and carries ``3.5.3`` in a ``label`` prop.
+
+On import it accepts ``sp800-171r2-3.5.3``, CMMC ids (``IA.L2-3.5.3``), ``_03.05.03`` and
+``_3.5.3`` (third-party Rev 2 catalogs), a bare ``3.5.3``, and an id in a ``label`` prop. NIST
+SP 800-171 **Rev 3** ids (``SP_800_171_03.05.03``) name a different revision: poam maps one
+only where Rev 3 kept the requirement under the same number (it is not withdrawn and Rev 2 has
+that number), and says so; every other Rev 3 id, and every SP 800-53 id (``ac-2``), is reported
+as unusable rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from poam.core.catalog import Catalog
+
+PREFIX = "sp800-171r2-"
+
+
+def control_id(nist_id: str) -> str:
+    """The OSCAL control id poam writes for a Rev 2 requirement: ``sp800-171r2-3.5.3``."""
+    return PREFIX + nist_id
+
+
+class Kind(StrEnum):
+    REV2 = "rev2"
+    REV3_MAPPED = "rev3-mapped"
+    REV3 = "rev3"
+    SP800_53 = "sp800-53"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ControlRef:
+    """What a control id names: a Rev 2 requirement (``nist_id``), or why it is unusable."""
+
+    text: str
+    kind: Kind
+    nist_id: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.nist_id is not None
+
+
+_REV2_PREFIX = re.compile(r"^(?:sp[-_ ]?800[-_ ]?171[-_ ]?r(?:ev)?[-_ ]?2[-_ ]?|_)", re.IGNORECASE)
+_REV3 = re.compile(
+    r"^sp[-_ ]?800[-_ ]?171[-_ ]?(?:r(?:ev)?[-_ ]?3[-_ ]?)?(?:sr-)?0*3\.(\d{1,2})\.(\d{1,3})$",
+    re.IGNORECASE,
+)
+_SR = re.compile(r"sr-", re.IGNORECASE)
+_SP800_53 = re.compile(r"^[a-z]{2}-\d{1,2}(?:\.\d{1,2})?$", re.IGNORECASE)
+
+REV3_WITHDRAWN = frozenset(
+    {
+        "3.1.13", "3.1.14", "3.1.15", "3.1.17", "3.1.19", "3.1.21",
+        "3.2.3",
+        "3.3.9",
+        "3.4.7", "3.4.9",
+        "3.5.6", "3.5.8", "3.5.9", "3.5.10",
+        "3.7.1", "3.7.2", "3.7.3",
+        "3.8.6", "3.8.8",
+        "3.10.3", "3.10.4", "3.10.5",
+        "3.11.3",
+        "3.12.4",
+        "3.13.2", "3.13.3", "3.13.5", "3.13.7", "3.13.14", "3.13.16",
+        "3.14.4", "3.14.5", "3.14.7",
+    }
+)  # fmt: skip
+"""Requirements NIST SP 800-171 Rev 3 withdrew (folded into others): a Rev 3 id with one of
+these numbers cannot name one Rev 2 requirement."""
+
+
+def resolve(text: str, catalog: Catalog) -> ControlRef:
+    """What one control id (or label) names."""
+    cleaned = text.strip()
+    rev3 = _REV3.match(cleaned)
+    if rev3 is not None and not _REV2_PREFIX.match(cleaned):
+        number = f"3.{int(rev3[1])}.{int(rev3[2])}"
+        if _SR.search(cleaned) is None and number not in REV3_WITHDRAWN:
+            nist_id = catalog.normalize(number)
+            if nist_id is not None:
+                return ControlRef(text, Kind.REV3_MAPPED, nist_id)
+        return ControlRef(text, Kind.REV3)
+    nist_id = catalog.normalize(_REV2_PREFIX.sub("", cleaned, count=1))
+    if nist_id is not None:
+        return ControlRef(text, Kind.REV2, nist_id)
+    if _SP800_53.match(cleaned):
+        return ControlRef(text, Kind.SP800_53)
+    return ControlRef(text, Kind.UNKNOWN)
+
+
+def labels(props: Iterable[Mapping[str, Any]] | None) -> list[str]:
+    """The values of the ``label`` props (OSCAL core props carry no namespace, or NIST's)."""
+    return [
+        str(found.get("value", ""))
+        for found in props or ()
+        if found.get("name") == "label"
+        and found.get("ns") in (None, "http://csrc.nist.gov/ns/oscal")
+    ]
+
+
+def resolve_with_labels(
+    text: str, props: Iterable[Mapping[str, Any]] | None, catalog: Catalog
+) -> ControlRef:
+    """The control id if it names a Rev 2 requirement, else the first label that does."""
+    ref = resolve(text, catalog)
+    if ref.kind is Kind.REV2:
+        return ref
+    for label in labels(props):
+        by_label = resolve(label, catalog)
+        if by_label.kind is Kind.REV2:
+            return ControlRef(text, Kind.REV2, by_label.nist_id)
+    return ref
+
+
+def describe(kind: Kind) -> str:
+    """Why a control id was not used, or how it was mapped, in a user's words."""
+    return {
+        Kind.REV2: "NIST SP 800-171 Rev 2 requirement",
+        Kind.REV3_MAPPED: "NIST SP 800-171 Rev 3 id mapped by number to the Rev 2 requirement "
+        "(Rev 3 kept it under that number; check the wording, CMMC Level 2 assesses Rev 2)",
+        Kind.REV3: "NIST SP 800-171 Rev 3 id with no single Rev 2 requirement (withdrawn, new or "
+        "renumbered in Rev 3; CMMC Level 2 assesses Rev 2)",
+        Kind.SP800_53: "NIST SP 800-53 control id, not a NIST SP 800-171 Rev 2 requirement",
+        Kind.UNKNOWN: "not a NIST SP 800-171 Rev 2 requirement",
+    }[kind]

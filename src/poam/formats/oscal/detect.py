@@ -1,0 +1,171 @@
+"""Recognise an OSCAL document by its content, and parse it (JSON with orjson, or YAML).
+
+A file is OSCAL when its top level is a mapping with exactly one of the OSCAL model keys
+(``system-security-plan``, ``plan-of-action-and-milestones``, ``catalog``...). XML OSCAL is
+recognised and refused with a clear message: poam reads OSCAL in JSON and YAML only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from poam.formats.errors import InputError
+from poam.formats.native.source import Path as DataPath
+from poam.formats.native.source import Source, parse, read_text
+from poam.formats.oscal.mapping import ROOTS
+
+MAX_BYTES = 32 * 1024 * 1024
+"""The largest OSCAL file poam reads (32 MiB). A CMMC Level 2 SSP is about 0.2 MB and a POA&M
+of 1,000 entries about 8 MB; a larger file is refused before it is parsed, so that a wrong file
+cannot exhaust memory (a JSON document takes about ten times its size in memory)."""
+
+LINES_FOR_ERRORS_MAX = 4 * 1024 * 1024
+"""Up to this size, errors in a JSON file name their line (found by parsing it again)."""
+
+
+@dataclass
+class Document:
+    """A parsed OSCAL document: its model (the root key) and its content."""
+
+    file: str
+    root: str
+    data: dict[str, Any]
+    raw: bytes = field(repr=False)
+    source: Source | None = field(default=None, repr=False)
+    """The parse with line numbers (YAML input), else computed on demand for errors."""
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self.data[self.root]  # type: ignore[no-any-return]
+
+    @property
+    def oscal_version(self) -> str:
+        metadata = self.body.get("metadata")
+        version = metadata.get("oscal-version") if isinstance(metadata, dict) else None
+        return str(version) if version is not None else "?"
+
+    @cached_property
+    def located(self) -> Source | None:
+        """The document parsed with line numbers, when affordable (for error messages)."""
+        if self.source is not None:
+            return self.source
+        if len(self.raw) > LINES_FOR_ERRORS_MAX:
+            return None
+        try:
+            return parse(self.file, read_text(self.file, self.raw))
+        except InputError:  # pragma: no cover - the text parsed once already
+            return None
+
+    def where(self, path: DataPath) -> tuple[int | None, int | None]:
+        located = self.located
+        return (None, None) if located is None else located.where(path)
+
+
+def _size_error(file: str, size: int, limit: int) -> InputError:
+    return InputError.single(
+        file,
+        f"{size / 1_048_576:.1f} MiB is larger than the {limit / 1_048_576:.0f} MiB poam reads "
+        "from one OSCAL file (a CMMC Level 2 SSP or POA&M is far smaller); check that this is "
+        "the right file",
+    )
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path``, refusing a missing, unreadable or oversized file."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError.single(name, "is a directory, not a file")
+        if size > max_bytes:
+            raise _size_error(name, size, max_bytes)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single(name, "no such file") from None
+    except OSError as error:
+        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
+
+
+def looks_like_xml(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+_ROOT_ALTERNATIVES = "|".join(re.escape(root) for root in ROOTS)
+_JSON_HEAD = re.compile(
+    r'^\ufeff?\s*\{\s*(?:"\$schema"\s*:\s*"[^"]*"\s*,\s*)?"(' + _ROOT_ALTERNATIVES + r')"\s*:'
+)
+_YAML_HEAD = re.compile(r"^['\"]?(" + _ROOT_ALTERNATIVES + r")['\"]?\s*:", re.MULTILINE)
+
+
+def sniff_root(data: bytes) -> str | None:
+    """The OSCAL root key of a JSON or YAML document, judged from its first bytes (cheap).
+
+    JSON: the first key of the top-level object; YAML: a top-level key (at column 0). A native
+    ``ssp.yaml`` or ``poam.yaml`` has neither.
+    """
+    head = data[:4096].decode("utf-8", "ignore")
+    found = _JSON_HEAD.match(head) or _YAML_HEAD.search(head)
+    return found[1] if found else None
+
+
+def root_of(data: Any) -> str | None:
+    """The OSCAL model of parsed data: its one root key, else None."""
+    if not isinstance(data, dict):
+        return None
+    roots = [key for key in data if key in ROOTS]
+    return roots[0] if len(roots) == 1 else None
+
+
+def not_oscal(file: str, data: Any) -> InputError:
+    keys = ", ".join(repr(key) for key in list(data)[:3]) if isinstance(data, dict) else ""
+    found = f" (its top-level keys are {keys})" if keys else ""
+    return InputError.single(
+        file,
+        "not an OSCAL document: expected a top-level 'system-security-plan' or "
+        f"'plan-of-action-and-milestones'{found}",
+    )
+
+
+def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
+    """Parse OSCAL JSON or YAML, refusing what is not OSCAL with a message naming the file."""
+    if len(data) > max_bytes:
+        raise _size_error(file, len(data), max_bytes)
+    if looks_like_xml(data):
+        raise InputError.single(
+            file,
+            "an XML file: poam reads OSCAL in JSON or YAML only; convert it to JSON first "
+            "(for example with NIST's oscal-cli)",
+        )
+    source = None
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        try:
+            parsed = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError as error:
+            read_text(file, data)  # a clearer message for a binary or non-UTF-8 file
+            raise InputError.single(
+                file, f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno
+            ) from None
+    else:
+        text = read_text(file, data)
+        if not text.strip():
+            raise InputError.single(file, "the file is empty")
+        source = parse(file, text)
+        parsed = source.data
+    root = root_of(parsed)
+    if root is None:
+        raise not_oscal(file, parsed)
+    if not isinstance(parsed[root], dict):
+        raise InputError.single(file, f"'{root}' must be a mapping", field=root)
+    return Document(file, root, parsed, data, source)
+
+
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse one OSCAL file."""
+    return parse_document(str(path), read_bytes(path, max_bytes), max_bytes)

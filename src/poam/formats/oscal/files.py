@@ -1,0 +1,129 @@
+"""OSCAL files in and out: what the CLI and ``formats.documents`` call.
+
+Reading: :func:`read_file` parses, validates and maps one file, returning the model and a
+report of what was used and skipped. Writing: :func:`export` renders the SSP (and POA&M) as
+OSCAL JSON or YAML, ready to be written atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import yaml
+
+from poam.core.catalog import Catalog
+from poam.core.model import Poam, Ssp
+from poam.formats.errors import InputError
+from poam.formats.oscal.detect import MAX_BYTES, Document, parse_document, read_bytes
+from poam.formats.oscal.mapping import POAM_ROOT, SSP_ROOT
+from poam.formats.oscal.poam_reader import poam_from_document
+from poam.formats.oscal.poam_writer import poam_to_oscal
+from poam.formats.oscal.report import Report
+from poam.formats.oscal.ssp_reader import ssp_from_document
+from poam.formats.oscal.ssp_writer import ssp_to_oscal
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One OSCAL file read: its model (an Ssp, a Poam, or None for other OSCAL models)."""
+
+    document: Document
+    model: Ssp | Poam | None
+    report: Report
+
+
+def read_document(document: Document, catalog: Catalog | None = None) -> Imported:
+    """Map a parsed OSCAL document; other OSCAL models are reported, not refused."""
+    if document.root == SSP_ROOT:
+        ssp, report = ssp_from_document(document, catalog)
+        return Imported(document, ssp, report)
+    if document.root == POAM_ROOT:
+        poam, report = poam_from_document(document, catalog)
+        return Imported(document, poam, report)
+    report = Report(document.file, document.root)
+    report.note(
+        f"an OSCAL {document.root}: poam imports system-security-plan and "
+        "plan-of-action-and-milestones documents only; nothing used"
+    )
+    return Imported(document, None, report)
+
+
+def read_file(path: Path, catalog: Catalog | None = None, max_bytes: int = MAX_BYTES) -> Imported:
+    """Read one OSCAL file (JSON or YAML) into the model; InputError when it cannot be used."""
+    return read_document(parse_document(str(path), read_bytes(path, max_bytes), max_bytes), catalog)
+
+
+def _expect(imported: Imported, root: str, what: str) -> None:
+    if imported.document.root != root:
+        raise InputError.single(
+            imported.document.file,
+            f"an OSCAL {imported.document.root}, not {what} ('{root}')",
+        )
+
+
+def load_ssp(path: Path, catalog: Catalog | None = None) -> Ssp:
+    """The SSP in an OSCAL file (for ``poam check --ssp ssp.json``)."""
+    imported = read_file(path, catalog)
+    _expect(imported, SSP_ROOT, "an SSP")
+    assert isinstance(imported.model, Ssp)
+    return imported.model
+
+
+def load_poam(path: Path, catalog: Catalog | None = None) -> Poam:
+    """The POA&M in an OSCAL file (for ``poam check --poam poam.json``)."""
+    imported = read_file(path, catalog)
+    _expect(imported, POAM_ROOT, "a POA&M")
+    assert isinstance(imported.model, Poam)
+    return imported.model
+
+
+def dumps(data: dict[str, Any], fmt: str = "json") -> bytes:
+    """An OSCAL document as JSON (indented, UTF-8) or YAML."""
+    if fmt == "yaml":
+        text = yaml.dump(
+            data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=100
+        )
+        return text.encode("utf-8")
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def export(
+    ssp: Ssp, poam: Poam | None, fmt: str = "json", catalog: Catalog | None = None
+) -> dict[str, bytes]:
+    """The OSCAL files for a native pair: ``ssp.json`` and, with a POA&M, ``poam.json``."""
+    suffix = "json" if fmt == "json" else "oscal.yaml"
+    files = {f"ssp.{suffix}": dumps(ssp_to_oscal(ssp, catalog), fmt)}
+    if poam is not None:
+        data = poam_to_oscal(poam, ssp, catalog=catalog, ssp_href=f"ssp.{suffix}")
+        files[f"poam.{suffix}"] = dumps(data, fmt)
+    return files
+
+
+def write_all(directory: Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
+    """Write every file into ``directory`` or none: each goes to a temporary file first, and
+    they are moved into place only once all are written. Refuses to overwrite unless ``force``
+    (FileExistsError naming the files)."""
+    import os
+    import tempfile
+
+    targets = [directory / name for name in files]
+    existing = [target for target in targets if target.exists()]
+    if existing and not force:
+        raise FileExistsError(", ".join(str(target) for target in existing))
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in zip(targets, files.values(), strict=True):
+            handle, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((Path(name), target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+        for temporary, target in staged:
+            temporary.replace(target)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+    return targets

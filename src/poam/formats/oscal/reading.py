@@ -1,0 +1,122 @@
+"""What the SSP and POA&M readers share: problems with places, dates, and poam's props.
+
+Readers collect every problem (a date that does not exist, a status poam does not know) and
+raise one InputError at the end, naming file, field and, where it can be found, the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from poam.core.catalog import Catalog
+from poam.formats.errors import InputError, Problem
+from poam.formats.native.source import Path
+from poam.formats.oscal.detect import Document
+from poam.formats.oscal.mapping import FEDRAMP_NS, NS, date_of, prop_text
+from poam.formats.oscal.report import Report
+from poam.formats.oscal.schema import problem, schema_problems
+
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+FOUND = tuple[Mapping[str, Any], Path]
+
+
+class Reader:
+    """The state of one read: the document, the problems found, and the report."""
+
+    known_props: frozenset[str] = frozenset()
+    """poam's props this reader understands (others in poam's namespace are reported)."""
+    foreign_props: frozenset[str] = frozenset()
+    """Props of other namespaces this reader uses (``label``, FedRAMP's ``POAM-ID``...)."""
+
+    def __init__(self, document: Document, catalog: Catalog, model: str) -> None:
+        self.document = document
+        self.catalog = catalog
+        self.report = Report(document.file, model)
+        self.problems: list[Problem] = []
+        problems = schema_problems(document)
+        if problems:
+            raise InputError(problems)
+
+    def fail(self, path: Path, message: str) -> None:
+        self.problems.append(problem(self.document, path, message))
+
+    def fail_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+    def read_datetime(self, value: Any, path: Path) -> date | None:
+        """The calendar date of an OSCAL date-time, or a problem."""
+        text = str(value)
+        if _DATE_TIME.match(text):
+            try:
+                return date_of(text)
+            except ValueError:
+                pass
+        self.fail(
+            path,
+            f"{text!r} is not a date-time with a time zone "
+            "(YYYY-MM-DDThh:mm:ssZ, a date that exists)",
+        )
+        return None
+
+    def read_date(self, value: Any, path: Path) -> date | None:
+        """A date written as a prop value, or a problem."""
+        text = str(value)
+        if _DATE.match(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.fail(path, f"{text!r} is not a date (YYYY-MM-DD, a date that exists)")
+        return None
+
+    def props(self, owner: Mapping[str, Any], path: Path) -> dict[str, FOUND]:
+        """poam's props of ``owner`` by name, with their paths; others are counted as ignored."""
+        result: dict[str, FOUND] = {}
+        for index, found in enumerate(owner.get("props") or ()):
+            name = str(found.get("name"))
+            ns = found.get("ns")
+            if ns == NS:
+                if name in self.known_props or name.startswith("objective-"):
+                    result.setdefault(name, (found, (*path, "props", index)))
+                    continue
+            elif name in self.foreign_props and (
+                ns is None or ns in FEDRAMP_NS or ns == "http://csrc.nist.gov/ns/oscal"
+            ):
+                continue
+            self.report.ignore_prop(name, ns)
+        return result
+
+    def all_props(self, owner: Mapping[str, Any], path: Path, name: str) -> Iterable[FOUND]:
+        """Every poam prop called ``name`` (for repeated props such as ``cage-code``)."""
+        for index, found in enumerate(owner.get("props") or ()):
+            if found.get("ns") == NS and found.get("name") == name:
+                yield found, (*path, "props", index)
+
+    @staticmethod
+    def text(found: FOUND | None) -> str | None:
+        return None if found is None else prop_text(found[0])
+
+    def prop_date(self, found: FOUND | None) -> date | None:
+        if found is None:
+            return None
+        return self.read_date(found[0].get("value"), (*found[1], "value"))
+
+    def enum(self, found: FOUND | None, allowed: Iterable[str], what: str) -> str | None:
+        """The value of an enumerated prop, or a problem naming the values allowed."""
+        if found is None:
+            return None
+        value = str(found[0].get("value"))
+        options = list(allowed)
+        if value not in options:
+            self.fail(
+                (*found[1], "value"),
+                f"{value!r} is not a known {what} (expected one of {', '.join(options)})",
+            )
+            return None
+        return value
