@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from rich.console import Console, Group, JustifyMethod, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -31,9 +31,16 @@ VERDICT_STYLE = {
     Verdict.EXPIRED: "bold red",
 }
 PHASE_LABEL = {
-    Phase.BLOCKS_CONDITIONAL: "blocks Conditional",
-    Phase.REACH_88: "reach 88",
+    Phase.BLOCKS_CONDITIONAL: "blocker",
+    Phase.REACH_88: "to 88",
     Phase.REST: "then",
+}
+VERDICT_SHORT = {
+    Verdict.FINAL: "Final",
+    Verdict.CONDITIONAL: "Conditional",
+    Verdict.NONE: "none",
+    Verdict.CANNOT_ASSESS: "cannot assess",
+    Verdict.EXPIRED: "expired",
 }
 
 
@@ -238,32 +245,37 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
         out.print(Text("Nothing to close: every requirement is MET.", style="green"))
         return
     table = Table(show_edge=False, header_style="bold")
-    for name, justify in (
-        ("#", "right"),
-        ("Phase", "left"),
-        ("Requirement", "left"),
-        ("Title", "left"),
-        ("Points", "right"),
-        ("Entries", "left"),
-        ("Due", "left"),
-        ("Score after", "right"),
-        ("Verdict after", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right")
+    table.add_column("Phase", no_wrap=True)
+    table.add_column("Req.", no_wrap=True)
+    table.add_column("Title", ratio=1)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Entries")
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Status after", no_wrap=True)
     for index, step in enumerate(plan.steps, 1):
         req = step.result.requirement
         table.add_row(
             str(index),
             PHASE_LABEL[step.phase],
-            req.cmmc_id,
+            req.nist_id,
             req.title,
             f"+{step.points}" if step.points else "-",
             ", ".join(item.id for item in step.items) or Text("no open entry", style="red"),
             step.due.isoformat() if step.due else Text("undated", style="yellow"),
             str(step.score_after),
-            Text(step.verdict_after.label, style=VERDICT_STYLE[step.verdict_after]),
+            Text(VERDICT_SHORT[step.verdict_after], style=VERDICT_STYLE[step.verdict_after]),
         )
     out.print(table)
+    out.print(
+        Text(
+            "blocker: must be MET for a Conditional status (32 CFR 170.21(a)(2)(ii)-(iii)); "
+            "to 88: the fewest points that reach 88 (170.21(a)(2)(i)); then: the rest by date. "
+            "Score and status: after closing that row and every row above it.",
+            style="dim",
+        )
+    )
     out.print()
     out.print(Text.assemble(("Score of 110 expected  ", "bold"), _full_score_text(plan.full_score)))
 
