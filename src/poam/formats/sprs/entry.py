@@ -53,14 +53,25 @@ class SprsStatus(StrEnum):
 
 SCOPE_LABEL = {Scope.ENTERPRISE: "Enterprise", Scope.ENCLAVE: "Enclave", Scope.CONTRACT: "Contract"}
 
-_STATE_WORDS: dict[MfaState | EncryptionState, str] = {
+# Two tables, not one: MfaState.NONE and EncryptionState.NONE are equal strings ("none").
+_MFA_WORDS = {
     MfaState.NONE: "MFA for no users",
     MfaState.REMOTE_AND_PRIVILEGED: "MFA for remote and privileged users only",
     MfaState.ALL: "MFA for all users",
+}
+_ENCRYPTION_WORDS = {
     EncryptionState.NONE: "CUI not encrypted",
     EncryptionState.NOT_FIPS_VALIDATED: "encryption not FIPS-validated",
     EncryptionState.FIPS_VALIDATED: "FIPS-validated encryption",
 }
+
+
+def state_words(state: MfaState | EncryptionState | None) -> str:
+    if state is None:
+        return ""
+    if isinstance(state, MfaState):
+        return _MFA_WORDS[state]
+    return _ENCRYPTION_WORDS[state]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +167,7 @@ def _status(result: RequirementResult) -> SprsStatus:
 def _note(result: RequirementResult) -> str:
     """Why the requirement has its status, in the words an assessor would use."""
     basis = result.basis
-    state = "" if result.state is None else _STATE_WORDS[result.state]
+    state = state_words(result.state)
     if result.met:
         if basis is Basis.ENDURING_EXCEPTION:
             return "enduring exception described in the SSP: MET"
