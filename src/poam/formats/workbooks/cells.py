@@ -103,7 +103,7 @@ _REFERENCE = re.compile(
     (?P<id>0*3\.0*\d{1,2}\.0*\d{1,3})\.?                          # 3.1.1 or 03.01.01
     \s*(?:[\[(](?P<objective>[A-Za-z])[\])])?$                    # [a] or (a)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.IGNORECASE,
 )
 
 

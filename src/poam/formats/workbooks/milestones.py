@@ -35,12 +35,12 @@ def date_or_none(value: date | None, style: DateFormat) -> str:
 
 
 def parse_date_or_none(text: str) -> date | None:
-    if text.strip().casefold() in _NO_DATE_WORDS:
+    if " ".join(text.split()).casefold() in _NO_DATE_WORDS:
         return None
     return parse_text_date(text, "MM/DD/YYYY or YYYY-MM-DD")
 
 
-_DATE_OR_NONE = rf"(?:{ANY_DATE}|no date|tbd|n/a|none)"
+_DATE_OR_NONE = rf"(?:{ANY_DATE}|no\s+date|tbd|n/a|none)"
 
 # --- one change ------------------------------------------------------------------------------
 

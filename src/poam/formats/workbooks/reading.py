@@ -27,12 +27,13 @@ from openpyxl.utils import get_column_letter
 from poam.formats.errors import InputError, Problem
 from poam.formats.workbooks.cells import cell_text, is_blank, normalize_header
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Largest workbook read. A POA&M or SSP workbook of 20 MB already holds ~100,000 rows."""
-MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest file read. A POA&M workbook of 10 MB already holds about 300,000 filled rows, far
+beyond any CMMC POA&M (110 requirements); see bench/RESULTS.md for the time per row."""
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 """Largest total size of the sheets and shared strings once unzipped (a guard against zip bombs)."""
-MAX_ROWS = 100_000
-"""Most rows read from one sheet."""
+MAX_ROWS = 50_000
+"""Most rows read from one sheet (openpyxl reads about 2,000 rows a second)."""
 MAX_PROBLEMS = 100
 """Most cell problems listed; the rest are counted."""
 HEADER_SEARCH_ROWS = 30
@@ -98,6 +99,9 @@ class Book:
                 yield tuple(row)
             return
         worksheet = self._workbook[sheet]
+        declared = worksheet.max_row  # from the sheet's <dimension>, when the writer stored it
+        if declared is not None and declared > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise _too_many_rows(self.file, sheet)
         for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if count > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise _too_many_rows(self.file, sheet)
@@ -138,8 +142,8 @@ def open_book(path: Path, *, csv_allowed: bool) -> Book:
         raise InputError.single(
             name,
             f"is {_mb(size)}; poam reads workbooks of up to {_mb(MAX_FILE_BYTES)} "
-            "(a POA&M or SSP workbook that size already holds about 100,000 rows): remove "
-            "embedded pictures and unrelated sheets, or split it",
+            "(a POA&M or SSP workbook that size holds hundreds of thousands of rows): "
+            "remove embedded pictures and unrelated sheets, or split it",
         )
     if path.suffix.lower() == ".csv":
         if not csv_allowed:
