@@ -225,7 +225,9 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
     evidence = _group(
         Evidence.objects.filter(
             entry__poam__system_id__in=ids, entry__deleted_at__isnull=True, deleted_at__isnull=True
-        ).order_by("entry_id", "position", "id"),
+        )
+        .select_related("blob")
+        .order_by("entry_id", "position", "id"),
         "entry_id",
     )
     poam_system = {row.pk: row.system_id for rows in poams.values() for row in rows}
@@ -254,10 +256,10 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
                 if entry.poam_id != row.pk:
                     continue
                 entry_pk.setdefault((kind, entry.item_id), entry.pk)
-                core_milestones = [
-                    milestone_from_row(m, changes.get(m.pk, []))
-                    for m in entry.milestone_rows  # type: ignore[attr-defined]
-                ]
+                core_milestones = []
+                for m in entry.milestone_rows:  # type: ignore[attr-defined]
+                    m.change_rows = changes.get(m.pk, [])
+                    core_milestones.append(milestone_from_row(m, m.change_rows))
                 items.append(item_from_row(entry, core_milestones, entry.evidence_rows))  # type: ignore[attr-defined]
             core_poams[kind] = poam_from_rows(row, items)
         snapshots[pk] = Snapshot(

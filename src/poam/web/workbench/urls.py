@@ -1,1 +1,64 @@
-urlpatterns: list[object] = []
+"""The pages. Every view finds its object through ``tenancy`` (404 for other tenants)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from poam.web.accounts import views as accounts
+from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, system
+
+urlpatterns = [
+    path("", portfolio.portfolio, name="portfolio"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password.html", success_url="/"
+        ),
+        name="password",
+    ),
+    path("account/tokens/", accounts.tokens, name="tokens"),
+    path("account/tokens/new/", accounts.token_create, name="token-create"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),
+    path("setup/", accounts.setup, name="setup"),
+    path("orgs/new/", portfolio.create_organization, name="org-create"),
+    path("orgs/<slug:slug>/", portfolio.organization, name="organization"),
+    path("orgs/<slug:slug>/systems/new/", portfolio.create_system, name="system-create"),
+    path("orgs/<slug:slug>/members/new/", portfolio.add_member, name="member-add"),
+    path("orgs/<slug:slug>/members/<int:member>/", portfolio.change_member, name="member-change"),
+    path("systems/<int:pk>/", system.dashboard, name="dashboard"),
+    path("systems/<int:pk>/findings/", system.findings, name="findings"),
+    path("systems/<int:pk>/history/", system.history_page, name="history"),
+    path("systems/<int:pk>/ssp/", ssp.ssp, name="ssp"),
+    path("systems/<int:pk>/ssp/info/", ssp.system_info, name="system-info"),
+    path("systems/<int:pk>/ssp/<str:nist_id>/", ssp.requirement, name="requirement"),
+    path("systems/<int:pk>/poam/", poam.poam, name="poam"),
+    path("systems/<int:pk>/poam/new/", poam.create_poam, name="poam-create"),
+    path("systems/<int:pk>/assessor/", assessor.assessor, name="assessor"),
+    path("systems/<int:pk>/export/<slug:key>/", assessor.export, name="export"),
+    path("systems/<int:pk>/comment/", assessor.system_comment, name="system-comment"),
+    path("systems/<int:pk>/import/", portfolio.import_documents, name="import"),
+    path("poams/<int:pk>/entries/new/", poam.new_entry, name="entry-new"),
+    path("poams/<int:pk>/settings/", poam.poam_settings, name="poam-settings"),
+    path("poams/<int:pk>/review/", system.review, name="review"),
+    path("entries/<int:pk>/", entry.entry_page, name="entry"),
+    path("entries/<int:pk>/edit/", entry.entry_edit, name="entry-edit"),
+    path("entries/<int:pk>/delete/", entry.entry_delete, name="entry-delete"),
+    path("entries/<int:pk>/milestones/new/", entry.milestone_add, name="milestone-add"),
+    path("entries/<int:pk>/evidence/new/", entry.evidence_add, name="evidence-add"),
+    path("entries/<int:pk>/comment/", entry.comment, name="entry-comment"),
+    path("milestones/<int:pk>/edit/", entry.milestone_edit, name="milestone-edit"),
+    path("milestones/<int:pk>/move/", entry.milestone_move, name="milestone-move"),
+    path("milestones/<int:pk>/delete/", entry.milestone_delete, name="milestone-delete"),
+    path("evidence/<int:pk>/file/", entry.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/attach/", entry.evidence_attach, name="evidence-attach"),
+    path("evidence/<int:pk>/delete/", entry.evidence_delete, name="evidence-delete"),
+]

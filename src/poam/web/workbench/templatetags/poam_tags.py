@@ -112,3 +112,24 @@ def severity_tone(value: Any) -> str:
     return {"error": "bad", "warning": "warn", "info": "info"}.get(
         str(getattr(value, "value", value)), ""
     )
+
+
+@register.filter
+def req_anchor(nist_id: str) -> str:
+    """The id of a requirement's row in the SSP editor (``3.5.3`` -> ``req-3-5-3``)."""
+    return "req-" + str(nist_id).replace(".", "-")
+
+
+VERBS = {
+    "create": "created",
+    "update": "changed",
+    "delete": "removed",
+    "comment": "commented on",
+    "review": "reviewed",
+    "note": "noted on",
+}
+
+
+@register.filter
+def verb(action: str) -> str:
+    return VERBS.get(action, action)

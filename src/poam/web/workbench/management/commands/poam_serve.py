@@ -4,8 +4,6 @@ With ``--workers N`` (N > 1) the listening socket is bound once and N processes 
 the application uses every core (a single Python process runs on one).
 """
 
-# ruff: noqa: PLC0415 -- the server and the demo load only when asked for
-
 from __future__ import annotations
 
 import contextlib

@@ -1,0 +1,164 @@
+"""The burndown chart of a system's dashboard, as inline SVG (no script, prints well).
+
+Two lines over time: open entries (from each entry's creation to its last update once it is
+closed) and open milestones (until completed; after today, each planned to finish on its due
+date). Vertical marks: today, and the Conditional closeout deadline when there is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from poam.core.model import Poam
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 14, 28
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    css: str
+    points: list[tuple[date, int]]
+
+
+def _window(poam: Poam, as_of: date, deadline: date | None) -> tuple[date, date]:
+    starts = [item.created for item in poam.items if item.created]
+    dues = [m.due for item in poam.items for m in item.milestones if m.due]
+    start = min([*starts, as_of - timedelta(days=90)])
+    end = max([*dues, as_of + timedelta(days=30), *([deadline] if deadline else [])])
+    start = max(start, as_of - timedelta(days=540))
+    end = min(end, as_of + timedelta(days=540))
+    return start, end
+
+
+def series(poam: Poam, as_of: date, deadline: date | None) -> tuple[date, date, list[Series]]:
+    start, end = _window(poam, as_of, deadline)
+    step = max(1, (end - start).days // 60)
+    days = [start + timedelta(days=d) for d in range(0, (end - start).days + 1, step)]
+    if days[-1] != end:
+        days.append(end)
+    entries_open = []
+    milestones_open = []
+    for day in days:
+        if day <= as_of:
+            count = 0
+            for item in poam.items:
+                created = item.created or start
+                closed_on = None if item.is_open else (item.updated or as_of)
+                if created <= day and (closed_on is None or closed_on > day):
+                    count += 1
+            entries_open.append((day, count))
+        remaining = 0
+        for item in poam.items:
+            created = item.created or start
+            for milestone in item.milestones:
+                if created > day:
+                    continue
+                if milestone.completed is not None:
+                    remaining += milestone.completed > day
+                elif day <= as_of or milestone.due is None or milestone.due > day:
+                    remaining += 1
+        milestones_open.append((day, remaining))
+    return (
+        start,
+        end,
+        [
+            Series("Open entries", "line-entries", entries_open),
+            Series("Open milestones (planned after today)", "line-milestones", milestones_open),
+        ],
+    )
+
+
+def burndown(poam: Poam | None, as_of: date, deadline: date | None) -> SafeString:
+    if poam is None or not poam.items:
+        return mark_safe('<p class="muted">No POA&amp;M entries yet: nothing to burn down.</p>')
+    start, end, lines = series(poam, as_of, deadline)
+    span = max(1, (end - start).days)
+    top = max([1, *(count for line in lines for _day, count in line.points)])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(day: date) -> float:
+        return LEFT + plot_w * (day - start).days / span
+
+    def y(count: int) -> float:
+        return TOP + plot_h * (1 - count / top)
+
+    parts = [
+        format_html(
+            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            LEFT,
+            TOP + plot_h,
+            LEFT + plot_w,
+            TOP + plot_h,
+        ),
+        format_html(
+            '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>', LEFT - 6, TOP + 4, top
+        ),
+        format_html(
+            '<text class="tick" x="{}" y="{}" text-anchor="end">0</text>',
+            LEFT - 6,
+            TOP + plot_h + 4,
+        ),
+    ]
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        if month >= start:
+            parts.append(
+                format_html(
+                    '<line class="grid" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
+                    '<text class="tick" x="{0}" y="{3}" text-anchor="middle">{4}</text>',
+                    f"{x(month):.1f}",
+                    TOP,
+                    TOP + plot_h,
+                    HEIGHT - 8,
+                    month.strftime("%b %y"),
+                )
+            )
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    for line in lines:
+        points = " ".join(f"{x(day):.1f},{y(count):.1f}" for day, count in line.points)
+        parts.append(format_html('<polyline class="{}" points="{}"/>', line.css, points))
+    marks = [("mark-today", as_of, "today")]
+    if deadline is not None:
+        marks.append(("mark-deadline", deadline, "closeout"))
+    for css, day, text in marks:
+        if start <= day <= end:
+            parts.append(
+                format_html(
+                    '<line class="{0}" x1="{1}" y1="{2}" x2="{1}" y2="{3}"/>'
+                    '<text class="{0} label" x="{1}" y="{4}" text-anchor="middle">{5}</text>',
+                    css,
+                    f"{x(day):.1f}",
+                    TOP,
+                    TOP + plot_h,
+                    TOP - 3,
+                    text,
+                )
+            )
+    now_entries = next((c for d, c in reversed(lines[0].points) if d <= as_of), 0)
+    now_milestones = next((c for d, c in reversed(lines[1].points) if d <= as_of), 0)
+    summary = (
+        f"Burndown from {start.isoformat()} to {end.isoformat()}: {now_entries} open entries and "
+        f"{now_milestones} open milestones today"
+        + (f"; closeout deadline {deadline.isoformat()}" if deadline else "")
+        + "."
+    )
+    legend = format_html_join(
+        "",
+        '<li><span class="swatch {}" aria-hidden="true"></span>{}</li>',
+        ((line.css, line.name) for line in lines),
+    )
+    return format_html(
+        '<figure class="chart"><svg viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>'
+        '<figcaption><ul class="legend">{}</ul></figcaption></figure>',
+        WIDTH,
+        HEIGHT,
+        summary,
+        mark_safe("".join(parts)),
+        legend,
+    )

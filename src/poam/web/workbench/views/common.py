@@ -1,0 +1,137 @@
+"""What every system page needs: the access, the assessment, where a finding is fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from poam.core.catalog import Catalog, load_catalog
+from poam.core.checks.base import Finding
+from poam.web.workbench.assessment import Assessed, system_assessment
+from poam.web.workbench.clock import today
+from poam.web.workbench.history import Actor, Conflict
+from poam.web.workbench.models import System
+from poam.web.workbench.tenancy import Access, Action
+
+GOVERNANCE_CODES = frozenset(
+    {
+        "poam-not-reviewed",
+        "review-cadence-too-long",
+        "maintainer-missing",
+        "closeout-deadline-approaching",
+        "conditional-status-expired",
+    }
+)
+
+
+def actor(request: HttpRequest) -> Actor:
+    return Actor.of(request.user)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def anchor(nist_id: str) -> str:
+    return "req-" + nist_id.replace(".", "-")
+
+
+def fix_url(system: System, assessed: Assessed, finding: Finding) -> str:
+    """The page where a finding is fixed: the entry, the requirement, or the POA&M itself."""
+    snapshot = assessed.snapshot
+    kind = assessed.kind or ""
+    if finding.item:
+        pk = snapshot.entry_pk.get((kind, finding.item))
+        if pk is not None:
+            return reverse("entry", args=[pk])
+    if finding.code in GOVERNANCE_CODES:
+        return reverse("poam", args=[system.pk]) + (f"?kind={kind}" if kind else "") + "#settings"
+    if finding.requirement and load_catalog().find(finding.requirement) is not None:
+        requirement = load_catalog().get(finding.requirement)
+        return (
+            reverse("ssp", args=[system.pk])
+            + f"?family={requirement.family}#{anchor(requirement.nist_id)}"
+        )
+    return reverse("poam", args=[system.pk])
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    url: str
+
+
+def finding_views(system: System, assessed: Assessed, findings: Any = None) -> list[FindingView]:
+    chosen = assessed.assessment.findings if findings is None else findings
+    return [FindingView(f, fix_url(system, assessed, f)) for f in chosen]
+
+
+def permissions(access: Access) -> dict[str, bool]:
+    return {
+        "can_edit_ssp": access.can(Action.EDIT_SSP),
+        "can_edit_poam": access.can(Action.EDIT_POAM),
+        "can_review": access.can(Action.REVIEW),
+        "can_comment": access.can(Action.COMMENT),
+        "can_manage": access.can(Action.MANAGE),
+    }
+
+
+def system_context(
+    request: HttpRequest, system: System, access: Access, tab: str, kind: str | None = None
+) -> dict[str, Any]:
+    as_of = today()
+    assessed = system_assessment(system, as_of, kind)
+    return {
+        "system": system,
+        "org": system.organization,
+        "access": access,
+        "tab": tab,
+        "as_of": as_of,
+        "assessed": assessed,
+        "assessment": assessed.assessment,
+        "catalog": catalog(),
+        **permissions(access),
+    }
+
+
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def errors_of(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {
+            key: [str(m) for m in ValidationError(value).messages]
+            for key, value in error.error_dict.items()
+        }
+    return {"__all__": [str(m) for m in error.messages]}
+
+
+def conflict_response(
+    request: HttpRequest, template: str, context: Mapping[str, Any], conflict: Conflict
+) -> HttpResponse:
+    return render(request, template, {**context, "conflict": conflict}, status=409)
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """A same-site path to return to after a form, or None."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -1,0 +1,215 @@
+"""The POA&M: entries with filters, a new entry, the POA&M's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from poam.core.model import AssessmentType, ItemStatus, PoamKind
+from poam.web.workbench import tenancy
+from poam.web.workbench.clock import today
+from poam.web.workbench.history import Conflict
+from poam.web.workbench.services import entries as entry_service
+from poam.web.workbench.services import governance
+from poam.web.workbench.tenancy import Action
+from poam.web.workbench.views.common import (
+    actor,
+    catalog,
+    errors_of,
+    is_htmx,
+    parse_date,
+    system_context,
+)
+
+OVERDUE_CODES = frozenset({"milestone-overdue", "milestone-after-closeout-deadline"})
+INELIGIBLE_CODES = frozenset({"ineligible-on-conditional-poam", "must-be-met-before-assessment"})
+
+
+def entry_rows(context: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """Each live entry of the POA&M with what the list shows and filters on."""
+    assessed = context["assessed"]
+    cat = catalog()
+    flags: dict[str, set[str]] = {}
+    for finding in assessed.assessment.findings:
+        if finding.item:
+            flags.setdefault(finding.item, set()).add(finding.code)
+    rows = []
+    for entry in assessed.snapshot.entries_of(kind):
+        requirement = cat.find(entry.requirement)
+        open_milestones = [m for m in entry.milestone_rows if m.completed is None]
+        next_due = min((m.due for m in open_milestones if m.due), default=None)
+        codes = flags.get(entry.item_id, set())
+        rows.append(
+            {
+                "entry": entry,
+                "requirement": requirement,
+                "family": requirement.family if requirement else "",
+                "next_due": next_due,
+                "overdue": bool(codes & OVERDUE_CODES),
+                "ineligible": bool(codes & INELIGIBLE_CODES),
+                "finding_count": len(codes),
+                "evidence_count": len(entry.evidence_rows),
+            }
+        )
+    return rows
+
+
+def _filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
+    status = params.get("status", "")
+    owner = params.get("owner", "").strip().lower()
+    family = params.get("family", "").upper()
+    text = params.get("q", "").strip().lower()
+    chosen = []
+    for row in rows:
+        entry = row["entry"]
+        if status == "open" and entry.status not in ("not-started", "in-progress"):
+            continue
+        if status not in ("", "open", entry.status):
+            continue
+        if (
+            owner
+            and owner not in entry.owner.lower()
+            and owner not in (entry.assignee.get_username().lower() if entry.assignee else "")
+        ):
+            continue
+        if family and row["family"] != family:
+            continue
+        if params.get("overdue") and not row["overdue"]:
+            continue
+        if params.get("ineligible") and not row["ineligible"]:
+            continue
+        if text and text not in f"{entry.item_id} {entry.requirement} {entry.gap}".lower():
+            continue
+        chosen.append(row)
+    return chosen
+
+
+@login_required
+def poam(request: HttpRequest, pk: int) -> HttpResponse:
+    system, access = tenancy.system(request.user, pk)
+    context = system_context(request, system, access, "poam", request.GET.get("kind") or None)
+    assessed = context["assessed"]
+    kind = assessed.kind
+    poam_row = assessed.snapshot.poam_rows.get(kind or "")
+    rows = entry_rows(context, kind) if kind else []
+    shown = _filtered(rows, request.GET)
+    context.update(
+        {
+            "kind": kind,
+            "kinds": list(assessed.snapshot.poam_rows),
+            "missing_kinds": [
+                k.value for k in PoamKind if k.value not in assessed.snapshot.poam_rows
+            ],
+            "poam_row": poam_row,
+            "rows": shown,
+            "total": len(rows),
+            "statuses": [s.value for s in ItemStatus],
+            "families": list(catalog().families),
+            "filters": request.GET,
+            "assessment_types": [a.value for a in AssessmentType],
+            "can_edit": access.can(Action.EDIT_POAM),
+            "settings_errors": {},
+        }
+    )
+    template = (
+        "workbench/poam_table.html"
+        if is_htmx(request) and request.GET.get("partial")
+        else "workbench/poam.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    poam_row, access = tenancy.poam(request.user, pk, Action.EDIT_POAM)
+    system = poam_row.system
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {
+            name: request.POST.get(name, "")
+            for name in (
+                "item_id",
+                "requirement",
+                "gap",
+                "remediation",
+                "owner",
+                "assignee",
+                "status",
+                "objectives",
+                "identified_by",
+                "resources",
+            )
+            if name in request.POST
+        }
+        milestone = (
+            request.POST.get("milestone_title", ""),
+            parse_date(request.POST.get("milestone_due")),
+        )
+        try:
+            entry = entry_service.create_entry(
+                actor(request), poam_row, values, today=today(), milestone=milestone
+            )
+        except ValidationError as error:
+            errors = errors_of(error)
+        else:
+            messages.success(request, f"Added entry {entry.item_id}.")
+            return redirect("entry", pk=entry.pk)
+    context = system_context(request, system, access, "poam", poam_row.kind)
+    context.update(
+        {
+            "poam_row": poam_row,
+            "errors": errors,
+            "submitted": request.POST if request.method == "POST" else {},
+            "statuses": [s.value for s in ItemStatus],
+            "suggested_id": entry_service.next_item_id(poam_row),
+            "users": entry_service.assignable_users(poam_row),
+            "requirement_hint": request.GET.get("requirement", ""),
+        }
+    )
+    return render(request, "workbench/entry_new.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def poam_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    poam_row, _access = tenancy.poam(request.user, pk, Action.EDIT_POAM)
+    fields = ["maintainer", "review_cadence_days"]
+    if poam_row.kind == PoamKind.CONDITIONAL.value:
+        fields += ["conditional_assessment", "conditional_status_date"]
+    values = {name: request.POST.get(name, "") for name in fields if name in request.POST}
+    try:
+        governance.update_poam(
+            actor(request),
+            poam_row,
+            values,
+            version=int(request.POST.get("version", "0") or 0),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "Saved the POA&M settings.")
+    return redirect(reverse("poam", args=[poam_row.system_id]) + f"?kind={poam_row.kind}#settings")
+
+
+@login_required
+@require_POST
+def create_poam(request: HttpRequest, pk: int) -> HttpResponse:
+    system, _access = tenancy.system(request.user, pk, Action.EDIT_POAM)
+    kind = request.POST.get("kind", "")
+    try:
+        governance.create_poam(actor(request), system, kind)
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        return redirect("poam", pk=system.pk)
+    messages.success(request, f"Created the {kind} POA&M.")
+    return redirect(reverse("poam", args=[system.pk]) + f"?kind={kind}#settings")

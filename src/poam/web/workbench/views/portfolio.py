@@ -1,0 +1,213 @@
+"""The portfolio across every organization a user can see, and each organization's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from poam.formats.errors import InputError
+from poam.web.workbench import tenancy
+from poam.web.workbench.assessment import ensure_summaries
+from poam.web.workbench.clock import today
+from poam.web.workbench.models import Membership, Role
+from poam.web.workbench.services import systems as system_service
+from poam.web.workbench.tenancy import ROLE_HELP, Action
+from poam.web.workbench.views.common import actor, errors_of
+
+PAGE_SIZE = 50
+SORTS = {
+    "name": ("organization__name", "name"),
+    "score": (F("summary__score").asc(nulls_first=True), "name"),
+    "verdict": ("summary__verdict", "name"),
+    "days": (F("summary__days_left").asc(nulls_last=True), "name"),
+    "errors": ("summary__errors", "name"),
+    "warnings": ("summary__warnings", "name"),
+    "open": ("summary__open_entries", "name"),
+}
+COLUMNS = (
+    ("name", "System"),
+    ("score", "Score"),
+    ("verdict", "Verdict"),
+    ("days", "Days left"),
+    ("errors", "Errors"),
+    ("warnings", "Warnings"),
+    ("open", "Open entries"),
+)
+
+
+def _ordering(sort: str) -> tuple[str, list[Any]]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "name", False
+    order: list[Any] = []
+    for part in SORTS[key]:
+        if isinstance(part, str):
+            order.append(("-" + part) if descending and part != "name" else part)
+        else:
+            order.append(part.desc(nulls_last=True) if descending else part)  # type: ignore[attr-defined]
+    return ("-" if descending else "") + key, order
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    as_of = today()
+    visible = tenancy.systems(request.user)
+    stale = visible.filter(
+        Q(summary__isnull=True) | ~Q(summary__as_of=as_of) | ~Q(summary__revision=F("revision"))
+    )
+    ensure_summaries(stale.select_related("summary"), as_of)
+    sort, order = _ordering(request.GET.get("sort", "name"))
+    query = request.GET.get("q", "").strip()
+    rows = visible.select_related("summary")
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(organization__name__icontains=query))
+    page = Paginator(rows.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    orgs = list(tenancy.organizations(request.user).order_by("name"))
+    context = {
+        "page": page,
+        "sort": sort,
+        "columns": COLUMNS,
+        "query": query,
+        "as_of": as_of,
+        "orgs": orgs,
+        "tab": "portfolio",
+    }
+    template = (
+        "workbench/portfolio_table.html"
+        if request.headers.get("HX-Request")
+        else "workbench/portfolio.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def create_organization(request: HttpRequest) -> HttpResponse:
+    try:
+        org = system_service.create_organization(actor(request), request.POST.get("name", ""))
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        return redirect("portfolio")
+    messages.success(request, f"Created {org.name}; you are its administrator.")
+    return redirect("organization", slug=org.slug)
+
+
+@login_required
+def organization(request: HttpRequest, slug: str) -> HttpResponse:
+    org, access = tenancy.organization(request.user, slug)
+    members = (
+        Membership.objects.filter(organization=org)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    systems = tenancy.systems(request.user).filter(organization=org).select_related("summary")
+    ensure_summaries(systems, today())
+    context = {
+        "org": org,
+        "access": access,
+        "can_manage": access.can(Action.MANAGE),
+        "members": members,
+        "systems": systems.order_by("name"),
+        "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
+        "new_password": request.session.pop("new_member_password", None),
+        "errors": {},
+        "tab": "organization",
+    }
+    return render(request, "workbench/organization.html", context)
+
+
+@login_required
+@require_POST
+def create_system(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
+    values = {
+        key: request.POST.get(key, "")
+        for key in ("name", "scope", "cage_codes", "description")
+        if key in request.POST
+    }
+    try:
+        system = system_service.create_system(actor(request), org, values, today=today())
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        return redirect("organization", slug=org.slug)
+    messages.success(
+        request, f"Created {system.name}: describe its requirements in the SSP editor."
+    )
+    return redirect("ssp", pk=system.pk)
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, slug: str) -> HttpResponse:
+    org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
+    try:
+        _membership, password = system_service.add_member(
+            actor(request),
+            org,
+            request.POST.get("username", ""),
+            request.POST.get("role", ""),
+            email=request.POST.get("email", ""),
+            full_name=request.POST.get("full_name", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        return redirect("organization", slug=org.slug)
+    if password:
+        request.session["new_member_password"] = {
+            "username": request.POST.get("username", "").strip(),
+            "password": password,
+        }
+    messages.success(request, "Member added.")
+    return redirect("organization", slug=org.slug)
+
+
+@login_required
+@require_POST
+def change_member(request: HttpRequest, slug: str, member: int) -> HttpResponse:
+    org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
+    membership = Membership.objects.filter(organization=org, pk=member).first()
+    if membership is None:
+        raise Http404("not found")
+    try:
+        if request.POST.get("remove"):
+            system_service.remove_member(org, membership)
+            messages.success(request, "Member removed.")
+        else:
+            system_service.change_role(org, membership, request.POST.get("role", ""))
+            messages.success(request, "Role changed.")
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+    return redirect("organization", slug=org.slug)
+
+
+@login_required
+@require_POST
+def import_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    system, _access = tenancy.system(request.user, pk, Action.MANAGE)
+    ssp_file = request.FILES.get("ssp")
+    poam_file = request.FILES.get("poam")
+    if ssp_file is None and poam_file is None:
+        messages.error(request, "Choose an SSP file, a POA&M file, or both.")
+        return redirect("assessor", pk=system.pk)
+    try:
+        system_service.import_documents(
+            actor(request),
+            system,
+            ssp=(ssp_file.name or "ssp", ssp_file.read()) if ssp_file else None,
+            poam=(poam_file.name or "poam", poam_file.read()) if poam_file else None,
+        )
+    except InputError as error:
+        request.session["import_problems"] = [str(p) for p in error.problems][:50]
+        messages.error(request, "Nothing was imported: the file has problems (listed below).")
+        return redirect("assessor", pk=system.pk)
+    messages.success(request, "Imported. The change log records what changed.")
+    return redirect("dashboard", pk=system.pk)

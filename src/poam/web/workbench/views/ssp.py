@@ -1,0 +1,202 @@
+"""The SSP editor: the 110 requirements by family; the score and verdict follow each save."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from poam.core.catalog import Requirement
+from poam.core.model import EncryptionState, ImplementationStatus, MfaState, ObjectiveResult, Scope
+from poam.web.workbench import tenancy
+from poam.web.workbench.history import Conflict
+from poam.web.workbench.services import ssp as ssp_service
+from poam.web.workbench.tenancy import Action
+from poam.web.workbench.views.common import (
+    actor,
+    anchor,
+    catalog,
+    errors_of,
+    is_htmx,
+    system_context,
+)
+
+FORM_CHOICES = {
+    "statuses": [s.value for s in ImplementationStatus],
+    "results": [r.value for r in ObjectiveResult],
+    "mfa_states": [s.value for s in MfaState],
+    "encryption_states": [s.value for s in EncryptionState],
+    "scopes": [s.value for s in Scope],
+}
+
+
+def _row(context: dict[str, Any], requirement: Requirement, **extra: Any) -> dict[str, Any]:
+    snapshot = context["assessed"].snapshot
+    return {
+        "requirement": requirement,
+        "record": snapshot.records.get(requirement.nist_id),
+        "result": context["assessment"].score.result(requirement.nist_id),
+        "anchor": anchor(requirement.nist_id),
+        **extra,
+    }
+
+
+@login_required
+def ssp(request: HttpRequest, pk: int) -> HttpResponse:
+    system, access = tenancy.system(request.user, pk)
+    context = system_context(request, system, access, "ssp")
+    cat = catalog()
+    family = request.GET.get("family", "AC").upper()
+    if family != "ALL" and family not in cat.families:
+        family = "AC"
+    score = context["assessment"].score
+    not_met = Counter(r.requirement.family for r in score.not_met)
+    families = [
+        (code, name, len(cat.family(code)), not_met.get(code, 0))
+        for code, name in cat.families.items()
+    ]
+    chosen = cat.requirements if family == "ALL" else cat.family(family)
+    context.update(
+        {
+            "family": family,
+            "families": families,
+            "rows": [_row(context, requirement) for requirement in chosen],
+            "can_edit": access.can(Action.EDIT_SSP),
+            "system_errors": {},
+            **FORM_CHOICES,
+        }
+    )
+    return render(request, "workbench/ssp.html", context)
+
+
+def _values(request: HttpRequest, requirement: Requirement) -> dict[str, Any]:
+    """The record fields the form sent (the quick form sends only the status)."""
+    post = request.POST
+    values: dict[str, Any] = {}
+    for name in ssp_service.RECORD_FIELDS:
+        if name in post and name != "objectives":
+            values[name] = post.get(name, "")
+    if post.get("full"):
+        values["objectives"] = {
+            letter: post.get(f"objective-{letter}", "") for letter in requirement.objective_letters
+        }
+        for name in (
+            "enduring_exception",
+            "deficiency_plan",
+            "deficiency_description",
+            "responsible",
+        ):
+            values.setdefault(name, post.get(name, ""))
+    return values
+
+
+@login_required
+def requirement(request: HttpRequest, pk: int, nist_id: str) -> HttpResponse:
+    system, access = tenancy.system(request.user, pk)
+    found = catalog().find(nist_id)
+    if found is None:
+        raise Http404("no such requirement")
+    if request.method == "POST":
+        access.require(Action.EDIT_SSP)
+        return _save(request, system, access, found)
+    editing = request.GET.get("edit") == "1" and access.can(Action.EDIT_SSP)
+    context = system_context(request, system, access, "ssp")
+    row = _row(context, found, editing=editing)
+    if is_htmx(request):
+        return render(
+            request,
+            "workbench/ssp_row.html",
+            {**context, "row": row, **FORM_CHOICES, "can_edit": access.can(Action.EDIT_SSP)},
+        )
+    return redirect(reverse("ssp", args=[system.pk]) + f"?family={found.family}#{row['anchor']}")
+
+
+def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) -> HttpResponse:
+    values = _values(request, found)
+    try:
+        version = int(request.POST.get("version", "0") or 0)
+    except ValueError:
+        version = -1
+    problem: dict[str, Any] = {}
+    status = 200
+    try:
+        ssp_service.update_requirement(
+            actor(request),
+            system,
+            found.nist_id,
+            values,
+            version=version,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        problem = {"errors": errors_of(error), "submitted": request.POST}
+        status = 422
+    except Conflict as conflict:
+        problem = {"conflict": conflict, "submitted": request.POST}
+        status = 409
+    system.refresh_from_db(fields=["revision"])
+    context = system_context(request, system, access, "ssp")
+    if not is_htmx(request):
+        if status == 200:
+            messages.success(request, f"Saved {found.cmmc_id}.")
+        else:
+            messages.error(request, str(problem.get("conflict") or problem.get("errors")))
+        return redirect(
+            reverse("ssp", args=[system.pk]) + f"?family={found.family}#{anchor(found.nist_id)}"
+        )
+    row = _row(context, found, editing=status != 200, **problem)
+    result = context["assessment"]
+    if status == 200:
+        score = result.score.value
+        live = (
+            f"Saved {found.cmmc_id}. Score {score if score is not None else 'none'}, "
+            f"{result.verdict.verdict.label}."
+        )
+    else:
+        live = f"{found.cmmc_id} was not saved."
+    return render(
+        request,
+        "workbench/ssp_saved.html",
+        {
+            **context,
+            "row": row,
+            "live": live,
+            "oob": True,
+            **FORM_CHOICES,
+            "can_edit": access.can(Action.EDIT_SSP),
+        },
+        status=status,
+    )
+
+
+@login_required
+def system_info(request: HttpRequest, pk: int) -> HttpResponse:
+    system, _access = tenancy.system(request.user, pk, Action.EDIT_SSP)
+    if request.method != "POST":
+        return redirect("ssp", pk=system.pk)
+    values = {
+        name: request.POST.get(name, "")
+        for name in ssp_service.SYSTEM_FIELDS
+        if name in request.POST
+    }
+    try:
+        ssp_service.update_system(
+            actor(request),
+            system,
+            values,
+            version=int(request.POST.get("version", "0") or 0),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, "Saved the system description.")
+    return redirect("ssp", pk=system.pk)
