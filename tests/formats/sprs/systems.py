@@ -71,19 +71,18 @@ def item(
         for n, due in enumerate(dues, 1)
     ]
     milestones += [Milestone(f"Done {n}", due=day, completed=day) for n, day in enumerate(done, 1)]
-    return PoamItem(
-        id=item_id,
-        requirement=requirement,
-        gap=GAP,
-        remediation=STEPS,
-        owner="Jane Doe, IT Manager",
-        status=status,
-        created=date(2026, 6, 20),
-        updated=date(2026, 11, 1),
-        milestones=tuple(milestones),
-        evidence=evidence,
-        **fields,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "gap": GAP,
+        "remediation": STEPS,
+        "owner": "Jane Doe, IT Manager",
+        "status": status,
+        "created": date(2026, 6, 20),
+        "updated": date(2026, 11, 1),
+        "milestones": tuple(milestones),
+        "evidence": evidence,
+    }
+    values.update(fields)
+    return PoamItem(id=item_id, requirement=requirement, **values)  # type: ignore[arg-type]
 
 
 def internal(*items: PoamItem) -> Poam:

@@ -1,7 +1,5 @@
 """``poam report``: the assessor report as one self-contained HTML file, and a PDF of it."""
 
-# Commands import the core and the formats inside their functions, so that `poam` starts fast.
-
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,8 +1,5 @@
 """``poam sprs``: what an SPRS entry needs, as text to type from, JSON or CSV."""
 
-# Commands import the core and the formats inside their functions, so that `poam` starts fast.
-# ruff: noqa: PLC0415, PLR0917
-
 from __future__ import annotations
 
 from enum import StrEnum

@@ -97,7 +97,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.kill()
     except ProcessLookupError:
         pass
-    process.wait()
+    process.communicate()  # reap it and close its pipes
 
 
 def html_to_pdf(
