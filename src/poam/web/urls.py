@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from poam.web.api.routes import api
+
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("poam.web.workbench.urls")),
 ]

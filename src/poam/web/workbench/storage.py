@@ -137,3 +137,18 @@ class DatabaseEvidenceStore:
             return None if is_link(uri) else LocalFile(uri, False)
         actual = current_sha256(blob_path(blob))
         return LocalFile(uri, actual is not None, actual)
+
+
+def verify(store: DatabaseEvidenceStore, uri: str, recorded: str | None) -> str:
+    """What the store says of an evidence file now: ``link`` (not local), ``missing``,
+    ``unrecorded`` (no SHA-256 on record), ``matches`` or ``mismatch``; ``none`` without a URI."""
+    if not uri:
+        return "none"
+    local = store.locate(uri)
+    if local is None:
+        return "link"
+    if not local.exists:
+        return "missing"
+    if not recorded:
+        return "unrecorded"
+    return "matches" if local.sha256 == recorded.lower() else "mismatch"

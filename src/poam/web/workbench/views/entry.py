@@ -47,17 +47,7 @@ EDIT_FIELDS = (
 
 
 def verification(store: Any, evidence: Evidence) -> str:
-    """What the evidence store says of a file now: link, matches, mismatch, missing, unrecorded."""
-    if not evidence.uri:
-        return "none"
-    local = store.locate(evidence.uri)
-    if local is None:
-        return "link"
-    if not local.exists:
-        return "missing"
-    if not evidence.sha256:
-        return "unrecorded"
-    return "matches" if local.sha256 == evidence.sha256.lower() else "mismatch"
+    return storage.verify(store, evidence.uri, evidence.sha256)
 
 
 def timeline(entry: Entry) -> list[Any]:

@@ -43,7 +43,7 @@ COLUMNS = (
 )
 
 
-def _ordering(sort: str) -> tuple[str, list[Any]]:
+def ordering(sort: str) -> tuple[str, list[Any]]:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
@@ -65,7 +65,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         Q(summary__isnull=True) | ~Q(summary__as_of=as_of) | ~Q(summary__revision=F("revision"))
     )
     ensure_summaries(stale.select_related("summary"), as_of)
-    sort, order = _ordering(request.GET.get("sort", "name"))
+    sort, order = ordering(request.GET.get("sort", "name"))
     query = request.GET.get("q", "").strip()
     rows = visible.select_related("summary")
     if query:

@@ -1,0 +1,544 @@
+"""The API's endpoints. Each finds its object through ``tenancy`` (404 for other tenants) and
+changes things through the same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from ninja import File, Form, NinjaAPI, Router
+from ninja.files import UploadedFile
+
+from poam import __version__
+from poam.core.catalog import load_catalog
+from poam.core.plan import plan
+from poam.core.serialize import assessment_to_data, finding_to_data, plan_to_data
+from poam.formats.errors import InputError
+from poam.formats.native import poam_to_data, ssp_to_data
+from poam.web.api import schemas
+from poam.web.api.auth import AUTH
+from poam.web.api.data import change_data, entry_data, system_data
+from poam.web.workbench import exports, seam, storage, tenancy
+from poam.web.workbench.assessment import Assessed, ensure_summaries, system_assessment
+from poam.web.workbench.clock import today
+from poam.web.workbench.history import Actor, Conflict
+from poam.web.workbench.models import Change, Entry, Poam, Summary, System
+from poam.web.workbench.services import entries as entry_service
+from poam.web.workbench.services import evidence as evidence_service
+from poam.web.workbench.services import governance
+from poam.web.workbench.services import ssp as ssp_service
+from poam.web.workbench.services import systems as system_service
+from poam.web.workbench.tenancy import Action
+from poam.web.workbench.views.common import errors_of
+from poam.web.workbench.views.portfolio import ordering
+
+api = NinjaAPI(
+    title="poam API",
+    version=__version__,
+    description="The SSP and POA&M of CMMC Level 2 systems: the same score, verdict and findings "
+    "as `poam check`. Authenticate with `Authorization: Bearer <token>` (create one under "
+    "API tokens). Every change names the `version` it is based on; a stale one is refused "
+    "with 409 and the change that came first.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+router = Router()
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "invalid input", "errors": errors_of(error)}, status=422
+    )
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": error.message, "latest": [change_data(c) for c in error.latest]},
+        status=409,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "not allowed"}, status=403)
+
+
+@api.exception_handler(InputError)
+def _unusable(request: HttpRequest, error: InputError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": "the file cannot be used; nothing was imported",
+            "problems": [str(p) for p in error.problems],
+        },
+        status=422,
+    )
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.of(request.user)
+
+
+def _as_of(value: date | None) -> date:
+    return value or today()
+
+
+def _assessed(system: System, kind: str | None, as_of: date | None) -> Assessed:
+    return system_assessment(system, _as_of(as_of), kind)
+
+
+def _poam_row(system: System, kind: str | None) -> Poam:
+    snapshot_kind = kind or seam.load(system).primary_kind
+    row = Poam.objects.filter(system=system, kind=snapshot_kind).first()
+    if row is None:
+        raise Http404("this system has no such POA&M")
+    return row
+
+
+# --- organizations and systems ---------------------------------------------------------------
+
+
+@router.get("/organizations", tags=["organizations"])
+def organizations(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"slug": o.slug, "name": o.name, "role": o.role}  # type: ignore[attr-defined]
+        for o in tenancy.organizations(request.user).order_by("name")
+    ]
+
+
+@router.get("/systems", tags=["systems"])
+def systems(
+    request: HttpRequest, q: str = "", sort: str = "name", limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """The portfolio: every system the user can see, with its assessment summary."""
+    as_of = today()
+    visible = tenancy.systems(request.user)
+    stale = visible.filter(
+        Q(summary__isnull=True) | ~Q(summary__as_of=as_of) | ~Q(summary__revision=F("revision"))
+    )
+    ensure_summaries(stale.select_related("summary"), as_of)
+    rows = visible.select_related("summary")
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(organization__name__icontains=q))
+    _sort, order = ordering(sort)
+    limit = max(1, min(limit, 200))
+    page = list(rows.order_by(*order)[offset : offset + limit])
+    return {
+        "count": rows.count(),
+        "items": [system_data(s, s.role, getattr(s, "summary", None)) for s in page],  # type: ignore[attr-defined]
+    }
+
+
+@router.get("/systems/{system_id}", tags=["systems"])
+def system_detail(request: HttpRequest, system_id: int) -> dict[str, Any]:
+    system, access = tenancy.system(request.user, system_id)
+    assessed = _assessed(system, None, None)
+    data = system_data(system, access.role, Summary.objects.filter(system=system).first())
+    data["poams"] = [
+        {
+            "kind": row.kind,
+            "id": row.pk,
+            "version": row.version,
+            "maintainer": row.maintainer,
+            "last_reviewed": row.last_reviewed.isoformat() if row.last_reviewed else None,
+        }
+        for row in assessed.snapshot.poam_rows.values()
+    ]
+    return data
+
+
+@router.get("/systems/{system_id}/assessment", tags=["assessment"])
+def assessment(
+    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    """Score, verdict with its reasons, and findings: the JSON of `poam check --format json`."""
+    system, _access = tenancy.system(request.user, system_id)
+    return assessment_to_data(_assessed(system, kind, as_of).assessment)
+
+
+@router.get("/systems/{system_id}/findings", tags=["assessment"])
+def findings(
+    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+) -> list[dict[str, Any]]:
+    system, _access = tenancy.system(request.user, system_id)
+    return [finding_to_data(f) for f in _assessed(system, kind, as_of).assessment.findings]
+
+
+@router.get("/systems/{system_id}/plan", tags=["assessment"])
+def plan_of(
+    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    """The order in which to close gaps and the date a score of 110 is expected (`poam plan`)."""
+    system, _access = tenancy.system(request.user, system_id)
+    result = _assessed(system, kind, as_of).assessment
+    return plan_to_data(plan(result.score, result.poam, result.as_of))
+
+
+# --- SSP -------------------------------------------------------------------------------------
+
+
+@router.get("/systems/{system_id}/ssp", tags=["ssp"])
+def ssp_document(request: HttpRequest, system_id: int) -> dict[str, Any]:
+    """The SSP as the native ``ssp.yaml`` holds it (as plain data)."""
+    system, _access = tenancy.system(request.user, system_id)
+    return ssp_to_data(_assessed(system, None, None).assessment.ssp)
+
+
+@router.get("/systems/{system_id}/requirements/{nist_id}", tags=["ssp"])
+def requirement(request: HttpRequest, system_id: int, nist_id: str) -> dict[str, Any]:
+    system, _access = tenancy.system(request.user, system_id)
+    assessed = _assessed(system, None, None)
+    found = tenancy_requirement(nist_id)
+    row = assessed.snapshot.records.get(found)
+    result = assessed.assessment.score.result(found)
+    record = ssp_to_data(assessed.assessment.ssp)["requirements"].get(found)
+    return {
+        "requirement": found,
+        "record": record,
+        "version": 0 if row is None else row.version,
+        "met": result.met,
+        "basis": result.basis.value,
+        "points": result.deduction,
+        "rule": result.rule,
+    }
+
+
+def tenancy_requirement(nist_id: str) -> str:
+    found = load_catalog().find(nist_id)
+    if found is None:
+        raise Http404("no such requirement")
+    return found.nist_id
+
+
+@router.patch("/systems/{system_id}/requirements/{nist_id}", tags=["ssp"])
+def update_requirement(
+    request: HttpRequest, system_id: int, nist_id: str, payload: schemas.RequirementPatch
+) -> dict[str, Any]:
+    """Change what the SSP says of a requirement (``version`` 0 creates the record)."""
+    system, _access = tenancy.system(request.user, system_id, Action.EDIT_SSP)
+    found = tenancy_requirement(nist_id)
+    ssp_service.update_requirement(
+        _actor(request),
+        system,
+        found,
+        schemas.given(payload),
+        version=payload.version,
+        reason=payload.reason,
+    )
+    system.refresh_from_db()
+    result = _assessed(system, None, None).assessment
+    data = requirement(request, system_id, found)
+    data["score"] = result.score.value
+    data["verdict"] = result.verdict.verdict.value
+    return data
+
+
+# --- POA&M, entries, milestones, evidence ----------------------------------------------------
+
+
+@router.get("/systems/{system_id}/poam", tags=["poam"])
+def poam_document(request: HttpRequest, system_id: int, kind: str | None = None) -> dict[str, Any]:
+    """A POA&M as the native ``poam.yaml`` holds it (as plain data)."""
+    system, _access = tenancy.system(request.user, system_id)
+    found = _assessed(system, kind, None).assessment.poam
+    if found is None:
+        raise Http404("this system has no POA&M")
+    return poam_to_data(found)
+
+
+@router.get("/systems/{system_id}/entries", tags=["poam"])
+def entries(
+    request: HttpRequest, system_id: int, kind: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    system, _access = tenancy.system(request.user, system_id)
+    assessed = _assessed(system, kind, None)
+    rows = assessed.snapshot.entries_of(assessed.kind or "")
+    return [
+        entry_data(e, assessed.snapshot.evidence)
+        for e in rows
+        if status is None or e.status == status
+    ]
+
+
+@router.post("/systems/{system_id}/entries", tags=["poam"], response={201: dict})
+def create_entry(
+    request: HttpRequest, system_id: int, payload: schemas.EntryCreate
+) -> tuple[int, dict[str, Any]]:
+    system, _access = tenancy.system(request.user, system_id, Action.EDIT_POAM)
+    poam_row = _poam_row(system, payload.kind)
+    values = schemas.given(payload, without=("kind", "milestone_title", "milestone_due"))
+    milestone = (payload.milestone_title or "", payload.milestone_due)
+    entry = entry_service.create_entry(
+        _actor(request), poam_row, values, today=today(), milestone=milestone
+    )
+    return 201, _entry(request, entry.pk)
+
+
+def _entry(request: HttpRequest, pk: int) -> dict[str, Any]:
+    entry, _access = tenancy.entry(request.user, pk)
+    system = System.objects.get(pk=entry.poam.system_id)
+    assessed = _assessed(system, entry.poam.kind, None)
+    live = next((e for e in assessed.snapshot.entries if e.pk == pk), None)
+    if live is None:
+        raise Http404("not found")
+    return entry_data(live, assessed.snapshot.evidence)
+
+
+@router.get("/entries/{entry_id}", tags=["poam"])
+def entry_detail(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    return _entry(request, entry_id)
+
+
+@router.patch("/entries/{entry_id}", tags=["poam"])
+def update_entry(
+    request: HttpRequest, entry_id: int, payload: schemas.EntryPatch
+) -> dict[str, Any]:
+    entry, access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
+    entry_service.update_entry(
+        _actor(request),
+        entry,
+        schemas.given(payload),
+        version=payload.version,
+        today=today(),
+        reason=payload.reason,
+        owner_only=not access.can(Action.EDIT_POAM),
+    )
+    return _entry(request, entry_id)
+
+
+@router.delete("/entries/{entry_id}", tags=["poam"], response={204: None})
+def delete_entry(
+    request: HttpRequest, entry_id: int, version: int, reason: str = ""
+) -> tuple[int, None]:
+    entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_POAM)
+    entry_service.delete_entry(_actor(request), entry, version=version, reason=reason)
+    return 204, None
+
+
+@router.post("/entries/{entry_id}/milestones", tags=["poam"], response={201: dict})
+def add_milestone(
+    request: HttpRequest, entry_id: int, payload: schemas.MilestoneCreate
+) -> tuple[int, dict[str, Any]]:
+    entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
+    entry_service.add_milestone(_actor(request), entry, payload.title, payload.due)
+    return 201, _entry(request, entry_id)
+
+
+@router.patch("/milestones/{milestone_id}", tags=["poam"])
+def update_milestone(
+    request: HttpRequest, milestone_id: int, payload: schemas.MilestonePatch
+) -> dict[str, Any]:
+    """Title, completion date, or a first due date (moving a date needs ``/move``)."""
+    milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
+    entry_service.update_milestone(
+        _actor(request),
+        milestone,
+        schemas.given(payload),
+        version=payload.version,
+        reason=payload.reason,
+    )
+    return _entry(request, milestone.entry_id)
+
+
+@router.post("/milestones/{milestone_id}/move", tags=["poam"])
+def move_milestone(
+    request: HttpRequest, milestone_id: int, payload: schemas.MilestoneMove
+) -> dict[str, Any]:
+    """Move a due date; refused (422) without a justification."""
+    milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
+    entry_service.move_milestone(
+        _actor(request),
+        milestone,
+        payload.to_date,
+        payload.justification,
+        version=payload.version,
+        today=today(),
+    )
+    return _entry(request, milestone.entry_id)
+
+
+@router.post("/entries/{entry_id}/evidence", tags=["evidence"], response={201: dict})
+def upload_evidence(
+    request: HttpRequest,
+    entry_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+    day: Form[date | None] = None,
+) -> tuple[int, dict[str, Any]]:
+    """Upload a file; it is stored with its SHA-256 and size."""
+    entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
+    evidence_service.add_file(_actor(request), entry, file, title=title, when=day, today=today())
+    return 201, _entry(request, entry_id)
+
+
+@router.post("/entries/{entry_id}/links", tags=["evidence"], response={201: dict})
+def add_link(
+    request: HttpRequest, entry_id: int, payload: schemas.LinkCreate
+) -> tuple[int, dict[str, Any]]:
+    entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
+    evidence_service.add_link(
+        _actor(request),
+        entry,
+        title=payload.title,
+        url=payload.url,
+        when=payload.date,
+        today=today(),
+        sha256=payload.sha256,
+    )
+    return 201, _entry(request, entry_id)
+
+
+@router.get("/evidence/{evidence_id}/file", tags=["evidence"])
+def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence, _access = tenancy.evidence(request.user, evidence_id)
+    if not evidence.blob_id or not storage.blob_path(evidence.blob_id).is_file():
+        raise Http404("no stored file")
+    return FileResponse(
+        storage.blob_path(evidence.blob_id).open("rb"),
+        as_attachment=True,
+        filename=evidence.filename or "evidence",
+        content_type="application/octet-stream",
+    )
+
+
+@router.delete("/evidence/{evidence_id}", tags=["evidence"], response={204: None})
+def delete_evidence(
+    request: HttpRequest, evidence_id: int, version: int, reason: str = ""
+) -> tuple[int, None]:
+    evidence, _access = tenancy.evidence(request.user, evidence_id, Action.EDIT_ENTRY)
+    evidence_service.delete_evidence(_actor(request), evidence, version=version, reason=reason)
+    return 204, None
+
+
+# --- review, comments, history, import and export --------------------------------------------
+
+
+@router.post("/systems/{system_id}/review", tags=["governance"])
+def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) -> dict[str, Any]:
+    """Record that you reviewed the POA&M today."""
+    system, _access = tenancy.system(request.user, system_id, Action.REVIEW)
+    poam_row = _poam_row(system, payload.kind)
+    done = governance.mark_reviewed(_actor(request), poam_row, on=today(), note=payload.note)
+    return {
+        "kind": poam_row.kind,
+        "reviewed_on": done.reviewed_on.isoformat(),
+        "by": done.user_label,
+    }
+
+
+@router.post("/systems/{system_id}/comments", tags=["governance"], response={201: dict})
+def comment(
+    request: HttpRequest, system_id: int, payload: schemas.CommentCreate
+) -> tuple[int, dict[str, Any]]:
+    system, _access = tenancy.system(request.user, system_id, Action.COMMENT)
+    entry = None
+    if payload.entry is not None:
+        entry = Entry.objects.filter(
+            pk=payload.entry, poam__system=system, deleted_at__isnull=True
+        ).first()
+        if entry is None:
+            raise Http404("no such entry in this system")
+    made = governance.add_comment(
+        _actor(request), system, payload.text, entry=entry, requirement=payload.requirement
+    )
+    return 201, {
+        "id": made.pk,
+        "text": made.text,
+        "by": made.user_label,
+        "at": made.created_at.isoformat(),
+    }
+
+
+@router.get("/systems/{system_id}/history", tags=["governance"])
+def history(
+    request: HttpRequest,
+    system_id: int,
+    object_type: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The change log of the system, newest first."""
+    system, _access = tenancy.system(request.user, system_id)
+    rows = Change.objects.filter(system=system)
+    if object_type:
+        rows = rows.filter(object_type=object_type)
+    limit = max(1, min(limit, 500))
+    return {
+        "count": rows.count(),
+        "items": [change_data(c) for c in rows.order_by("-at", "-id")[offset : offset + limit]],
+    }
+
+
+@router.post("/systems/{system_id}/import", tags=["files"])
+def import_files(
+    request: HttpRequest,
+    system_id: int,
+    ssp: File[UploadedFile] | None = None,
+    poam: File[UploadedFile] | None = None,
+) -> dict[str, Any]:
+    """Replace the SSP and/or a POA&M with uploaded files (all or nothing)."""
+    system, _access = tenancy.system(request.user, system_id, Action.MANAGE)
+    if ssp is None and poam is None:
+        raise ValidationError({"__all__": "send an ssp file, a poam file, or both"})
+    system_service.import_documents(
+        _actor(request),
+        system,
+        ssp=(ssp.name or "ssp", ssp.read()) if ssp else None,
+        poam=(poam.name or "poam", poam.read()) if poam else None,
+    )
+    system.refresh_from_db()
+    return summary_data_of(system)
+
+
+def summary_data_of(system: System) -> dict[str, Any]:
+    result = _assessed(system, None, None).assessment
+    return {
+        "score": result.score.value,
+        "verdict": result.verdict.verdict.value,
+        "findings": len(result.findings),
+    }
+
+
+@router.get("/systems/{system_id}/exports", tags=["files"])
+def export_list(
+    request: HttpRequest, system_id: int, kind: str | None = None
+) -> list[dict[str, str]]:
+    system, _access = tenancy.system(request.user, system_id)
+    assessed = _assessed(system, kind, None)
+    return [
+        {
+            "key": e.key,
+            "label": e.label,
+            "content_type": e.content_type,
+            "url": f"/api/systems/{system.pk}/exports/{e.key}",
+        }
+        for e in exports.available(assessed)
+    ]
+
+
+@router.get("/systems/{system_id}/exports/{key}", tags=["files"])
+def export_file(
+    request: HttpRequest, system_id: int, key: str, kind: str | None = None
+) -> HttpResponse:
+    system, _access = tenancy.system(request.user, system_id)
+    chosen = exports.BY_KEY.get(key)
+    if chosen is None:
+        raise Http404("no such export")
+    assessed = _assessed(system, kind, None)
+    try:
+        body = chosen.run(assessed)
+    except exports.NotAvailable:
+        raise Http404("not available for this system") from None
+    response = HttpResponse(body, content_type=chosen.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{chosen.filename(assessed)}"'
+    return response
+
+
+api.add_router("/", router)
