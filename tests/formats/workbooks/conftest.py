@@ -32,6 +32,13 @@ def example(request: pytest.FixtureRequest) -> tuple[Ssp, Poam]:
     return load_ssp(folder / "ssp.yaml"), _known_only(load_poam(folder / "poam.yaml"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def acme() -> tuple[Ssp, Poam]:
+    """One sample system, for the slower tests that need only one."""
+    folder = EXAMPLES / "acme-enclave"
+    return load_ssp(folder / "ssp.yaml"), _known_only(load_poam(folder / "poam.yaml"))
+
+
+@pytest.fixture(scope="session")
 def templates(shared: Path) -> Path:
     return shared / "formats"

@@ -67,9 +67,9 @@ def test_any_poam_round_trips_what_emass_carries(poam: Poam, tmp_path: Path) -> 
 @pytest.mark.shared
 @pytest.mark.parametrize("variant", sorted(TEMPLATES))
 def test_export_looks_like_the_real_template(
-    variant: str, templates: Path, tmp_path: Path, example: tuple[Ssp, Poam]
+    variant: str, templates: Path, tmp_path: Path, acme: tuple[Ssp, Poam]
 ) -> None:
-    ssp, poam = example
+    ssp, poam = acme
     path = tmp_path / "out.xlsx"
     emass.write(poam, path, exported=EXPORTED, ssp=ssp, variant=variant)
     ours, theirs = load(path)["POA&M"], load(templates / TEMPLATES[variant])["POA&M"]
@@ -141,10 +141,10 @@ def test_blank_real_templates_import_as_an_empty_poam(variant: str, templates: P
 @pytest.mark.shared
 @pytest.mark.parametrize("variant", sorted(TEMPLATES))
 def test_a_real_template_filled_in_imports(
-    variant: str, templates: Path, tmp_path: Path, example: tuple[Ssp, Poam]
+    variant: str, templates: Path, tmp_path: Path, acme: tuple[Ssp, Poam]
 ) -> None:
     """Entries typed into the real template (its header block, styles and validations kept)."""
-    ssp, poam = example
+    ssp, poam = acme
     ours = tmp_path / "ours.xlsx"
     emass.write(poam, ours, exported=EXPORTED, ssp=ssp, variant=variant)
     rows = list(load(ours)["POA&M"].iter_rows(min_row=8, values_only=True))

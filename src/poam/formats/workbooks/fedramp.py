@@ -29,6 +29,7 @@ from poam.formats.errors import InputError
 from poam.formats.workbooks.cells import (
     ANY_DATE,
     CellError,
+    cell_text,
     is_blank,
     normalize_header,
     parse_date,
@@ -348,7 +349,7 @@ class _Reader:
             id="",
             requirement=requirement,
             objectives=objectives,
-            gap=row.text("description") or row.text("name"),
+            gap=row.text("description") or self.name_as_gap(row, requirement),
             remediation=parse_steps(row.text("plan")),
             owner=row.text("poc"),
             status=status,
@@ -361,6 +362,13 @@ class _Reader:
             comments=row.text("comments") or None,
         )
         return row.text("poam_id"), item
+
+    def name_as_gap(self, row: Row, requirement: str) -> str:
+        """A Weakness Name stands for the gap when there is no description, unless it is only
+        the requirement's title (which is what poam writes there)."""
+        name = row.text("name")
+        known = self.catalog.find(requirement) if requirement else None
+        return "" if known is not None and name == known.title else name
 
     def evidence(self, row: Row) -> tuple[Evidence, ...]:
         """``Evidence : title | uri | sha256 ... | date`` lines; other document lines as titles."""
@@ -390,6 +398,16 @@ def _header_block(table: Table) -> date | None:
     return None
 
 
+def _template_row(values: dict[str, Cell]) -> str | None:
+    """The template's description and format-hint rows (6, 7) and its example entry (8)."""
+    poam_id = normalize_header(cell_text(values.get("poam_id")))
+    if poam_id in _TEMPLATE_ROWS:
+        return ""
+    if poam_id == _EXAMPLE_ID:
+        return "the template's example entry V-1Example was skipped"
+    return None
+
+
 def _tables(book: Book, problems: Problems) -> list[Table]:
     names = {normalize_header(n): n for n in book.sheet_names}
     present = [names[normalize_header(s)] for s in SHEETS if normalize_header(s) in names]
@@ -401,7 +419,9 @@ def _tables(book: Book, problems: Problems) -> list[Table]:
         )
     tables = []
     for name in present:
-        table = read_table(book, name, COLUMNS, expected_row=HEADER_ROW, problems=problems)
+        table = read_table(
+            book, name, COLUMNS, expected_row=HEADER_ROW, problems=problems, skip=_template_row
+        )
         if table is not None:
             tables.append(table)
     return tables
@@ -424,15 +444,6 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
         reader = _Reader(table, problems, catalog)
         status_open = normalize_header(table.sheet) != normalize_header(CLOSED)
         for row in table.rows:
-            id_text = normalize_header(row.text("poam_id"))
-            if id_text in _TEMPLATE_ROWS:
-                continue
-            if id_text == _EXAMPLE_ID:
-                notes.append(
-                    f"sheet {table.sheet!r}, row {row.number}: the template's example "
-                    "entry V-1Example was skipped"
-                )
-                continue
             item_id, item = reader.item(row, status_open)
             given.append((item_id, Place(table.sheet, row.number, table.header("poam_id"))))
             items.append(item)

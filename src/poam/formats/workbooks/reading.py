@@ -16,7 +16,7 @@ import csv
 import io
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -332,9 +332,12 @@ def read_table(
     *,
     expected_row: int,
     problems: Problems,
+    skip: Callable[[dict[str, Cell]], str | None] | None = None,
 ) -> Table | None:
     """The table of ``sheet``: finds the header row by text, maps columns, collects data rows.
 
+    ``skip`` recognises a template's own rows (hints, examples): it returns None to keep a row,
+    "" to pass over it silently, or a note to pass over it and tell the user.
     Returns None (with a problem recorded) when the header row or a required column is missing.
     """
     by_name = {name: column for column in columns for name in column.names()}
@@ -365,12 +368,16 @@ def read_table(
         table.notes.append(
             f"{_where(sheet)}: ignored columns poam does not know: {', '.join(ignored)}"
         )
-    _collect_rows(table, stream, index, {c.key for c in columns if not c.kept})
+    _collect_rows(table, stream, index, {c.key for c in columns if not c.kept}, skip)
     return table
 
 
 def _collect_rows(
-    table: Table, stream: Iterator[tuple[Cell, ...]], index: dict[str, int], unkept: set[str]
+    table: Table,
+    stream: Iterator[tuple[Cell, ...]],
+    index: dict[str, int],
+    unkept: set[str],
+    skip: Callable[[dict[str, Cell]], str | None] | None,
 ) -> None:
     unkept_rows: dict[str, int] = {}
     for number, cells in enumerate(stream, start=table.header_row + 1):
@@ -379,6 +386,11 @@ def _collect_rows(
             for key, position in index.items()
         }
         if all(is_blank(v) for v in values.values()):
+            continue
+        reason = skip(values) if skip is not None else None
+        if reason is not None:
+            if reason:
+                table.notes.append(f"{_where(table.sheet)}, row {number}: {reason}")
             continue
         for key in unkept:
             if not is_blank(values.get(key)):
