@@ -132,6 +132,20 @@ def not_oscal(file: str, data: Any) -> InputError:
     )
 
 
+def _as_text(node: Any, raw: dict[DataPath, str], path: DataPath) -> Any:
+    """YAML data with numbers and booleans back as the text written: everything poam reads
+    of OSCAL is text (a version 1.10 must not become the number 1.1)."""
+    if isinstance(node, dict):
+        return {key: _as_text(value, raw, (*path, key)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_as_text(value, raw, (*path, index)) for index, value in enumerate(node)]
+    if isinstance(node, bool):
+        return "true" if node else "false"
+    if isinstance(node, int | float):
+        return raw.get(path, str(node))
+    return node
+
+
 def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
     """Parse OSCAL JSON or YAML, refusing what is not OSCAL with a message naming the file."""
     if len(data) > max_bytes:
@@ -157,7 +171,7 @@ def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Docume
         if not text.strip():
             raise InputError.single(file, "the file is empty")
         source = parse(file, text)
-        parsed = source.data
+        parsed = _as_text(source.data, source.raw, ())
     root = root_of(parsed)
     if root is None:
         raise not_oscal(file, parsed)

@@ -80,12 +80,26 @@ def load_poam(path: Path, catalog: Catalog | None = None) -> Poam:
     return imported.model
 
 
+class _YamlDumper(yaml.SafeDumper):
+    """Quotes (with escapes) every string YAML would not keep exactly as a plain scalar."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    exact = value.isprintable() and value == value.strip() and "\x85" not in value
+    style = None if exact else '"'
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YamlDumper.add_representer(str, _str)
+
+
 def dumps(data: dict[str, Any], fmt: str = "json") -> bytes:
     """An OSCAL document as JSON (indented, UTF-8) or YAML."""
     if fmt == "yaml":
-        text = yaml.dump(
-            data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True, width=100
-        )
+        text = yaml.dump(data, Dumper=_YamlDumper, sort_keys=False, allow_unicode=True, width=100)
         return text.encode("utf-8")
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 

@@ -53,6 +53,13 @@ _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _THRESHOLDS = {threshold_prop_name(name): name for name in Thresholds.__dataclass_fields__}
 
 
+def _is_placeholder(raw: dict[str, Any]) -> bool:
+    return any(
+        found.get("ns") == NS and found.get("name") == "placeholder"
+        for found in raw.get("props") or ()
+    )
+
+
 class _PoamReader(Reader):
     known_props = frozenset({
         "kind", "last-reviewed", "review-cadence-days", "conditional-assessment",
@@ -279,7 +286,7 @@ class _PoamReader(Reader):
             if owner is None:
                 owner = self.names.responsible_roles(task.get("responsible-roles"))
             if task["type"] == "action":
-                steps.append(str(task.get("description") or task["title"]))
+                steps.append(str(task["description"] if "description" in task else task["title"]))
                 continue
             if task["type"] != "milestone":
                 self.report.skip("tasks that are neither milestones nor actions", str(task["type"]))
@@ -486,6 +493,7 @@ class _PoamReader(Reader):
         items = tuple(
             self.item(raw, (*path, index), index)
             for index, raw in enumerate(self.document.body["poam-items"])
+            if not _is_placeholder(raw)
         )
         self.fail_if_any()
         self.report.use("poam-items", len(items))

@@ -395,6 +395,17 @@ class _Writer:
         self.observations.append(observation)
         return observation_uuid
 
+    def placeholder(self) -> dict[str, Any]:
+        """OSCAL requires at least one poam-item: an empty POA&M gets this one, which the
+        reader skips."""
+        return {
+            "uuid": self.uuid("no-entries"),
+            "title": "No entries",
+            "description": "This POA&M has no entries. OSCAL requires at least one poam-item, "
+            "so poam writes this placeholder and skips it on import.",
+            "props": [prop("placeholder", "true")],
+        }
+
     def document(self, ssp_href: str | None) -> dict[str, Any]:
         metadata = self.metadata()
         for item in self.poam.items:
@@ -418,7 +429,7 @@ class _Writer:
         ):
             if values:
                 document[name] = values
-        document["poam-items"] = self.items
+        document["poam-items"] = self.items or [self.placeholder()]
         if self.resources:
             document["back-matter"] = {"resources": self.resources}
         return {"plan-of-action-and-milestones": document}
