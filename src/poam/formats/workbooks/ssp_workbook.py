@@ -252,6 +252,7 @@ class _Reader:
         self.problems = problems
         self.catalog = catalog
         self.drafts: dict[str, _Draft] = {}
+        self.requirement_problems = False
 
     def error(self, table: Table, row: Row, key: str, message: str) -> None:
         self.problems.add(table.sheet, row.number, table.header(key), message)
@@ -381,6 +382,8 @@ class _Reader:
             return
         draft = self.drafts.get(nist_id)
         if draft is None or draft.record is None:
+            if self.requirement_problems:
+                return  # the requirement's own row is already reported
             self.error(
                 table,
                 row,
@@ -480,6 +483,7 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Ssp]:
     reader = _Reader(problems, catalog)
     for row in requirements.rows:
         reader.requirement(requirements, row)
+    reader.requirement_problems = bool(problems)
     notes = list(requirements.notes)
     if objectives is not None:
         notes.extend(objectives.notes)
