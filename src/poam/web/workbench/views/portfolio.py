@@ -24,14 +24,15 @@ from poam.web.workbench.views.common import actor, errors_of
 
 PAGE_SIZE = 50
 SORTS = {
-    "name": ("organization__name", "name"),
-    "score": (F("summary__score").asc(nulls_first=True), "name"),
-    "verdict": ("summary__verdict", "name"),
-    "days": (F("summary__days_left").asc(nulls_last=True), "name"),
-    "errors": ("summary__errors", "name"),
-    "warnings": ("summary__warnings", "name"),
-    "open": ("summary__open_entries", "name"),
+    "name": "name",
+    "score": "summary__score",
+    "verdict": "summary__verdict",
+    "days": "summary__days_left",
+    "errors": "summary__errors",
+    "warnings": "summary__warnings",
+    "open": "summary__open_entries",
 }
+"""Sort key -> column; systems without a value (no score, no clock) always come last."""
 COLUMNS = (
     ("name", "System"),
     ("score", "Score"),
@@ -44,17 +45,14 @@ COLUMNS = (
 
 
 def ordering(sort: str) -> tuple[str, list[Any]]:
+    """The sort key as given (``-score``: descending) and the ORDER BY it means."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
         key, descending = "name", False
-    order: list[Any] = []
-    for part in SORTS[key]:
-        if isinstance(part, str):
-            order.append(("-" + part) if descending and part != "name" else part)
-        else:
-            order.append(part.desc(nulls_last=True) if descending else part)  # type: ignore[attr-defined]
-    return ("-" if descending else "") + key, order
+    column = F(SORTS[key])
+    first = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return ("-" if descending else "") + key, [first, "organization__name", "name", "pk"]
 
 
 @login_required

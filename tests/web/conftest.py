@@ -1,0 +1,154 @@
+"""Django for the web tests only: settings, the database, personas and sample systems.
+
+The web suite runs on SQLite by default, and on PostgreSQL with ``POAM_WEB_DB=postgresql``
+(the database named by ``POAM_TEST_DATABASE_URL``, which ``scripts/services start`` sets;
+without it the PostgreSQL run is skipped with a message). ``scripts/test`` runs it both ways.
+"Today" is fixed: ``POAM_TODAY`` (2026-11-20, the day the samples are written for).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+AS_OF = date(2026, 11, 20)
+WEB_DB = os.environ.get("POAM_WEB_DB", "sqlite").strip().lower()
+PG_URL = os.environ.get("POAM_TEST_DATABASE_URL", "").strip()
+
+_data_dir = tempfile.mkdtemp(prefix="poam-web-tests-")
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "poam.web.settings",
+        "POAM_DATA_DIR": _data_dir,
+        "POAM_SECRET_KEY": "tests-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "POAM_TODAY": AS_OF.isoformat(),
+        "POAM_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+        "POAM_EXAMPLES_DIR": str(EXAMPLES),
+    }
+)
+os.environ.pop("DATABASE_URL", None)
+if WEB_DB == "postgresql" and PG_URL:
+    os.environ["DATABASE_URL"] = PG_URL
+
+import django  # noqa: E402 -- after the environment above
+
+django.setup()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if WEB_DB == "postgresql" and not PG_URL:
+        skip = pytest.mark.skip(
+            reason="POAM_WEB_DB=postgresql but POAM_TEST_DATABASE_URL is not set "
+            "(source scripts/services start)"
+        )
+        for item in items:
+            if "tests/web/" in str(item.path).replace(os.sep, "/"):
+                item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"poam web tests on {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    """Tests create many users: a fast hasher for them (argon2 is tested on its own)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Each test starts with empty in-memory assessment caches (the database is new too)."""
+    from poam.web.workbench.assessment import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@dataclass
+class World:
+    """Two organizations; personas of every role in the first, an outsider in the second."""
+
+    org: Any
+    other_org: Any
+    users: dict[str, Any]
+    system: Any
+    other_system: Any
+
+
+ROLES = ("administrator", "editor", "entry-owner", "assessor", "viewer")
+
+
+def make_user(username: str, name: str = "") -> Any:
+    from django.contrib.auth import get_user_model
+
+    first, _, last = (name or username.capitalize()).partition(" ")
+    user = get_user_model().objects.create_user(
+        username=username, password="a-long-test-password", first_name=first, last_name=last
+    )
+    return user
+
+
+def import_example(org: Any, folder: str, *, with_files: bool = True) -> Any:
+    """A system in ``org`` holding ``examples/<folder>`` (evidence files stored)."""
+    from poam.formats.native import load_poam, load_ssp
+    from poam.web.workbench import seam
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.models import System
+    from poam.web.workbench.storage import store_bytes
+
+    ssp = load_ssp(EXAMPLES / folder / "ssp.yaml")
+    poam = load_poam(EXAMPLES / folder / "poam.yaml")
+    system = System.objects.create(organization=org, name=ssp.system.name, ssp_date=ssp.info.date)
+    actor = Actor(None, "tests")
+    seam.replace_ssp(actor, system, ssp)
+    files = {}
+    if with_files and (EXAMPLES / folder / "evidence").is_dir():
+        for path in sorted((EXAMPLES / folder / "evidence").iterdir()):
+            files[f"evidence/{path.name}"] = store_bytes(path.read_bytes())
+    seam.replace_poam(actor, system, poam, files=files)
+    system.refresh_from_db()
+    return system
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from poam.web.workbench.models import Membership, Organization
+
+    org = Organization.objects.create(name="Acme Precision Parts", slug="acme")
+    other = Organization.objects.create(name="Summit Fasteners", slug="summit")
+    users = {role: make_user(role.replace("-", "_"), f"{role.title()} Person") for role in ROLES}
+    for role, user in users.items():
+        Membership.objects.create(user=user, organization=org, role=role)
+    users["outsider"] = make_user("outsider", "Olive Outsider")
+    Membership.objects.create(user=users["outsider"], organization=other, role="administrator")
+    users["consultant"] = make_user("consultant", "Cora Consultant")
+    for o in (org, other):
+        Membership.objects.create(user=users["consultant"], organization=o, role="administrator")
+    system = import_example(org, "acme-enclave")
+    other_system = import_example(other, "summit-conditional")
+    from poam.web.workbench.models import Entry
+
+    owned = Entry.objects.filter(poam__system=system, item_id="POAM-006").first()
+    if owned is not None:
+        Entry.objects.filter(pk=owned.pk).update(assignee=users["entry-owner"])
+    return World(org, other, users, system, other_system)
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    def as_user(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return as_user

@@ -1,0 +1,324 @@
+"""The pages, driven as a person would through forms (and htmx requests where the page uses them)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from poam.web.workbench.models import (
+    Change,
+    Entry,
+    Evidence,
+    Milestone,
+    MilestoneChange,
+    Poam,
+    RequirementRecord,
+)
+from tests.web.conftest import AS_OF
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _entry(world: Any, item_id: str) -> Entry:
+    return Entry.objects.get(poam__system=world.system, item_id=item_id, deleted_at=None)
+
+
+def test_login_page_and_redirect_for_anonymous(client: Any, world: Any) -> None:
+    response = client.get(f"/systems/{world.system.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    page = client.get("/login/")
+    assert b"Sign in to poam" in page.content and b'autocomplete="current-password"' in page.content
+    assert client.login(username="editor", password="a-long-test-password")
+
+
+def test_every_page_renders_for_a_viewer(login: Any, world: Any) -> None:
+    client = login(world.users["viewer"])
+    system = world.system
+    entry = _entry(world, "POAM-003")
+    for url in (
+        "/",
+        f"/orgs/{world.org.slug}/",
+        f"/systems/{system.pk}/",
+        f"/systems/{system.pk}/ssp/",
+        f"/systems/{system.pk}/ssp/?family=ALL",
+        f"/systems/{system.pk}/poam/",
+        f"/systems/{system.pk}/findings/",
+        f"/systems/{system.pk}/history/",
+        f"/systems/{system.pk}/assessor/",
+        f"/entries/{entry.pk}/",
+        "/account/tokens/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Skip to content" in response.content, url
+    dashboard = client.get(f"/systems/{system.pk}/").content.decode()
+    assert "79" in dashboard and "No CMMC status" in dashboard
+    assert "Mark reviewed today" not in dashboard  # a viewer cannot review
+    assert 'role="img"' in dashboard  # the burndown chart, with its text summary
+
+
+def test_dashboard_shows_verdict_reasons_closeout_and_review_reminder(
+    login: Any, world: Any
+) -> None:
+    client = login(world.users["editor"])
+    page = client.get(f"/systems/{world.other_system.pk}/")
+    assert page.status_code == 404  # the editor is not in Summit's organization
+    summit = (
+        login(world.users["consultant"]).get(f"/systems/{world.other_system.pk}/").content.decode()
+    )
+    assert "Conditional Level 2" in summit and "27 days left" in summit and "2026-12-17" in summit
+    assert "32 CFR 170.21(a)(2)(i)" in summit
+    acme = login(world.users["consultant"]).get(f"/systems/{world.system.pk}/").content.decode()
+    assert "Review overdue" in acme and "Mark reviewed today" in acme
+
+
+def test_portfolio_lists_every_visible_system_sortable(login: Any, world: Any) -> None:
+    client = login(world.users["consultant"])
+    page = client.get("/?sort=-score").content.decode()
+    assert page.index("Summit Fasteners Enterprise Network") < page.index("Acme CUI Enclave")
+    page = client.get("/?sort=score").content.decode()
+    assert page.index("Acme CUI Enclave") < page.index("Summit Fasteners Enterprise Network")
+    assert 'aria-sort="ascending"' in page
+    only_acme = login(world.users["viewer"]).get("/").content.decode()
+    assert (
+        "Acme CUI Enclave" in only_acme and "Summit Fasteners Enterprise Network" not in only_acme
+    )
+
+
+def test_setting_a_status_updates_score_and_verdict_live(login: Any, world: Any) -> None:
+    client = login(world.users["editor"])
+    system = world.system
+    record = RequirementRecord.objects.get(system=system, requirement="3.1.10")
+    response = client.post(
+        f"/systems/{system.pk}/ssp/3.1.10/",
+        {
+            "status": "implemented",
+            "version": record.version,
+            "full": "1",
+            "narrative": "Lock at 15 minutes",
+            "objective-a": "met",
+            "objective-b": "met",
+            "objective-c": "met",
+            "reason": "Pilot done",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="req-3-1-10"' in body and "MET" in body
+    assert 'id="score-panel" class="score-panel" hx-swap-oob="true"' in body
+    assert ">80<" in body  # 79 + 1 point for 3.1.10
+    assert "Saved AC.L2-3.1.10. Score 80" in body  # the live region's announcement
+    record.refresh_from_db()
+    assert record.status == "implemented" and record.version == 2
+    assert Change.objects.filter(
+        object_type="requirement", object_id=record.pk, field="status", reason="Pilot done"
+    ).exists()
+
+
+def test_a_stale_status_save_is_refused_with_the_first_change(login: Any, world: Any) -> None:
+    system = world.system
+    record = RequirementRecord.objects.get(system=system, requirement="3.1.10")
+    first = login(world.users["editor"]).post(
+        f"/systems/{system.pk}/ssp/3.1.10/",
+        {"status": "planned", "version": record.version},
+        **HTMX,
+    )
+    assert first.status_code == 200
+    second = login(world.users["administrator"]).post(
+        f"/systems/{system.pk}/ssp/3.1.10/",
+        {"status": "implemented", "version": record.version},
+        **HTMX,
+    )
+    assert second.status_code == 409
+    assert "Editor Person" in second.content.decode() and "planned" in second.content.decode()
+    record.refresh_from_db()
+    assert record.status == "planned"
+
+
+def test_add_an_entry_with_a_first_milestone(login: Any, world: Any) -> None:
+    client = login(world.users["editor"])
+    poam = Poam.objects.get(system=world.system, kind="internal")
+    response = client.post(
+        f"/poams/{poam.pk}/entries/new/",
+        {
+            "requirement": "AC.L2-3.1.10",
+            "gap": "Session lock: the CAD/CAM workstations lock after 60 minutes, not 15.",
+            "remediation": "Apply the 15-minute Intune profile\nConfirm on every workstation",
+            "owner": "Tom Reyes, Systems Administrator",
+            "status": "not-started",
+            "milestone_title": "Profile applied",
+            "milestone_due": "2027-01-15",
+        },
+    )
+    assert response.status_code == 302
+    entry = Entry.objects.get(poam=poam, gap__startswith="Session lock:")
+    assert entry.item_id == "POAM-019"  # after the sample's last, POAM-018
+    assert entry.requirement == "3.1.10" and entry.remediation == [
+        "Apply the 15-minute Intune profile",
+        "Confirm on every workstation",
+    ]
+    assert entry.milestones.get().due.isoformat() == "2027-01-15"
+    bad = client.post(f"/poams/{poam.pk}/entries/new/", {"requirement": "9.9.9", "gap": "x"})
+    assert bad.status_code == 422 and "not a NIST SP 800-171 requirement" in bad.content.decode()
+
+
+def test_moving_a_milestone_without_then_with_a_justification(login: Any, world: Any) -> None:
+    client = login(world.users["entry-owner"])  # POAM-006 is assigned to them
+    entry = _entry(world, "POAM-006")
+    milestone = Milestone.objects.filter(
+        entry=entry, completed__isnull=True, due__isnull=False
+    ).first()
+    assert milestone is not None
+    refused = client.post(
+        f"/milestones/{milestone.pk}/move/",
+        {"to_date": "2027-03-01", "justification": "", "version": milestone.version},
+    )
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "a justification is required" in page and "data-open-on-load" in page
+    assert not MilestoneChange.objects.filter(milestone=milestone, to_date="2027-03-01").exists()
+    moved = client.post(
+        f"/milestones/{milestone.pk}/move/",
+        {
+            "to_date": "2027-03-01",
+            "justification": "Vendor patch slipped to February",
+            "version": milestone.version,
+        },
+    )
+    assert moved.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.due.isoformat() == "2027-03-01"
+    change = MilestoneChange.objects.filter(milestone=milestone).order_by("-position").first()
+    assert change is not None and change.justification == "Vendor patch slipped to February"
+    assert change.by == "Entry-Owner Person" and change.changed == AS_OF
+    page = client.get(f"/entries/{entry.pk}/").content.decode()
+    assert "Vendor patch slipped to February" in page
+
+
+def test_uploading_evidence_records_and_shows_its_hash(
+    login: Any, world: Any, tmp_path: Any
+) -> None:
+    client = login(world.users["editor"])
+    entry = _entry(world, "POAM-003")
+    content = b"Sentinel workspace screenshot\n"
+    digest = hashlib.sha256(content).hexdigest()
+    response = client.post(
+        f"/entries/{entry.pk}/evidence/new/",
+        {
+            "file": SimpleUploadedFile("sentinel workspace.png", content, content_type="image/png"),
+            "title": "Sentinel workspace",
+            "date": "2026-11-19",
+        },
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(entry=entry, title="Sentinel workspace")
+    assert (
+        evidence.sha256 == digest
+        and evidence.blob is not None
+        and evidence.blob.size == len(content)
+    )
+    assert evidence.uri == "evidence/sentinel-workspace.png"
+    page = client.get(f"/entries/{entry.pk}/").content.decode()
+    assert digest in page and "matches" in page
+    download = client.get(f"/evidence/{evidence.pk}/file/")
+    assert b"".join(download.streaming_content) == content
+
+
+@override_settings(POAM_MAX_UPLOAD_BYTES=10)
+def test_an_upload_over_the_limit_is_refused(login: Any, world: Any) -> None:
+    client = login(world.users["editor"])
+    entry = _entry(world, "POAM-003")
+    response = client.post(
+        f"/entries/{entry.pk}/evidence/new/",
+        {
+            "file": SimpleUploadedFile("big.bin", b"x" * 11),
+            "title": "Too big",
+        },
+    )
+    assert response.status_code == 422 and "larger than the limit" in response.content.decode()
+    assert not Evidence.objects.filter(title="Too big").exists()
+
+
+def test_two_people_editing_one_entry_in_the_page(login: Any, world: Any) -> None:
+    entry = _entry(world, "POAM-004")
+    version = entry.version
+    first = login(world.users["editor"]).post(
+        f"/entries/{entry.pk}/edit/", {"owner": "Dana Lee, Facilities Manager", "version": version}
+    )
+    assert first.status_code == 302
+    second = login(world.users["administrator"]).post(
+        f"/entries/{entry.pk}/edit/", {"owner": "Sam Poe, ISSO", "version": version}
+    )
+    assert second.status_code == 409
+    body = second.content.decode()
+    assert (
+        "Not saved." in body and "Dana Lee, Facilities Manager" in body and "Editor Person" in body
+    )
+
+
+def test_mark_reviewed_records_who_and_when(login: Any, world: Any) -> None:
+    poam = Poam.objects.get(system=world.system, kind="internal")
+    response = login(world.users["editor"]).post(f"/poams/{poam.pk}/review/", {"note": "Quarterly"})
+    assert response.status_code == 302
+    poam.refresh_from_db()
+    assert poam.last_reviewed == AS_OF
+    review = poam.reviews.get()
+    assert review.user == world.users["editor"] and review.note == "Quarterly"
+    page = login(world.users["viewer"]).get(f"/systems/{world.system.pk}/").content.decode()
+    assert "Last reviewed <strong>2026-11-20</strong> by Editor Person" in page
+    assert "Review overdue" not in page
+
+
+def test_findings_link_to_where_they_are_fixed(login: Any, world: Any) -> None:
+    page = (
+        login(world.users["viewer"]).get(f"/systems/{world.system.pk}/findings/").content.decode()
+    )
+    entry = _entry(world, "POAM-001")
+    assert f'href="/entries/{entry.pk}/"' in page
+    assert "/ssp/?family=" in page and "#req-" in page
+    assert "poam-not-reviewed" in page and "#settings" in page
+
+
+def test_exports_are_offered_and_downloaded(login: Any, world: Any) -> None:
+    client = login(world.users["assessor"])
+    page = client.get(f"/systems/{world.system.pk}/assessor/").content.decode()
+    assert "Evidence manifest" in page and "SSP (poam YAML)" in page
+    ssp = client.get(f"/systems/{world.system.pk}/export/ssp/")
+    assert ssp.status_code == 200 and b"Acme CUI Enclave" in ssp.content
+    assert "attachment" in ssp["Content-Disposition"]
+    assert client.get(f"/systems/{world.system.pk}/export/nothing/").status_code == 404
+
+
+def test_an_import_with_errors_names_file_line_and_field(login: Any, world: Any) -> None:
+    client = login(world.users["administrator"])
+    bad = b"system:\n  name: X\n  scope: galaxy\nssp: {version: '1', date: 2026-01-01}\nrequirements: {}\n"
+    response = client.post(
+        f"/systems/{world.system.pk}/import/",
+        {"ssp": SimpleUploadedFile("ssp.yaml", bad)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Nothing was imported" in page and "ssp.yaml:3" in page and "galaxy" in page
+    world.system.refresh_from_db()
+    assert world.system.name == "Acme CUI Enclave"
+
+
+def test_an_assessor_comments_and_the_comment_is_in_history(login: Any, world: Any) -> None:
+    client = login(world.users["assessor"])
+    entry = _entry(world, "POAM-004")
+    assert (
+        client.post(f"/entries/{entry.pk}/comment/", {"text": "Who owns this?"}).status_code == 302
+    )
+    assert Change.objects.filter(
+        action="comment", new="Who owns this?", user=world.users["assessor"]
+    ).exists()
+    assert (
+        client.post(
+            f"/entries/{entry.pk}/edit/", {"owner": "x", "version": entry.version}
+        ).status_code
+        == 403
+    )
