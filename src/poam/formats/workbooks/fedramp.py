@@ -75,7 +75,7 @@ SHEETS = (OPEN, CLOSED, CONFIGURATION)
 HEADER_ROW = 5
 TITLE = "FedRAMP Plan of Action and Milestones (POA&M) Template"
 IMPACT_LEVEL = "Moderate"
-"""CUI is protected at no less than moderate confidentiality (32 CFR 2002.14(c))."""
+"""CUI Basic is safeguarded at the moderate confidentiality impact level (32 CFR 2002.14)."""
 
 HEADERS = (
     "POAM ID",
