@@ -63,7 +63,7 @@ def test_one_self_contained_document_with_every_section() -> None:
     assert "<script" not in html.lower()
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html, re.IGNORECASE)
     assert "@import" not in html
-    assert re.findall(r"url\(([^)]*)\)", html) == ["#tl-hatch"]
+    assert re.findall(r"url\(([^)]*)\)", html) == ["#tl-hatch-1"]
     assert html.count("<style>") == html.count("</style>") == 1
 
 
@@ -293,3 +293,23 @@ def test_the_examples_render(name: str) -> None:
     assert the_ssp.system.name in html
     assert html.count('<article class="entry') == len(assessment.poam.items)  # type: ignore[union-attr]
     assert html.count('<tr class="rq rq-') == 110
+
+
+def test_many_open_entries_are_drawn_over_several_figures_with_sparser_months() -> None:
+    from poam.core.catalog import load_catalog
+
+    one_pointers = [r.nist_id for r in load_catalog().requirements if r.points == 1][:40]
+    the_ssp = ssp(*(record(nist_id, NOT_IMPLEMENTED) for nist_id in one_pointers))
+    items = [
+        item(f"P-{n:02}", nist_id, date(2027 + n % 3, 1 + n % 12, 15))
+        for n, nist_id in enumerate(one_pointers)
+    ]
+    html = section(render_report(assess(the_ssp, internal(*items), as_of=AS_OF)), "timeline")
+    assert html.count('<figure class="figure">') == 2
+    assert "Part 1 of 2." in html and "Part 2 of 2." in html
+    assert html.count('class="tl-lane-label"') == 40
+    assert html.count("Still open if every") == 1  # the projection is drawn once
+    axis = re.findall(r'class="tl-axis">((?:[A-Z][a-z]{2} )?\d{4}|[A-Z][a-z]{2})</text>', html)
+    assert axis[:4] == ["2027", "2028", "2029", "2027"]  # quarters over three years: the years
+    assert html.count('class="tl-grid"') == 2 * 12  # Jan 2027 .. Oct 2029, every third month
+    assert 'id="tl-hatch-1"' in html and 'id="tl-hatch-2"' in html

@@ -106,7 +106,7 @@ class Report:
     evidence: tuple[view.EvidenceRow, ...]
     evidence_checked: bool
     gauge: Markup
-    timeline: Markup | None
+    timelines: tuple[Markup, ...]
     timeline_summary: str
     requirements: tuple[Any, ...]
     page_size: str | None
@@ -190,7 +190,7 @@ def build_report(
         evidence=view.evidence_rows(assessment, catalog, evidence),
         evidence_checked=evidence is not None,
         gauge=Markup(gauge.score_gauge(score.value, score.provisional)),  # safe: escaped in svg.py
-        timeline=None if drawn is None else Markup(drawn[0]),
+        timelines=() if drawn is None else tuple(Markup(svg) for svg in drawn[0]),
         timeline_summary="" if drawn is None else drawn[1],
         requirements=entry.requirements,
         page_size=page_size,

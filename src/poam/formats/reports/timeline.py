@@ -47,14 +47,44 @@ class Lane:
     """The latest open milestone due from today on: when the entry is expected to close."""
 
 
+LANES_PER_FIGURE = 32
+"""More lanes than this go on to another figure, so that a printed page keeps them legible."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One figure: the projection and the first lanes, or only further lanes."""
+
+    number: int
+    lanes: tuple[Lane, ...]
+    lanes_top: float
+
+    @property
+    def first(self) -> bool:
+        return self.number == 1
+
+    @property
+    def bottom(self) -> float:
+        return self.lanes_top + ROW * len(self.lanes)
+
+    @property
+    def height(self) -> float:
+        return self.bottom + 34
+
+
 def months(start: date, end: date) -> list[date]:
-    """The first day of every month from ``start`` to ``end``."""
+    """The first day of every month from ``start`` to ``end``; every third month, or every
+    January, when the span is too long to label each."""
     out = []
     current = date(start.year, start.month, 1)
     while current <= end:
         if current >= start:
             out.append(current)
         current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    if len(out) > 40:
+        return [day for day in out if day.month == 1]
+    if len(out) > 14:
+        return [day for day in out if day.month % 3 == 1]
     return out
 
 
@@ -111,9 +141,14 @@ class Timeline:
                 Marker(horizon, f"Today + 180 days {horizon.isoformat()}", "horizon", 0)
             )
         self.span = max(1, (self.end - self.start).days)
-        self.lanes_top = TOP + BURN_HEIGHT + 40
-        self.bottom = self.lanes_top + ROW * len(lanes)
-        self.height = self.bottom + 34
+        self.frames = [
+            Frame(
+                number=1 + start // LANES_PER_FIGURE,
+                lanes=tuple(lanes[start : start + LANES_PER_FIGURE]),
+                lanes_top=TOP + BURN_HEIGHT + 40 if start == 0 else TOP + 6,
+            )
+            for start in range(0, len(lanes), LANES_PER_FIGURE)
+        ]
         self.peak = max(len(lanes), len(dues), 1)
 
     def x(self, day: date) -> float:
@@ -122,19 +157,19 @@ class Timeline:
     def y(self, count: int) -> float:
         return TOP + BURN_HEIGHT - (BURN_HEIGHT - 8) * count / self.peak
 
-    def background(self) -> list[str]:
+    def background(self, frame: Frame) -> list[str]:
         """Lane stripes, the window band, the hatched part past the deadline, the month grid."""
-        x, top, bottom = self.x, TOP - 6, self.bottom
+        x, top, bottom = self.x, TOP - 6, frame.bottom
         parts = [
             tag(
                 "rect",
                 x=LABEL_X - 4,
-                y=self.lanes_top + ROW * index,
+                y=frame.lanes_top + ROW * index,
                 width=PLOT_X1 - LABEL_X + 8,
                 height=ROW,
                 class_="tl-stripe",
             )
-            for index in range(0, len(self.lanes), 2)
+            for index in range(0, len(frame.lanes), 2)
         ]
         first, last = self.window
         parts.append(
@@ -156,13 +191,23 @@ class Timeline:
                     width=PLOT_X1 - x(self.deadline),
                     height=bottom - top,
                     class_="tl-late",
-                    fill="url(#tl-hatch)",
+                    fill=f"url(#tl-hatch-{frame.number})",
                 )
             )
-        for month in months(self.start, self.end):
-            name = month.strftime("%b %Y") if month.month == 1 else month.strftime("%b")
+        marks = months(self.start, self.end)
+        monthly = len(marks) < 2 or (marks[1].month - marks[0].month) % 12 == 1
+        for index, month in enumerate(marks):
+            if monthly:
+                name = month.strftime("%b %Y" if month.month == 1 or index == 0 else "%b")
+            elif month.month == 1:
+                name = str(month.year)
+            else:  # a sparse axis names the years, and the first tick only when it has room
+                later = [m for m in marks[index + 1 :] if m.month == 1]
+                room = index == 0 and (not later or marks.index(later[0]) >= 2)
+                name = month.strftime("%b %Y") if room else ""
             parts.append(tag("line", x1=x(month), y1=TOP, x2=x(month), y2=bottom, class_="tl-grid"))
-            parts.append(text(name, x=x(month) + 3, y=bottom + 16, class_="tl-axis"))
+            if name:
+                parts.append(text(name, x=x(month) + 3, y=bottom + 16, class_="tl-axis"))
         return parts
 
     def projection(self) -> list[str]:
@@ -220,10 +265,10 @@ class Timeline:
             )
         return parts
 
-    def lane_marks(self) -> list[str]:
+    def lane_marks(self, frame: Frame) -> list[str]:
         parts = []
-        for index, lane in enumerate(self.lanes):
-            mid = self.lanes_top + ROW * index + ROW / 2
+        for index, lane in enumerate(frame.lanes):
+            mid = frame.lanes_top + ROW * index + ROW / 2
             parts.append(text(lane.label, x=LABEL_X, y=mid + 4, class_="tl-lane-label"))
             if not lane.dues:
                 parts.append(
@@ -270,7 +315,7 @@ class Timeline:
         d = "M " + " L ".join(f"{px:.1f} {py:.1f}" for px, py in points) + " Z"
         return tag("path", title(f"{name}: {label}"), d=d, class_=css)
 
-    def marker_marks(self) -> list[str]:
+    def marker_marks(self, frame: Frame) -> list[str]:
         """The vertical lines of today, the status date and the deadline, labelled on top;
         a label goes left of its line when another line follows close after."""
         positions = [self.x(marker.day) for marker in self.markers]
@@ -285,7 +330,7 @@ class Timeline:
                     x1=mx,
                     y1=TOP - 20 + 14 * marker.row,
                     x2=mx,
-                    y2=self.bottom,
+                    y2=frame.bottom,
                     class_=f"tl-marker tl-{marker.css}",
                 )
             )
@@ -328,12 +373,14 @@ class Timeline:
             )
         return "; ".join(parts) + "."
 
-    def svg(self) -> str:
+    def svg(self, frame: Frame) -> str:
         sentence = "POA&M timeline: " + self.summary()
+        if len(self.frames) > 1:
+            sentence += f" Part {frame.number} of {len(self.frames)}."
         hatch = tag(
             "pattern",
             tag("path", d="M 0 6 L 6 0", class_="tl-hatch-line"),
-            id="tl-hatch",
+            id=f"tl-hatch-{frame.number}",
             width=6,
             height=6,
             patternUnits="userSpaceOnUse",
@@ -342,11 +389,11 @@ class Timeline:
             "svg",
             title(sentence),
             tag("defs", hatch),
-            *self.background(),
-            *self.projection(),
-            *self.lane_marks(),
-            *self.marker_marks(),
-            viewBox=f"0 0 {WIDTH} {self.height}",
+            *self.background(frame),
+            *(self.projection() if frame.first else ()),
+            *self.lane_marks(frame),
+            *self.marker_marks(frame),
+            viewBox=f"0 0 {WIDTH} {frame.height:.0f}",
             class_="timeline",
             role="img",
             aria_label=sentence,
@@ -354,10 +401,11 @@ class Timeline:
         )
 
 
-def timeline(assessment: Assessment, catalog: Catalog) -> tuple[str, str] | None:
-    """(svg, one-sentence summary) of the open entries, or None when nothing is open."""
+def timeline(assessment: Assessment, catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
+    """The figures (one per 32 open entries) and a one-sentence summary, or None when nothing
+    is open."""
     lanes = lanes_of(assessment, catalog)
     if not lanes:
         return None
     drawing = Timeline(assessment, lanes)
-    return drawing.svg(), drawing.summary()
+    return tuple(drawing.svg(frame) for frame in drawing.frames), drawing.summary()
