@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -29,7 +28,7 @@ from poam.core.plan import plan as make_plan
 from poam.core.scoring import MAX_SCORE, MIN_SCORE
 from poam.formats.reports import gauge, timeline, view
 from poam.formats.sprs import SprsStatus, sprs_entry
-from poam.formats.sprs.entry import SCOPE_LABEL
+from poam.formats.sprs.entry import SCOPE_LABEL, RequirementLine
 from poam.formats.sprs.output import completion_text
 
 PAGE_SIZES = ("letter", "a4")
@@ -108,7 +107,7 @@ class Report:
     gauge: Markup
     timelines: tuple[Markup, ...]
     timeline_summary: str
-    requirements: tuple[Any, ...]
+    requirements: tuple[RequirementLine, ...]
     page_size: str | None
     running_footer: Markup
     """A CSS string literal (see :func:`css_string`), safe inside the style element."""
