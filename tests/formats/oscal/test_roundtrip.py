@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from poam.core.model import (
+    AssessmentType,
     ConditionalInfo,
     Evidence,
     ImplementationStatus,
@@ -29,7 +30,6 @@ from poam.core.model import (
     SspInfo,
     SystemInfo,
     TemporaryDeficiency,
-    AssessmentType,
 )
 from poam.formats.native import load_poam, load_ssp
 from poam.formats.oscal import dumps, poam_to_oscal, ssp_to_oscal

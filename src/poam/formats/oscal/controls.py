@@ -126,8 +126,8 @@ def describe(kind: Kind) -> str:
     """Why a control id was not used, or how it was mapped, in a user's words."""
     return {
         Kind.REV2: "NIST SP 800-171 Rev 2 requirement",
-        Kind.REV3_MAPPED: "NIST SP 800-171 Rev 3 id mapped by number to the Rev 2 requirement "
-        "(Rev 3 kept it under that number; check the wording, CMMC Level 2 assesses Rev 2)",
+        Kind.REV3_MAPPED: "NIST SP 800-171 Rev 3 ids to the Rev 2 requirement of the same number "
+        "(Rev 3 kept it under that number; check the wording: CMMC Level 2 assesses Rev 2)",
         Kind.REV3: "NIST SP 800-171 Rev 3 id with no single Rev 2 requirement (withdrawn, new or "
         "renumbered in Rev 3; CMMC Level 2 assesses Rev 2)",
         Kind.SP800_53: "NIST SP 800-53 control id, not a NIST SP 800-171 Rev 2 requirement",

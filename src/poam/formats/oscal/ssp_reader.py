@@ -72,6 +72,7 @@ class _SspReader(Reader):
         self.root: Path = (SSP_ROOT,)
         self.names = Names(body["metadata"])
         components = (body.get("system-implementation") or {}).get("components") or ()
+        self.reported: set[str] = set()
         self.this_system = {str(c["uuid"]) for c in components if c.get("type") == "this-system"}
 
     def info(self) -> SspInfo:
@@ -120,6 +121,7 @@ class _SspReader(Reader):
         if status is not None:
             return status
         if state in NO_CMMC_EQUIVALENT:
+            self.reported.add(control)
             self.report.skip(
                 f"requirements with the status '{state}', which CMMC does not "
                 "score (left unassessed, so NOT MET)",
@@ -188,7 +190,7 @@ class _SspReader(Reader):
         props = self.props(raw, path)
         status = self.status(raw, path, control)
         if status is None:
-            if not self.problems:
+            if control not in self.reported:
                 self.report.skip(
                     "requirements without an implementation status (left unassessed, so NOT MET)",
                     control,

@@ -1,0 +1,131 @@
+"""``poam export oscal``, ``poam import oscal`` and ``poam check`` on OSCAL files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from poam.cli.app import app
+from poam.formats.native import load_poam, load_ssp
+from tests.conftest import EXAMPLES
+
+ACME = EXAMPLES / "acme-enclave"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_export_then_import_gives_the_same_system(tmp_path: Path) -> None:
+    code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path / "oscal"))
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "oscal").iterdir()) == ["poam.json", "ssp.json"]
+    assert "110 requirements described, 18 POA&M entries" in output
+    poam = json.loads((tmp_path / "oscal" / "poam.json").read_text("utf-8"))
+    assert poam["plan-of-action-and-milestones"]["import-ssp"] == {"href": "ssp.json"}
+    code, output = run(
+        "import",
+        "oscal",
+        str(tmp_path / "oscal" / "ssp.json"),
+        str(tmp_path / "oscal" / "poam.json"),
+        "--out",
+        str(tmp_path / "back"),
+    )
+    assert code == 0, output
+    assert "used requirements: 110" in output
+    assert "used poam-items: 18, milestones: 40, evidence: 5" in output
+    assert load_ssp(tmp_path / "back" / "ssp.yaml") == load_ssp(ACME / "ssp.yaml")
+    assert load_poam(tmp_path / "back" / "poam.yaml") == load_poam(ACME / "poam.yaml")
+
+
+def test_export_and_import_refuse_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    assert run("export", "oscal", str(ACME), "--out", str(out))[0] == 0
+    (out / "ssp.json").write_text("mine", "utf-8")
+    code, output = run("export", "oscal", str(ACME), "--out", str(out))
+    assert code == 2
+    assert "already exist(s) (use --force to overwrite)" in output
+    assert (out / "ssp.json").read_text("utf-8") == "mine"
+    assert run("export", "oscal", str(ACME), "--out", str(out), "--force")[0] == 0
+    assert (out / "ssp.json").read_text("utf-8").startswith("{")
+
+    back = tmp_path / "back"
+    back.mkdir()
+    (back / "poam.yaml").write_text("mine", "utf-8")
+    code, output = run(
+        "import", "oscal", str(out / "ssp.json"), str(out / "poam.json"), "--out", str(back)
+    )
+    assert code == 2
+    assert not (back / "ssp.yaml").exists()  # all or nothing
+    assert (back / "poam.yaml").read_text("utf-8") == "mine"
+    assert run("import", "oscal", str(out / "poam.json"), "--out", str(back), "--force")[0] == 0
+    assert load_poam(back / "poam.yaml") == load_poam(ACME / "poam.yaml")
+    assert not list(back.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_yaml_export_imports_too(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    code, output = run("export", "oscal", str(ACME), "--out", str(out), "--format", "yaml")
+    assert code == 0, output
+    assert sorted(p.name for p in out.iterdir()) == ["poam.oscal.yaml", "ssp.oscal.yaml"]
+    assert (out / "ssp.oscal.yaml").read_text("utf-8").startswith("system-security-plan:")
+    code, output = run(
+        "import",
+        "oscal",
+        str(out / "ssp.oscal.yaml"),
+        str(out / "poam.oscal.yaml"),
+        "--out",
+        str(tmp_path / "back"),
+    )
+    assert code == 0, output
+    assert load_ssp(tmp_path / "back" / "ssp.yaml") == load_ssp(ACME / "ssp.yaml")
+    assert load_poam(tmp_path / "back" / "poam.yaml") == load_poam(ACME / "poam.yaml")
+
+
+def test_export_without_a_poam_writes_the_ssp_only(tmp_path: Path) -> None:
+    system = tmp_path / "system"
+    system.mkdir()
+    shutil.copy(ACME / "ssp.yaml", system / "ssp.yaml")
+    assert run("export", "oscal", str(system), "--out", str(tmp_path / "oscal"))[0] == 0
+    assert [p.name for p in (tmp_path / "oscal").iterdir()] == ["ssp.json"]
+
+
+def test_bad_options(tmp_path: Path) -> None:
+    code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path), "--format", "xml")
+    assert (code, output) == (2, "poam: error: --format: 'xml' is not one of json, yaml")
+    (tmp_path / "file").write_text("", "utf-8")
+    code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path / "file"))
+    assert (code, output) == (2, f"poam: error: --out: {tmp_path / 'file'} is not a folder")
+
+
+def test_check_reads_oscal_files_directly(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    assert run("export", "oscal", str(ACME), "--out", str(out))[0] == 0
+    shutil.copytree(ACME / "evidence", out / "evidence")  # evidence paths are relative
+    on_oscal = CliRunner().invoke(
+        app,
+        [
+            "check",
+            "--ssp",
+            str(out / "ssp.json"),
+            "--poam",
+            str(out / "poam.json"),
+            "--as-of",
+            "2026-11-27",
+            "--format",
+            "json",
+        ],
+    )
+    on_native = CliRunner().invoke(
+        app, ["check", str(ACME), "--as-of", "2026-11-27", "--format", "json"]
+    )
+    assert on_oscal.exit_code == on_native.exit_code == 1
+    assert json.loads(on_oscal.output) == json.loads(on_native.output)
+    score = CliRunner().invoke(
+        app, ["score", str(out), "--ssp", str(out / "ssp.json"), "--as-of", "2026-11-27"]
+    )
+    assert score.exit_code == 0

@@ -1,0 +1,316 @@
+"""Documents written by other tools: the forms of ids, statuses and links poam accepts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from poam.core.model import (
+    Evidence,
+    ImplementationStatus,
+    ItemStatus,
+    Milestone,
+    Poam,
+    PoamItem,
+    Ssp,
+)
+from poam.formats.oscal import read_file
+
+U = "11111111-1111-4111-8111-{:012d}"
+FEDRAMP = "https://fedramp.gov/ns/oscal"
+
+
+def uuid(number: int) -> str:
+    return U.format(number)
+
+
+def requirement(control: str, number: int, **extra: Any) -> dict[str, Any]:
+    return {"uuid": uuid(number), "control-id": control, **extra}
+
+
+def by(component: int, state: str | None, description: str = "") -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "component-uuid": uuid(component),
+        "uuid": uuid(900 + component),
+        "description": description,
+    }
+    if state:
+        found["implementation-status"] = {"state": state}
+    return found
+
+
+def foreign_ssp() -> dict[str, Any]:
+    status = {"name": "implementation-status", "ns": FEDRAMP, "value": "partial"}
+    old_ns = {
+        "name": "implementation-status",
+        "ns": "http://fedramp.gov/ns/oscal",
+        "value": "planned",
+    }
+    return {
+        "system-security-plan": {
+            "uuid": uuid(1),
+            "metadata": {
+                "title": "Other tool's SSP",
+                "last-modified": "2026-03-04T22:30:00-05:00",
+                "version": "7",
+                "oscal-version": "1.1.2",
+                "parties": [{"uuid": uuid(2), "type": "organization", "name": "Widgets Inc."}],
+                "responsible-parties": [{"role-id": "prepared-for", "party-uuids": [uuid(2)]}],
+                "roles": [{"id": "isso", "title": "Information System Security Officer"}],
+            },
+            "system-characteristics": {
+                "system-name": "Widget Enclave",
+                "description": "Makes widgets.",
+            },
+            "system-implementation": {
+                "components": [
+                    {"uuid": uuid(10), "type": "this-system"},
+                    {"uuid": uuid(11), "type": "software"},
+                ]
+            },
+            "control-implementation": {
+                "implemented-requirements": [
+                    requirement(
+                        "sp800-171r2-3.1.1",
+                        20,
+                        **{"by-components": [by(10, "implemented", "All accounts.")]},
+                    ),
+                    requirement(
+                        "_03.05.03",
+                        21,
+                        props=[status],
+                        **{"responsible-roles": [{"role-id": "isso"}]},
+                    ),
+                    requirement("3-1-2", 22, props=[{"name": "label", "value": "3.1.2"}, old_ns]),
+                    requirement(
+                        "SP_800_171_03.13.11",
+                        23,
+                        statements=[
+                            {
+                                "statement-id": "x",
+                                "by-components": [by(11, "implemented", "Part one.")],
+                            },
+                            {
+                                "statement-id": "y",
+                                "by-components": [by(11, "planned", "Part two.")],
+                            },
+                        ],
+                    ),
+                    requirement(
+                        "SP_800_171_03.15.02", 24, **{"by-components": [by(10, "implemented")]}
+                    ),
+                    requirement("ac-2", 25, **{"by-components": [by(10, "implemented")]}),
+                    requirement("IA.L2-3.5.4", 26, **{"by-components": [by(10, "alternative")]}),
+                    requirement("ia.l2-3.5.5", 27),
+                ]
+            },
+        }
+    }
+
+
+def test_a_foreign_ssp(tmp_path: Path) -> None:
+    path = tmp_path / "ssp.json"
+    path.write_text(json.dumps(foreign_ssp()), "utf-8")
+    imported = read_file(path)
+    ssp = imported.model
+    assert isinstance(ssp, Ssp)
+    assert ssp.info.version == "7"
+    assert ssp.info.date == date(2026, 3, 4)  # the date as written, not converted to UTC
+    assert ssp.system.organization == "Widgets Inc."
+    assert {key: r.status for key, r in ssp.requirements.items()} == {
+        "3.1.1": ImplementationStatus.IMPLEMENTED,
+        "3.5.3": ImplementationStatus.PARTIALLY_IMPLEMENTED,  # FedRAMP prop, https
+        "3.1.2": ImplementationStatus.PLANNED,  # FedRAMP prop, http; id from the label
+        "3.13.11": ImplementationStatus.PLANNED,  # Rev 3 id kept under its number; weakest
+    }
+    assert ssp.requirements["3.1.1"].narrative == "All accounts."
+    assert ssp.requirements["3.13.11"].narrative == "Part one.\n\nPart two."
+    assert ssp.requirements["3.5.3"].responsible == "Information System Security Officer"
+    assert ssp.unknown == ("SP_800_171_03.15.02", "ac-2")
+    assert imported.report.lines()[1:] == [
+        f"{path}: mapped 1 NIST SP 800-171 Rev 3 ids to the Rev 2 requirement of the same "
+        "number (Rev 3 kept it under that number; check the wording: CMMC Level 2 assesses "
+        "Rev 2) (SP_800_171_03.13.11 -> 3.13.11)",
+        f"{path}: skipped 1 requirements: NIST SP 800-171 Rev 3 id with no single Rev 2 "
+        "requirement (withdrawn, new or renumbered in Rev 3; CMMC Level 2 assesses Rev 2) "
+        "(SP_800_171_03.15.02)",
+        f"{path}: skipped 1 requirements: NIST SP 800-53 control id, not a NIST SP 800-171 Rev 2 "
+        "requirement (ac-2)",
+        f"{path}: skipped 1 requirements with the status 'alternative', which CMMC does not "
+        "score (left unassessed, so NOT MET) (IA.L2-3.5.4)",
+        f"{path}: skipped 1 requirements without an implementation status (left unassessed, so "
+        "NOT MET) (ia.l2-3.5.5)",
+        f"{path}: no CMMC assessment scope (poam prop 'scope'): assumed enterprise; set "
+        "system.scope in ssp.yaml",
+        f"{path}: some requirements have components with different statuses: poam took the "
+        "least implemented (32 CFR 170.24(b)(1))",
+    ]
+
+
+def foreign_poam() -> dict[str, Any]:
+    def risk(number: int, status: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "uuid": uuid(number),
+            "title": f"Risk {number}",
+            "description": "d",
+            "statement": "s",
+            "status": status,
+            **extra,
+        }
+
+    return {
+        "plan-of-action-and-milestones": {
+            "uuid": uuid(1),
+            "metadata": {
+                "title": "Other tool's POA&M",
+                "last-modified": "2026-03-04T00:00:00Z",
+                "version": "1",
+                "oscal-version": "1.1.2",
+                "parties": [{"uuid": uuid(2), "type": "person", "name": "Dana Ops"}],
+                "responsible-parties": [{"role-id": "prepared-by", "party-uuids": [uuid(2)]}],
+            },
+            "findings": [
+                {
+                    "uuid": uuid(30),
+                    "title": "f",
+                    "description": "f",
+                    "target": {
+                        "type": "objective-id",
+                        "target-id": "_03.05.03_obj.b",
+                        "status": {"state": "not-satisfied"},
+                    },
+                }
+            ],
+            "observations": [
+                {
+                    "uuid": uuid(40),
+                    "description": "Screenshot of the MFA policy",
+                    "methods": ["EXAMINE"],
+                    "types": ["mitigation"],
+                    "collected": "2026-02-01T09:00:00-05:00",
+                    "relevant-evidence": [
+                        {"href": "https://example.com/mfa.png", "description": "MFA policy"}
+                    ],
+                }
+            ],
+            "risks": [
+                risk(
+                    50,
+                    "remediating",
+                    remediations=[
+                        {
+                            "uuid": uuid(51),
+                            "lifecycle": "completed",
+                            "title": "Fix",
+                            "description": "x",
+                            "tasks": [
+                                {
+                                    "uuid": uuid(52),
+                                    "type": "milestone",
+                                    "title": "Rolled out",
+                                    "timing": {
+                                        "within-date-range": {
+                                            "start": "2026-01-01T00:00:00Z",
+                                            "end": "2026-02-28T00:00:00Z",
+                                        }
+                                    },
+                                    "responsible-roles": [
+                                        {"role-id": "owner", "party-uuids": [uuid(2)]}
+                                    ],
+                                },
+                                {
+                                    "uuid": uuid(53),
+                                    "type": "action",
+                                    "title": "Enforce MFA for everyone",
+                                },
+                            ],
+                        }
+                    ],
+                    **{
+                        "risk-log": {
+                            "entries": [
+                                {
+                                    "uuid": uuid(54),
+                                    "title": "Vendor call",
+                                    "description": "Licences ordered.",
+                                    "start": "2026-01-15T00:00:00Z",
+                                }
+                            ]
+                        }
+                    },
+                ),
+                risk(
+                    60,
+                    "deviation-approved",
+                    props=[{"name": "impacted-control-id", "ns": FEDRAMP, "value": "3.1.22"}],
+                    deadline="2026-06-30T00:00:00Z",
+                    remediations=[
+                        {
+                            "uuid": uuid(61),
+                            "lifecycle": "recommendation",
+                            "title": "r",
+                            "description": "Remove the public share.",
+                        }
+                    ],
+                ),
+            ],
+            "poam-items": [
+                {
+                    "uuid": uuid(70),
+                    "title": "MFA",
+                    "description": "No MFA for staff.",
+                    "related-findings": [{"finding-uuid": uuid(30)}],
+                    "related-observations": [{"observation-uuid": uuid(40)}],
+                    "related-risks": [{"risk-uuid": uuid(50)}],
+                },
+                {
+                    "uuid": uuid(71),
+                    "title": "Public share",
+                    "description": "",
+                    "props": [
+                        {"name": "POAM-ID", "ns": "http://fedramp.gov/ns/oscal", "value": "V-9"}
+                    ],
+                    "related-risks": [{"risk-uuid": uuid(60)}],
+                    "remarks": "Seen in January.",
+                },
+            ],
+        }
+    }
+
+
+def test_a_foreign_poam(tmp_path: Path) -> None:
+    path = tmp_path / "poam.json"
+    path.write_text(json.dumps(foreign_poam()), "utf-8")
+    imported = read_file(path)
+    assert isinstance(imported.model, Poam)
+    assert imported.model.maintainer == "Dana Ops"
+    assert imported.model.items == (
+        PoamItem(
+            id=uuid(70),
+            requirement="3.5.3",
+            gap="No MFA for staff.",
+            remediation=("Enforce MFA for everyone",),
+            owner="Dana Ops",
+            status=ItemStatus.COMPLETED_PENDING_VERIFICATION,
+            objectives=("b",),
+            milestones=(Milestone("Rolled out", due=date(2026, 2, 28)),),
+            evidence=(
+                Evidence("MFA policy", "https://example.com/mfa.png", None, date(2026, 2, 1)),
+            ),
+            comments="Risk log:\n- 2026-01-15 Vendor call: Licences ordered.",
+        ),
+        PoamItem(
+            id="V-9",
+            requirement="3.1.22",
+            gap="d",
+            remediation=("Remove the public share.",),
+            status=ItemStatus.NOT_STARTED,
+            milestones=(Milestone("Risk deadline", due=date(2026, 6, 30)),),
+            comments="Seen in January.",
+        ),
+    )
+    text = "\n".join(imported.report.lines())
+    assert "changed 1 risk statuses 'deviation-approved': CMMC has no risk acceptance" in text
+    assert "changed 1 risks without milestone tasks: their deadline became a milestone" in text
