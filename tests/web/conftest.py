@@ -93,10 +93,9 @@ def make_user(username: str, name: str = "") -> Any:
     from django.contrib.auth import get_user_model
 
     first, _, last = (name or username.capitalize()).partition(" ")
-    user = get_user_model().objects.create_user(
+    return get_user_model().objects.create_user(
         username=username, password="a-long-test-password", first_name=first, last_name=last
     )
-    return user
 
 
 def import_example(org: Any, folder: str, *, with_files: bool = True) -> Any:

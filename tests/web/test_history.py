@@ -1,4 +1,4 @@
-"""The change log and optimistic concurrency: nothing changes without a trace, no silent overwrite."""
+"""The change log and optimistic concurrency: no change without a trace, no silent overwrite."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_requirement_record_created_then_updated_with_versions(world: Any) -> No
         version=system.requirements.get(requirement="3.5.3").version,
     )
     assert record.mfa == "all" and record.version == 2
-    with pytest.raises(ValidationError, match="mfa applies only to IA.L2-3.5.3"):
+    with pytest.raises(ValidationError, match=r"mfa applies only to IA\.L2-3\.5\.3"):
         ssp_service.update_requirement(editor, system, "3.1.1", {"mfa": "all"}, version=1)
     with pytest.raises(ValidationError, match="has no objective 'z'"):
         ssp_service.update_requirement(

@@ -1,4 +1,4 @@
-"""The pages, driven as a person would through forms (and htmx requests where the page uses them)."""
+"""The pages, driven as a person would: forms, and htmx requests where the page uses them."""
 
 from __future__ import annotations
 
@@ -226,6 +226,7 @@ def test_uploading_evidence_records_and_shows_its_hash(
     assert digest in page and "matches" in page
     download = client.get(f"/evidence/{evidence.pk}/file/")
     assert b"".join(download.streaming_content) == content
+    download.close()
 
 
 @override_settings(POAM_MAX_UPLOAD_BYTES=10)
@@ -295,7 +296,10 @@ def test_exports_are_offered_and_downloaded(login: Any, world: Any) -> None:
 
 def test_an_import_with_errors_names_file_line_and_field(login: Any, world: Any) -> None:
     client = login(world.users["administrator"])
-    bad = b"system:\n  name: X\n  scope: galaxy\nssp: {version: '1', date: 2026-01-01}\nrequirements: {}\n"
+    bad = (
+        b"system:\n  name: X\n  scope: galaxy\n"
+        b"ssp: {version: '1', date: 2026-01-01}\nrequirements: {}\n"
+    )
     response = client.post(
         f"/systems/{world.system.pk}/import/",
         {"ssp": SimpleUploadedFile("ssp.yaml", bad)},

@@ -205,7 +205,7 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
     poams = _group(Poam.objects.filter(system_id__in=ids), "system_id")
     entries = list(
         Entry.objects.filter(poam__system_id__in=ids, deleted_at__isnull=True)
-        .select_related("assignee")
+        .select_related("assignee", "poam")
         .order_by("poam_id", "position", "id")
     )
     milestones = _group(
