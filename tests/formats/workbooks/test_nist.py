@@ -140,8 +140,10 @@ def test_bad_facts_above_the_table(tmp_path: Path, acme: tuple[Ssp, Poam]) -> No
 
     edit(path, change)
     assert problems(nist.read, path) == [
-        "sheet 'Plan of Action', column 'POA&M kind': 'quarterly' is not one of internal, "
-        "conditional",
-        "sheet 'Plan of Action', column 'Review cadence (days)': 'ninety' is not a number of days",
-        "sheet 'Plan of Action', column 'Last reviewed': 'last spring' is not a date (MM/DD/YYYY)",
+        "sheet 'Plan of Action', row 4, column 'POA&M kind': 'quarterly' is not one of "
+        "internal, conditional",
+        "sheet 'Plan of Action', row 7, column 'Review cadence (days)': 'ninety' is not a number "
+        "of days",
+        "sheet 'Plan of Action', row 6, column 'Last reviewed': 'last spring' is not a date "
+        "(MM/DD/YYYY)",
     ]

@@ -171,7 +171,8 @@ def test_objectives_of_an_unassessed_requirement_and_a_missing_date(
 
     edit(path, change)
     assert problems(ssp_workbook.read, path) == [
-        "sheet 'System', column 'SSP date': is missing; expected the SSP's date (MM/DD/YYYY)",
+        "sheet 'System', row 8, column 'SSP date': is missing; expected the SSP's date "
+        "(MM/DD/YYYY)",
     ]
     edit(path, lambda workbook: workbook["System"].__setitem__("B8", date(2026, 9, 30)))
     assert problems(ssp_workbook.read, path) == [

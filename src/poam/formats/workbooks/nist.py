@@ -305,10 +305,11 @@ class _Reader:
 
 def _head(table: Table, problems: Problems) -> Poam:
     """The POA&M's own facts from the block above the table."""
-    block = header_block(table.above, _LABELS)
+    rows: dict[str, int] = {}
+    block = header_block(table.above, _LABELS, rows)
 
     def problem(key: str, message: str) -> None:
-        problems.add(table.sheet, None, _LABELS[key].rstrip(":"), message)
+        problems.add(table.sheet, rows.get(key), _LABELS[key].rstrip(":"), message)
 
     def date_of(key: str) -> date | None:
         try:

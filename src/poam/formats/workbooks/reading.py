@@ -403,19 +403,26 @@ def _collect_rows(
         )
 
 
-def header_block(above: Sequence[Sequence[Cell]], labels: dict[str, str]) -> dict[str, Cell]:
+def header_block(
+    above: Sequence[Sequence[Cell]],
+    labels: dict[str, str],
+    rows: dict[str, int] | None = None,
+) -> dict[str, Cell]:
     """Values of a header block such as eMASS's ``System / Project Name: | value``.
 
     ``labels`` maps a key to its label; a label is found by text anywhere in the block, and its
-    value is the next non-empty cell to its right on the same row.
+    value is the next non-empty cell to its right on the same row. ``rows``, when given,
+    receives the row number of each label found (for error messages).
     """
     wanted = {normalize_header(label).rstrip(":").strip(): key for key, label in labels.items()}
     found: dict[str, Cell] = {}
-    for cells in above:
+    for number, cells in enumerate(above, start=1):
         for position, value in enumerate(cells):
             key = wanted.get(normalize_header(value).rstrip(":").strip())
             if key is None or key in found:
                 continue
+            if rows is not None:
+                rows[key] = number
             for right in cells[position + 1 :]:
                 if not is_blank(right):
                     if normalize_header(right).rstrip(":").strip() not in wanted:

@@ -404,10 +404,11 @@ def _system(book: Book, name: str, problems: Problems) -> tuple[SystemInfo, SspI
         rows.append(cells)
         if count >= 40:
             break
-    block = header_block(rows, _SYSTEM_LABELS)
+    where: dict[str, int] = {}
+    block = header_block(rows, _SYSTEM_LABELS, where)
 
     def problem(key: str, message: str) -> None:
-        problems.add(name, None, _SYSTEM_LABELS[key].rstrip(":"), message)
+        problems.add(name, where.get(key), _SYSTEM_LABELS[key].rstrip(":"), message)
 
     def required(key: str) -> str:
         text = cell_text(block.get(key))
