@@ -9,8 +9,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from ninja import File, Form, NinjaAPI, Router
+from ninja import File, Form, NinjaAPI, Router, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import File as FileParam
 
 from poam import __version__
 from poam.core.catalog import load_catalog
@@ -47,6 +48,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 router = Router()
+OPTIONAL_FILE = FileParam(None)
+"""An optional multipart file (ninja's ``File[...] | None`` does not bind)."""
 
 
 @api.exception_handler(ValidationError)
@@ -270,7 +273,7 @@ def entries(
 @router.post("/systems/{system_id}/entries", tags=["poam"], response={201: dict})
 def create_entry(
     request: HttpRequest, system_id: int, payload: schemas.EntryCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     system, _access = tenancy.system(request.user, system_id, Action.EDIT_POAM)
     poam_row = _poam_row(system, payload.kind)
     values = schemas.given(payload, without=("kind", "milestone_title", "milestone_due"))
@@ -278,7 +281,7 @@ def create_entry(
     entry = entry_service.create_entry(
         _actor(request), poam_row, values, today=today(), milestone=milestone
     )
-    return 201, _entry(request, entry.pk)
+    return Status(201, _entry(request, entry.pk))
 
 
 def _entry(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -316,19 +319,19 @@ def update_entry(
 @router.delete("/entries/{entry_id}", tags=["poam"], response={204: None})
 def delete_entry(
     request: HttpRequest, entry_id: int, version: int, reason: str = ""
-) -> tuple[int, None]:
+) -> Status[None]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_POAM)
     entry_service.delete_entry(_actor(request), entry, version=version, reason=reason)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/entries/{entry_id}/milestones", tags=["poam"], response={201: dict})
 def add_milestone(
     request: HttpRequest, entry_id: int, payload: schemas.MilestoneCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     entry_service.add_milestone(_actor(request), entry, payload.title, payload.due)
-    return 201, _entry(request, entry_id)
+    return Status(201, _entry(request, entry_id))
 
 
 @router.patch("/milestones/{milestone_id}", tags=["poam"])
@@ -371,17 +374,17 @@ def upload_evidence(
     file: File[UploadedFile],
     title: Form[str] = "",
     day: Form[date | None] = None,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Upload a file; it is stored with its SHA-256 and size."""
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     evidence_service.add_file(_actor(request), entry, file, title=title, when=day, today=today())
-    return 201, _entry(request, entry_id)
+    return Status(201, _entry(request, entry_id))
 
 
 @router.post("/entries/{entry_id}/links", tags=["evidence"], response={201: dict})
 def add_link(
     request: HttpRequest, entry_id: int, payload: schemas.LinkCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     evidence_service.add_link(
         _actor(request),
@@ -392,7 +395,7 @@ def add_link(
         today=today(),
         sha256=payload.sha256,
     )
-    return 201, _entry(request, entry_id)
+    return Status(201, _entry(request, entry_id))
 
 
 @router.get("/evidence/{evidence_id}/file", tags=["evidence"])
@@ -411,10 +414,10 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 @router.delete("/evidence/{evidence_id}", tags=["evidence"], response={204: None})
 def delete_evidence(
     request: HttpRequest, evidence_id: int, version: int, reason: str = ""
-) -> tuple[int, None]:
+) -> Status[None]:
     evidence, _access = tenancy.evidence(request.user, evidence_id, Action.EDIT_ENTRY)
     evidence_service.delete_evidence(_actor(request), evidence, version=version, reason=reason)
-    return 204, None
+    return Status(204, None)
 
 
 # --- review, comments, history, import and export --------------------------------------------
@@ -436,7 +439,7 @@ def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) 
 @router.post("/systems/{system_id}/comments", tags=["governance"], response={201: dict})
 def comment(
     request: HttpRequest, system_id: int, payload: schemas.CommentCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     system, _access = tenancy.system(request.user, system_id, Action.COMMENT)
     entry = None
     if payload.entry is not None:
@@ -448,12 +451,15 @@ def comment(
     made = governance.add_comment(
         _actor(request), system, payload.text, entry=entry, requirement=payload.requirement
     )
-    return 201, {
-        "id": made.pk,
-        "text": made.text,
-        "by": made.user_label,
-        "at": made.created_at.isoformat(),
-    }
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "text": made.text,
+            "by": made.user_label,
+            "at": made.created_at.isoformat(),
+        },
+    )
 
 
 @router.get("/systems/{system_id}/history", tags=["governance"])
@@ -480,8 +486,8 @@ def history(
 def import_files(
     request: HttpRequest,
     system_id: int,
-    ssp: File[UploadedFile] | None = None,
-    poam: File[UploadedFile] | None = None,
+    ssp: UploadedFile | None = OPTIONAL_FILE,
+    poam: UploadedFile | None = OPTIONAL_FILE,
 ) -> dict[str, Any]:
     """Replace the SSP and/or a POA&M with uploaded files (all or nothing)."""
     system, _access = tenancy.system(request.user, system_id, Action.MANAGE)

@@ -1,0 +1,203 @@
+"""The API: tokens, the same assessment as the CLI, changes with versions, evidence, OpenAPI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from poam.web.workbench.models import ApiToken, Milestone, RequirementRecord
+from tests.web.conftest import AS_OF, EXAMPLES, ROOT
+
+
+@pytest.fixture
+def api(world: Any) -> Client:
+    _token, clear = ApiToken.issue(world.users["editor"], "tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+
+
+def _cli_json(folder: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "poam",
+            "check",
+            str(EXAMPLES / folder),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_the_api_assessment_is_the_cli_assessment(world: Any) -> None:
+    _token, clear = ApiToken.issue(world.users["consultant"], "tests")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    for system, folder in (
+        (world.system, "acme-enclave"),
+        (world.other_system, "summit-conditional"),
+    ):
+        web = client.get(f"/api/systems/{system.pk}/assessment?as_of={AS_OF.isoformat()}").json()
+        cli = _cli_json(folder)
+        assert web == cli, folder
+
+
+def test_tokens_authenticate_and_revoked_ones_do_not(world: Any) -> None:
+    token, clear = ApiToken.issue(world.users["viewer"], "t")
+    assert token.digest != clear and clear.startswith("poam_")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    assert client.get("/api/systems").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.last_used_at)
+    assert client.get("/api/systems").status_code == 401
+    assert Client(HTTP_AUTHORIZATION="Bearer poam_wrong").get("/api/systems").status_code == 401
+
+
+def test_portfolio_lists_summaries(api: Client, world: Any) -> None:
+    data = api.get("/api/systems?sort=-score").json()
+    assert data["count"] == 1
+    item = data["items"][0]
+    assert item["name"] == "Acme CUI Enclave" and item["summary"]["score"] == 79
+    assert item["summary"]["verdict"] == "none" and item["role"] == "editor"
+
+
+def test_requirement_patch_changes_score_and_refuses_stale_versions(
+    api: Client, world: Any
+) -> None:
+    record = RequirementRecord.objects.get(system=world.system, requirement="3.1.10")
+    url = f"/api/systems/{world.system.pk}/requirements/3.1.10"
+    ok = api.patch(
+        url,
+        {
+            "version": record.version,
+            "status": "implemented",
+            "objectives": {"a": "met", "b": "met", "c": "met"},
+            "reason": "fixed",
+        },
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["score"] == 80 and ok.json()["met"] is True and ok.json()["version"] == 2
+    stale = api.patch(
+        url, {"version": record.version, "status": "planned"}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    assert "Editor Person" in stale.json()["detail"]
+    assert {c["field"] for c in stale.json()["latest"]} >= {"status"}
+    bad = api.patch(url, {"version": 2, "status": "done"}, content_type="application/json")
+    assert bad.status_code == 422 and "status" in bad.json()["errors"]
+
+
+def test_entry_create_milestone_move_and_evidence(api: Client, world: Any) -> None:
+    created = api.post(
+        f"/api/systems/{world.system.pk}/entries",
+        {
+            "requirement": "3.1.10",
+            "gap": "Lock after 60 minutes on CAD stations",
+            "milestone_title": "Profile applied",
+            "milestone_due": "2027-01-15",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    entry = created.json()
+    milestone = entry["milestones"][0]
+    assert milestone["due"] == "2027-01-15"
+    refused = api.post(
+        f"/api/milestones/{milestone['id']}/move",
+        {"version": milestone["version"], "to_date": "2027-02-15"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "justification" in refused.json()["errors"]
+    moved = api.post(
+        f"/api/milestones/{milestone['id']}/move",
+        {
+            "version": milestone["version"],
+            "to_date": "2027-02-15",
+            "justification": "Change freeze over the holidays",
+        },
+        content_type="application/json",
+    )
+    assert moved.status_code == 200
+    history = moved.json()["milestones"][0]["history"]
+    assert history == [
+        {
+            "changed": "2026-11-20",
+            "from": "2027-01-15",
+            "to": "2027-02-15",
+            "by": "Editor Person",
+            "justification": "Change freeze over the holidays",
+        }
+    ]
+    content = b"gpo export"
+    uploaded = api.post(
+        f"/api/entries/{entry['id']}/evidence",
+        {"file": SimpleUploadedFile("gpo.txt", content), "title": "GPO export"},
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    evidence = uploaded.json()["evidence"][0]
+    assert evidence["sha256"] == hashlib.sha256(content).hexdigest()
+    assert evidence["file"]["size"] == len(content) and evidence["check"] == "matches"
+    poam = api.get(f"/api/systems/{world.system.pk}/poam").json()
+    assert any(item["id"] == entry["item_id"] for item in poam["items"])
+    assert Milestone.objects.get(pk=milestone["id"]).due.isoformat() == "2027-02-15"
+
+
+def test_review_comment_history_and_exports(api: Client, world: Any) -> None:
+    system = world.system.pk
+    assert (
+        api.post(
+            f"/api/systems/{system}/review", {"note": "ok"}, content_type="application/json"
+        ).json()["reviewed_on"]
+        == "2026-11-20"
+    )
+    assert (
+        api.post(
+            f"/api/systems/{system}/comments",
+            {"text": "Looks right"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    changes = api.get(f"/api/systems/{system}/history?limit=5").json()["items"]
+    assert changes[0]["action"] == "comment" and changes[1]["action"] == "review"
+    keys = {e["key"] for e in api.get(f"/api/systems/{system}/exports").json()}
+    assert {"ssp", "poam", "assessment"} <= keys
+    ssp = api.get(f"/api/systems/{system}/exports/ssp")
+    assert ssp.status_code == 200 and b"Acme CUI Enclave" in ssp.content
+
+
+def test_import_with_a_bad_file_names_the_problem(world: Any) -> None:
+    _token, clear = ApiToken.issue(world.users["administrator"], "t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    bad = client.post(
+        f"/api/systems/{world.system.pk}/import",
+        {"poam": SimpleUploadedFile("poam.yaml", b"poam: {kind: weekly}\nitems: []\n")},
+    )
+    assert bad.status_code == 422, bad.content
+    assert any("poam.yaml:1" in p and "weekly" in p for p in bad.json()["problems"])
+
+
+def test_openapi_document_and_local_docs(api: Client, world: Any) -> None:
+    schema = Client().get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "poam API"
+    assert "/api/systems/{system_id}/assessment" in schema["paths"]
+    assert "/api/milestones/{milestone_id}/move" in schema["paths"]
+    docs = Client().get("/api/docs")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()  # served from the package, no CDN
