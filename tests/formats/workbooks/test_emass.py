@@ -377,6 +377,15 @@ def test_duplicate_ids_and_orphan_milestone_rows(written: tuple[Path, Poam]) -> 
     ]
 
 
+def test_entry_fields_on_a_milestone_row_are_refused(written: tuple[Path, Poam]) -> None:
+    path, _ = written
+    _set(path, "Comments", 9, "About the second milestone")
+    assert problems(emass.read, path) == [
+        "sheet 'POA&M', row 9, column 'Comments': a milestone row (no item id, description, "
+        "controls or status) holds the item's 'Comments': put them on the item's first row"
+    ]
+
+
 def test_blank_ids_are_numbered_and_facts_emass_derives_are_noted(
     written: tuple[Path, Poam],
 ) -> None:

@@ -163,6 +163,8 @@ ENTRY_KEYS = (
     "comments",
     "recommendations",
 )
+STARTS_ENTRY = ("item_id", "description", "controls", "status")
+"""A row with one of these starts an entry; the rows after it only add milestones."""
 MILESTONE_KEYS = ("milestone_id", "m_title", "m_status", "m_comments", "m_due", "m_completed")
 
 ONGOING, COMPLETED = "Ongoing", "Completed"
@@ -605,8 +607,17 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     reader = _Reader(table, problems, catalog)
     drafts: list[_Draft] = []
     for row in table.rows:
-        if not row.blank(*ENTRY_KEYS):
+        if not row.blank(*STARTS_ENTRY):
             drafts.append(reader.entry(row))
+        elif not row.blank(*ENTRY_KEYS):
+            stray = [table.header(k) for k in ENTRY_KEYS if not row.blank(k)]
+            reader.error(
+                row,
+                next(k for k in ENTRY_KEYS if not row.blank(k)),
+                "a milestone row (no item id, description, controls or status) holds the "
+                f"item's {', '.join(map(repr, stray))}: put them on the item's first row",
+            )
+            continue
         elif not drafts:
             reader.error(
                 row,
