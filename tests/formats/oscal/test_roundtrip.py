@@ -45,20 +45,20 @@ def _back(data: dict[str, object], fmt: str = "json") -> object:
     return imported.model
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(ssps())
 def test_ssp_round_trip_is_lossless(ssp: Ssp) -> None:
     assert _back(ssp_to_oscal(ssp)) == ssp
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(poams(), ssps(max_requirements=3))
 def test_poam_round_trip_is_lossless(poam: Poam, ssp: Ssp) -> None:
     assert _back(poam_to_oscal(poam, ssp, ssp_href="ssp.json")) == poam
     assert _back(poam_to_oscal(poam)) == poam  # without an SSP beside it too
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(ssps(max_requirements=4), poams(max_items=3))
 def test_yaml_round_trip_is_lossless(ssp: Ssp, poam: Poam) -> None:
     assert _back(ssp_to_oscal(ssp), "yaml") == ssp
@@ -67,7 +67,7 @@ def test_yaml_round_trip_is_lossless(ssp: Ssp, poam: Poam) -> None:
 
 @pytest.mark.shared
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ssp=ssps(), poam=poams())
 def test_every_export_is_valid_oscal_1_1_3(official: Validate, ssp: Ssp, poam: Poam) -> None:

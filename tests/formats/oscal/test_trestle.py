@@ -42,7 +42,7 @@ def test_edge_cases_load_in_trestle(tmp_path: Path) -> None:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ssp=ssps(), poam=poams())
 def test_generated_documents_load_in_trestle(tmp_path: Path, ssp: Ssp, poam: Poam) -> None:

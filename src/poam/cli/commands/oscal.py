@@ -41,6 +41,10 @@ ImportOutOpt = Annotated[
     Path, typer.Option("--out", "-o", help="Folder to write ssp.yaml and poam.yaml into.")
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+MaxSizeOpt = Annotated[
+    int,
+    typer.Option("--max-size", min=1, help="Refuse an OSCAL file larger than this many MiB."),
+]
 
 
 def _write(directory: Path, files: dict[str, bytes], force: bool) -> list[Path]:
@@ -84,7 +88,7 @@ def _export(
     )
 
 
-def _import(sources: list[Path], out: Path, force: bool) -> None:
+def _import(sources: list[Path], out: Path, force: bool, max_size: int) -> None:
     from poam.cli.render import console, error_console
     from poam.core.model import Poam, Ssp
     from poam.formats.errors import InputError
@@ -95,7 +99,7 @@ def _import(sources: list[Path], out: Path, force: bool) -> None:
     problems: list[Any] = []
     for source in sources:
         try:
-            imported.append(read_file(source))
+            imported.append(read_file(source, max_bytes=max_size * 1024 * 1024))
         except InputError as error:
             problems.extend(error.problems)
     with input_errors():
@@ -154,10 +158,11 @@ def register(app: typer.Typer) -> None:
         sources: FilesArg,
         out: ImportOutOpt = Path(),
         force: ForceOpt = False,
+        max_size: MaxSizeOpt = 32,
     ) -> None:
         """Read OSCAL SSP and POA&M documents (JSON or YAML) into ssp.yaml and poam.yaml.
 
         Reports on stderr what was used and what was skipped (SP 800-53 control ids, props
         poam does not read). Nothing is written when a file is not usable OSCAL (exit 2).
         """
-        _import(sources, out, force)
+        _import(sources, out, force, max_size)

@@ -54,9 +54,10 @@ _THRESHOLDS = {threshold_prop_name(name): name for name in Thresholds.__dataclas
 
 
 def _is_placeholder(raw: dict[str, Any]) -> bool:
+    if "props" not in raw:
+        return False
     return any(
-        found.get("ns") == NS and found.get("name") == "placeholder"
-        for found in raw.get("props") or ()
+        found.get("name") == "placeholder" and found.get("ns") == NS for found in raw["props"]
     )
 
 
@@ -263,16 +264,21 @@ class _PoamReader(Reader):
         )
         return ItemStatus.NOT_STARTED
 
-    def tasks(self, risk: dict[str, Any], path: Path) -> Iterator[tuple[dict[str, Any], Path]]:
+    def tasks(self, risk: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], Path]]:
         """Every task of every remediation of the risk, nested ones included, in order."""
+        found: list[tuple[dict[str, Any], Path]] = []
 
-        def walk(tasks: Any, where: Path) -> Iterator[tuple[dict[str, Any], Path]]:
-            for index, task in enumerate(tasks or ()):
-                yield task, (*where, "tasks", index)
-                yield from walk(task.get("tasks"), (*where, "tasks", index))
+        def walk(tasks: Any, where: Path) -> None:
+            for index, task in enumerate(tasks):
+                task_path = (*where, "tasks", index)
+                found.append((task, task_path))
+                if "tasks" in task:
+                    walk(task["tasks"], task_path)
 
         for r_index, response in enumerate(risk.get("remediations") or ()):
-            yield from walk(response.get("tasks"), (*path, "remediations", r_index))
+            if "tasks" in response:
+                walk(response["tasks"], (*path, "remediations", r_index))
+        return found
 
     def milestones(
         self, risk: dict[str, Any], path: Path
@@ -283,8 +289,8 @@ class _PoamReader(Reader):
         owner = None
         steps = []
         for task, where in self.tasks(risk, path):
-            if owner is None:
-                owner = self.names.responsible_roles(task.get("responsible-roles"))
+            if owner is None and "responsible-roles" in task:
+                owner = self.names.responsible_roles(task["responsible-roles"])
             if task["type"] == "action":
                 steps.append(str(task["description"] if "description" in task else task["title"]))
                 continue
@@ -325,7 +331,9 @@ class _PoamReader(Reader):
     def history(self, risk: dict[str, Any], path: Path) -> dict[str, list[MilestoneChange]]:
         """Each milestone move in the risk log, by task UUID, oldest first as written."""
         result: dict[str, list[MilestoneChange]] = {}
-        for index, entry in enumerate((risk.get("risk-log") or {}).get("entries") or ()):
+        if "risk-log" not in risk:
+            return result
+        for index, entry in enumerate(risk["risk-log"].get("entries") or ()):
             where = (*path, "risk-log", "entries", index)
             props = self.props(entry, where)
             tasks = [

@@ -67,7 +67,7 @@ class Reader:
     def read_date(self, value: Any, path: Path) -> date | None:
         """A date written as a prop value, or a problem."""
         text = str(value)
-        if _DATE.match(text):
+        if len(text) == 10 and _DATE.match(text):
             try:
                 return date.fromisoformat(text)
             except ValueError:
@@ -78,7 +78,9 @@ class Reader:
     def props(self, owner: Mapping[str, Any], path: Path) -> dict[str, FOUND]:
         """poam's props of ``owner`` by name, with their paths; others are counted as ignored."""
         result: dict[str, FOUND] = {}
-        for index, found in enumerate(owner.get("props") or ()):
+        if "props" not in owner:
+            return result
+        for index, found in enumerate(owner["props"]):
             name = str(found.get("name"))
             ns = found.get("ns")
             if ns == NS:
