@@ -129,3 +129,29 @@ def test_check_reads_oscal_files_directly(tmp_path: Path) -> None:
         app, ["score", str(out), "--ssp", str(out / "ssp.json"), "--as-of", "2026-11-27"]
     )
     assert score.exit_code == 0
+
+
+def test_check_finds_the_exported_files_in_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    assert run("export", "oscal", str(ACME), "--out", str(out))[0] == 0
+    on_folder = CliRunner().invoke(
+        app, ["score", str(out), "--as-of", "2026-11-27", "--format", "json"]
+    )
+    on_native = CliRunner().invoke(
+        app, ["score", str(ACME), "--as-of", "2026-11-27", "--format", "json"]
+    )
+    assert on_folder.exit_code == on_native.exit_code == 0
+    assert json.loads(on_folder.output) == json.loads(on_native.output)
+
+
+def test_import_max_size(tmp_path: Path) -> None:
+    out = tmp_path / "oscal"
+    assert run("export", "oscal", str(ACME), "--out", str(out))[0] == 0
+    code, output = run(
+        "import", "oscal", str(out / "poam.json"), "--out", str(tmp_path / "b"), "--max-size", "0"
+    )
+    assert code == 2  # below the minimum of 1 MiB: refused as an option error
+    code, output = run(
+        "import", "oscal", str(out / "ssp.json"), "--out", str(tmp_path / "b"), "--max-size", "1"
+    )
+    assert code == 0, output
