@@ -225,8 +225,7 @@ def test_uploading_evidence_records_and_shows_its_hash(
     page = client.get(f"/entries/{entry.pk}/").content.decode()
     assert digest in page and "matches" in page
     download = client.get(f"/evidence/{evidence.pk}/file/")
-    assert b"".join(download.streaming_content) == content
-    download.close()
+    assert b"".join(download.streaming_content) == content  # read to the end: file closed
 
 
 @override_settings(POAM_MAX_UPLOAD_BYTES=10)
