@@ -29,12 +29,12 @@ from poam.core.model import (
     Waiver,
 )
 from poam.formats.native.source import Path
-from poam.formats.oscal.controls import Kind, describe, resolve
+from poam.formats.oscal.controls import ControlRef, Kind, describe, resolve
 from poam.formats.oscal.detect import Document
 from poam.formats.oscal.mapping import NS, POAM_ROOT, fedramp_prop, prop_text
 from poam.formats.oscal.parties import FEDRAMP_MAINTAINER_ROLE, MAINTAINER_ROLE, Names
 from poam.formats.oscal.poam_writer import threshold_prop_name
-from poam.formats.oscal.reading import FOUND, Reader
+from poam.formats.oscal.reading import FOUND, Reader, datetime_value
 from poam.formats.oscal.report import Report
 
 NO_REQUIREMENT = "(none)"
@@ -86,6 +86,14 @@ class _PoamReader(Reader):
             for i, r in enumerate(resources)
         }
         self.activity: list[str] = []
+        self.controls: dict[str, ControlRef] = {}
+
+    def resolve(self, control: str) -> ControlRef:
+        """What a control id names (cached: a POA&M names the same controls many times)."""
+        found = self.controls.get(control)
+        if found is None:
+            found = self.controls[control] = resolve(control, self.catalog)
+        return found
 
     def _index(self, name: str) -> dict[str, tuple[dict[str, Any], Path]]:
         return {
@@ -226,7 +234,7 @@ class _PoamReader(Reader):
             return NO_REQUIREMENT, tuple(letters)
         if len(controls) > 1:
             self.report.note("some poam-items name several controls: poam used the first")
-        ref = resolve(controls[0], self.catalog)
+        ref = self.resolve(controls[0])
         if ref.nist_id is None:
             self.report.skip(
                 f"poam-items whose control is a {describe(ref.kind)} (as "
@@ -302,13 +310,14 @@ class _PoamReader(Reader):
             timing = task.get("timing") or {}
             if due is None and "due" not in props:
                 if "on-date" in timing:
-                    due = self.read_datetime(
-                        timing["on-date"]["date"], (*where, "timing", "on-date", "date")
+                    value = timing["on-date"]["date"]
+                    due = datetime_value(value) or self.read_datetime(
+                        value, (*where, "timing", "on-date", "date")
                     )
                 elif "within-date-range" in timing:
-                    due = self.read_datetime(
-                        timing["within-date-range"]["end"],
-                        (*where, "timing", "within-date-range", "end"),
+                    value = timing["within-date-range"]["end"]
+                    due = datetime_value(value) or self.read_datetime(
+                        value, (*where, "timing", "within-date-range", "end")
                     )
             milestones.append(
                 Milestone(
@@ -348,7 +357,9 @@ class _PoamReader(Reader):
                 continue
             changed = self.prop_date(props.get("changed"))
             if changed is None and "changed" not in props:
-                changed = self.read_datetime(entry["start"], (*where, "start"))
+                changed = datetime_value(entry["start"]) or self.read_datetime(
+                    entry["start"], (*where, "start")
+                )
             to_date = self.prop_date(props.get("to-date"))
             by = ""
             for logged in entry.get("logged-by") or ():
@@ -393,7 +404,9 @@ class _PoamReader(Reader):
             elif marker is not None:
                 day = self.prop_date(marker)
             else:
-                day = self.read_datetime(observation["collected"], (*where, "collected"))
+                day = datetime_value(observation["collected"]) or self.read_datetime(
+                    observation["collected"], (*where, "collected")
+                )
             for e_index, item in enumerate(observation.get("relevant-evidence") or ()):
                 e_path = (*where, "relevant-evidence", e_index)
                 evidence.append(self.one_evidence(item, e_path, observation, day))

@@ -25,6 +25,26 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FOUND = tuple[Mapping[str, Any], Path]
 
 
+def datetime_value(value: Any) -> date | None:
+    """The calendar date of an OSCAL date-time as written, or None if it is not one."""
+    if isinstance(value, str) and _DATE_TIME.match(value):
+        try:
+            return date_of(value)
+        except ValueError:
+            return None
+    return None
+
+
+def date_value(value: Any) -> date | None:
+    """A ``YYYY-MM-DD`` date, or None if it is not one (or does not exist)."""
+    if isinstance(value, str) and len(value) == 10 and _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 class Reader:
     """The state of one read: the document, the problems found, and the report."""
 
@@ -51,29 +71,21 @@ class Reader:
 
     def read_datetime(self, value: Any, path: Path) -> date | None:
         """The calendar date of an OSCAL date-time, or a problem."""
-        text = str(value)
-        if _DATE_TIME.match(text):
-            try:
-                return date_of(text)
-            except ValueError:
-                pass
-        self.fail(
-            path,
-            f"{text!r} is not a date-time with a time zone "
-            "(YYYY-MM-DDThh:mm:ssZ, a date that exists)",
-        )
-        return None
+        found = datetime_value(value)
+        if found is None:
+            self.fail(
+                path,
+                f"{str(value)!r} is not a date-time with a time zone "
+                "(YYYY-MM-DDThh:mm:ssZ, a date that exists)",
+            )
+        return found
 
     def read_date(self, value: Any, path: Path) -> date | None:
         """A date written as a prop value, or a problem."""
-        text = str(value)
-        if len(text) == 10 and _DATE.match(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                pass
-        self.fail(path, f"{text!r} is not a date (YYYY-MM-DD, a date that exists)")
-        return None
+        found = date_value(value)
+        if found is None:
+            self.fail(path, f"{str(value)!r} is not a date (YYYY-MM-DD, a date that exists)")
+        return found
 
     def props(self, owner: Mapping[str, Any], path: Path) -> dict[str, FOUND]:
         """poam's props of ``owner`` by name, with their paths; others are counted as ignored."""
@@ -107,7 +119,8 @@ class Reader:
     def prop_date(self, found: FOUND | None) -> date | None:
         if found is None:
             return None
-        return self.read_date(found[0].get("value"), (*found[1], "value"))
+        value = found[0].get("value")
+        return date_value(value) or self.read_date(value, (*found[1], "value"))
 
     def enum(self, found: FOUND | None, allowed: Iterable[str], what: str) -> str | None:
         """The value of an enumerated prop, or a problem naming the values allowed."""
