@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from poam.core.model import ItemStatus, Milestone, Poam, PoamItem, Ssp
+from poam.core.model import ItemStatus, Milestone, MilestoneChange, Poam, PoamItem, Ssp
 from poam.formats.workbooks import emass
 from poam.formats.workbooks.milestones import closed_on, open_status
 from tests.formats.workbooks.helpers import edit, header_cells, load, problems
@@ -193,12 +193,84 @@ def test_the_templates_example_sheet_is_refused_cell_by_cell(
 
 
 @pytest.mark.shared
-def test_the_legacy_template_is_refused_with_the_reason(templates: Path) -> None:
+def test_the_blank_legacy_template_imports_as_an_empty_poam(templates: Path) -> None:
     path = templates / "emass/legacy-2024/eMASS_Template.xlsx"
+    assert emass.read(path).document == Poam()
+
+
+@pytest.mark.shared
+def test_the_legacy_templates_example_reads_with_the_layouts_own_rules(
+    templates: Path, tmp_path: Path
+) -> None:
+    """Milestones and their dates in one cell, changes dated by Date Exported, status dates."""
+
+    def example_as_poam(workbook: object) -> None:
+        del workbook["POA&M"]  # type: ignore[attr-defined]
+        sheet = workbook["Example"]  # type: ignore[index]
+        sheet.title = "POA&M"
+        sheet["D8"], sheet["D11"], sheet["D12"] = "AC.L2-3.1.1", "3.1.2", "IA-3.5.3[a]"
+        sheet["M11"] = "Ongoing"  # was Risk Accepted, which CMMC has no equivalent for
+
+    path = edit(
+        templates / "emass/legacy-2024/eMASS_Template.xlsx", example_as_poam, tmp_path / "l.xlsx"
+    )
+    imported = emass.read(path)
+    first, second, third = imported.document.items
+    assert imported.document.maintainer == "John Smith"
+    assert (first.id, first.requirement, first.status) == ("1", "3.1.1", ItemStatus.IN_PROGRESS)
+    assert first.milestones == (
+        Milestone("Implement Procedure A", date(2018, 10, 25)),
+        Milestone("Implement Procedure B", date(2018, 10, 31)),
+        Milestone("Implement Procedure C", date(2018, 11, 5)),
+    )
+    assert first.owner == "DoD, John Smith, 7033775472, smith_john@email.com"
+    assert (second.requirement, second.milestones) == ("3.1.2", ())
+    assert (third.requirement, third.objectives) == ("3.5.3", ("a",))
+    assert (third.status, third.updated) == (ItemStatus.CLOSED, date(2018, 11, 13))
+    assert third.milestones == (
+        Milestone(
+            "Updated Milestone Description",
+            date(2018, 10, 22),
+            history=(
+                MilestoneChange(
+                    changed=date(2018, 2, 20),
+                    from_date=date(2018, 10, 17),
+                    to_date=date(2018, 10, 22),
+                    justification="Legacy eMASS milestone change: Updated Milestone "
+                    "Description 10/22/2018",
+                ),
+            ),
+        ),
+    )
+    assert imported.notes[1:] == (
+        "sheet 'POA&M', row 12: the legacy template does not date milestone changes; "
+        "02/20/2018 was used",
+        "read as the legacy eMASS template (2024 and earlier): Ongoing items were imported as "
+        "in-progress",
+    )
+
+
+@pytest.mark.shared
+def test_the_legacy_templates_example_as_it_is_is_refused_cell_by_cell(
+    templates: Path, tmp_path: Path
+) -> None:
+    def example_as_poam(workbook: object) -> None:
+        del workbook["POA&M"]  # type: ignore[attr-defined]
+        workbook["Example"].title = "POA&M"  # type: ignore[index]
+
+    path = edit(
+        templates / "emass/legacy-2024/eMASS_Template.xlsx", example_as_poam, tmp_path / "l.xlsx"
+    )
     assert problems(emass.read, path) == [
-        "this is the legacy eMASS template (2024 and earlier: milestones and their dates in one "
-        "'Milestone with Completion Dates' cell); poam reads the current template, one row per "
-        "milestone: copy the entries into it"
+        "sheet 'POA&M', row 8, column 'Controls / APs': 'AC-1' is not a NIST SP 800-171 Rev 2 "
+        "requirement (write it as 3.1.1 or AC.L2-3.1.1)",
+        "sheet 'POA&M', row 11, column 'Controls / APs': 'SA-1.4' is not a NIST SP 800-171 "
+        "Rev 2 requirement (write it as 3.1.1 or AC.L2-3.1.1)",
+        "sheet 'POA&M', row 11, column 'Status': 'Risk Accepted' cannot be imported: CMMC has "
+        "no risk acceptance: a requirement NOT MET stays NOT MET (32 CFR 170.24); record a "
+        "permanent exception as an enduring exception in the SSP",
+        "sheet 'POA&M', row 12, column 'Controls / APs': is empty; each entry names its "
+        "requirement",
     ]
 
 

@@ -29,6 +29,8 @@ from poam.formats.workbooks.cells import (
     steps_text,
     us_date,
 )
+from poam.formats.workbooks.emass_legacy import COLUMNS as LEGACY_COLUMNS
+from poam.formats.workbooks.emass_legacy import is_legacy, read_legacy
 from poam.formats.workbooks.entries import Place, assign_ids, requirement_cell
 from poam.formats.workbooks.milestones import (
     change_text,
@@ -577,16 +579,8 @@ class _Reader:
         )
 
 
-def _refuse_legacy(book_rows: list[tuple[object, ...]], file: str) -> None:
-    for cells in book_rows:
-        headers = {normalize_header(c) for c in cells}
-        if "milestone with completion dates" in headers and "milestone description" not in headers:
-            raise InputError.single(
-                file,
-                "this is the legacy eMASS template (2024 and earlier: milestones and "
-                "their dates in one 'Milestone with Completion Dates' cell); poam reads the "
-                "current template, one row per milestone: copy the entries into it",
-            )
+def _is_legacy(head: list[tuple[object, ...]]) -> bool:
+    return any(is_legacy({normalize_header(c) for c in cells}) for cells in head)
 
 
 def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
@@ -599,11 +593,14 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
             head.append(cells)
             if number >= 30:
                 break
-        _refuse_legacy(head, book.file)
+        legacy = _is_legacy(head)
         problems = Problems(book.file)
-        table = read_table(book, sheet_name, COLUMNS, expected_row=HEADER_ROW, problems=problems)
+        columns = LEGACY_COLUMNS if legacy else COLUMNS
+        table = read_table(book, sheet_name, columns, expected_row=HEADER_ROW, problems=problems)
     problems.raise_if_any()
     assert table is not None
+    if legacy:
+        return read_legacy(table, problems, catalog)
     reader = _Reader(table, problems, catalog)
     drafts: list[_Draft] = []
     for row in table.rows:

@@ -102,10 +102,13 @@ class Book:
         declared = worksheet.max_row  # from the sheet's <dimension>, when the writer stored it
         if declared is not None and declared > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise _too_many_rows(self.file, sheet)
-        for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if count > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise _too_many_rows(self.file, sheet)
-            yield row
+        with warnings.catch_warnings():
+            # read-only sheets are parsed while iterating; see _open_xlsx on these warnings
+            warnings.simplefilter("ignore")
+            for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if count > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise _too_many_rows(self.file, sheet)
+                yield row
 
     def close(self) -> None:
         if self._workbook is not None:
