@@ -28,7 +28,7 @@ def _source(path: Path) -> Source:
 
 
 def _is_oscal(path: Path) -> bool:
-    """Whether ``path`` holds OSCAL (JSON, YAML, or XML to refuse clearly), by its first bytes."""
+    """Whether ``path`` holds OSCAL (JSON, YAML or XML), judged by its first bytes."""
     from poam.formats.oscal.detect import looks_like_xml, sniff_root
 
     try:

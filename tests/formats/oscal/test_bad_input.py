@@ -96,6 +96,53 @@ def test_files_that_cannot_be_read(tmp_path: Path, content: bytes, message: str)
     assert _error(path) == f"{path}: {message}"
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'<?xml version="1.0"?>\n<plan-of-action-and-milestones xmlns="http://csrc.nist.gov/'
+            b'ns/oscal/1.0" uuid="x">\n  <metadata>\n</plan-of-action-and-milestones>',
+            ":4:3: not valid XML: mismatched tag",
+        ),
+        (
+            b"<html><body>hello</body></html>",
+            ": not an OSCAL document: an XML <html> outside the OSCAL namespace "
+            "http://csrc.nist.gov/ns/oscal/1.0",
+        ),
+        (b'<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="x"/>', None),
+    ],
+)
+def test_xml_that_cannot_be_used(tmp_path: Path, content: bytes, message: str | None) -> None:
+    path = tmp_path / "x.xml"
+    path.write_bytes(content)
+    if message is None:  # OSCAL, but not a model poam imports: reported, not refused
+        assert read_file(path).model is None
+        return
+    assert _error(path) == f"{path}{message}"
+
+
+def test_a_bad_date_in_xml_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "poam.xml"
+    path.write_bytes(
+        b'<plan-of-action-and-milestones xmlns="http://csrc.nist.gov/ns/oscal/1.0" '
+        b'uuid="11111111-1111-4111-8111-111111111111"><metadata><title>t</title>'
+        b"<last-modified>2026-01-01T00:00:00Z</last-modified><version>1</version>"
+        b"<oscal-version>1.1.2</oscal-version></metadata>"
+        b'<observation uuid="o"><description><p>d</p></description><method>TEST</method>'
+        b"<type>mitigation</type><collected>2026-02-30T00:00:00Z</collected>"
+        b'<relevant-evidence href="x.txt"><description><p>e</p></description>'
+        b"</relevant-evidence></observation>"
+        b'<poam-item uuid="i"><title>t</title><description><p>g</p></description>'
+        b'<related-observation observation-uuid="o"/></poam-item>'
+        b"</plan-of-action-and-milestones>"
+    )
+    assert _error(path) == (
+        f"{path}: plan-of-action-and-milestones.observations[0] (o).collected: "
+        "'2026-02-30T00:00:00Z' is not a date-time with a time zone (YYYY-MM-DDThh:mm:ssZ, a "
+        "date that exists)"
+    )
+
+
 def test_a_missing_file(tmp_path: Path) -> None:
     assert _error(tmp_path / "nope.json") == f"{tmp_path / 'nope.json'}: no such file"
 

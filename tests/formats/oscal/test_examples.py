@@ -1,7 +1,8 @@
 """Every official NIST and FedRAMP example imports without a crash (../shared/oscal/examples).
 
 What poam can use is used; what it cannot (SP 800-53 control ids, unknown props) is reported;
-only a file that is not OSCAL at all (or is XML) is refused, with nothing written.
+only a file that is not OSCAL at all is refused, with nothing written. XML examples import
+like JSON ones.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ NOT_OSCAL = {
     "fedramp/FedRAMP_extensions.json": "'extensions'",
     "fedramp/fedramp_values.json": "'fedramp-values'",
 }
-XML = {
+XML_POAMS = {
     "fedramp/AwesomeCloudPOAM.xml",
     "fedramp/AwesomeCloudPOAM2.xml",
-    "fedramp/fedramp-ssp-example.oscal.xml",
     "nist/ifa_plan-of-action-and-milestones.xml",
 }
+XML_SSPS = {"fedramp/fedramp-ssp-example.oscal.xml"}
 OTHER_MODELS = {
     "fedramp/FedRAMP-SAP-OSCAL-Template.json": "assessment-plan",
     "fedramp/FedRAMP-SAR-OSCAL-Template.json": "assessment-results",
@@ -54,7 +55,7 @@ POAMS = {
 
 def test_the_lists_cover_every_example(examples: Path) -> None:
     found = {str(path.relative_to(examples)) for path in examples.glob("*/*")}
-    assert found == {*NOT_OSCAL, *XML, *OTHER_MODELS, *SSPS, *POAMS}
+    assert found == {*NOT_OSCAL, *XML_POAMS, *XML_SSPS, *OTHER_MODELS, *SSPS, *POAMS}
 
 
 @pytest.mark.parametrize("name", sorted(NOT_OSCAL))
@@ -67,14 +68,39 @@ def test_a_file_that_is_not_oscal_is_refused(examples: Path, name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("name", sorted(XML))
-def test_xml_is_refused_clearly(examples: Path, name: str) -> None:
-    with pytest.raises(InputError) as caught:
-        read_file(examples / name)
-    assert str(caught.value) == (
-        f"{examples / name}: an XML file: poam reads OSCAL in JSON or YAML only; convert it to "
-        "JSON first (for example with NIST's oscal-cli)"
+def test_xml_examples_import_like_their_json_twins(examples: Path) -> None:
+    from_json = read_file(examples / "nist/ifa_plan-of-action-and-milestones.json").model
+    from_xml = read_file(examples / "nist/ifa_plan-of-action-and-milestones.xml").model
+    assert isinstance(from_xml, Poam)
+    assert from_xml == from_json
+
+
+@pytest.mark.parametrize(
+    ("name", "items"), [("fedramp/AwesomeCloudPOAM.xml", 8), ("fedramp/AwesomeCloudPOAM2.xml", 7)]
+)
+def test_fedramp_xml_poams(examples: Path, name: str, items: int) -> None:
+    imported = read_file(examples / name)
+    assert isinstance(imported.model, Poam)
+    assert len(imported.model.items) == items
+    first = imported.model.items[0]
+    assert first.requirement == NO_REQUIREMENT  # these examples name no control at all
+    assert imported.report.lines()[0] == (
+        f"{examples / name}: plan-of-action-and-milestones: used poam-items: {items}"
     )
+
+
+def test_fedramp_xml_ssp(examples: Path) -> None:
+    imported = read_file(examples / "fedramp/fedramp-ssp-example.oscal.xml")
+    assert isinstance(imported.model, Ssp)
+    ssp = imported.model
+    assert ssp.system.name == "System's Full Name"
+    assert ssp.system.organization == "Cloud Service Provider (CSP) Name"
+    assert ssp.info.version == "fedramp3.0.0-oscal1.1.4"
+    assert ssp.requirements == {}
+    assert len(ssp.unknown) == 323
+    assert ssp.system.description is not None
+    assert ssp.system.description.startswith("[Insert CSO Name] is delivered as [a/an]")
+    assert "\n\nNOTE: Additional description" in ssp.system.description  # paragraphs kept
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_MODELS))
@@ -148,11 +174,13 @@ def test_nist_poam_example(examples: Path) -> None:
     assert "skipped 1 related-risks that name nothing in the document" in text
 
 
-@pytest.mark.parametrize("name", sorted({*SSPS, *POAMS, *OTHER_MODELS, *NOT_OSCAL, *XML}))
+@pytest.mark.parametrize(
+    "name", sorted({*SSPS, *POAMS, *OTHER_MODELS, *NOT_OSCAL, *XML_POAMS, *XML_SSPS})
+)
 def test_cli_import_of_each_example(examples: Path, tmp_path: Path, name: str) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["import", "oscal", str(examples / name), "--out", str(out)])
-    if name in NOT_OSCAL or name in XML:
+    if name in NOT_OSCAL:
         assert result.exit_code == 2, result.output
         assert not out.exists()
         return
@@ -162,11 +190,12 @@ def test_cli_import_of_each_example(examples: Path, tmp_path: Path, name: str) -
         assert "nothing written" in result.output
         return
     written = sorted(p.name for p in out.iterdir())
-    assert written == (["ssp.yaml"] if name in SSPS else ["poam.yaml"])
-    if name in SSPS:  # the native file reads back, so `poam check` can run on it
+    is_ssp = name in SSPS or name in XML_SSPS
+    assert written == (["ssp.yaml"] if is_ssp else ["poam.yaml"])
+    if is_ssp:  # the native file reads back, so `poam check` can run on it
         assert load_ssp(out / "ssp.yaml").requirements == {}
     else:
-        assert len(load_poam(out / "poam.yaml").items) == 2
+        assert len(load_poam(out / "poam.yaml").items) >= 2
 
 
 def test_an_ssp_and_a_poam_import_together(examples: Path, tmp_path: Path) -> None:

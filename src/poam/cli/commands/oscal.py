@@ -1,4 +1,4 @@
-"""``poam export oscal`` and ``poam import oscal``: OSCAL 1.1.3 SSP and POA&M, JSON or YAML.
+"""``poam export oscal`` and ``poam import oscal``: OSCAL 1.1.3 SSP and POA&M (JSON, YAML, XML).
 
 Exports read the native pair of a folder and write ``ssp.json`` and ``poam.json``; imports read
 OSCAL documents (recognised by content) and write the native ``ssp.yaml`` and ``poam.yaml``, all
@@ -35,7 +35,7 @@ FormatOpt = Annotated[
     ),
 ]
 FilesArg = Annotated[
-    list[Path], typer.Argument(help="OSCAL files (JSON or YAML): an SSP, a POA&M, or both.")
+    list[Path], typer.Argument(help="OSCAL files (JSON, YAML or XML): an SSP, a POA&M, or both.")
 ]
 ImportOutOpt = Annotated[
     Path, typer.Option("--out", "-o", help="Folder to write ssp.yaml and poam.yaml into.")
@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
         force: ForceOpt = False,
         max_size: MaxSizeOpt = 32,
     ) -> None:
-        """Read OSCAL SSP and POA&M documents (JSON or YAML) into ssp.yaml and poam.yaml.
+        """Read OSCAL SSP and POA&M documents (JSON, YAML or XML) into ssp.yaml and poam.yaml.
 
         Reports on stderr what was used and what was skipped (SP 800-53 control ids, props
         poam does not read). Nothing is written when a file is not usable OSCAL (exit 2).

@@ -1,8 +1,8 @@
-"""Recognise an OSCAL document by its content, and parse it (JSON with orjson, or YAML).
+"""Recognise an OSCAL document by its content, and parse it (JSON with orjson, YAML, or XML).
 
 A file is OSCAL when its top level is a mapping with exactly one of the OSCAL model keys
-(``system-security-plan``, ``plan-of-action-and-milestones``, ``catalog``...). XML OSCAL is
-recognised and refused with a clear message: poam reads OSCAL in JSON and YAML only.
+(``system-security-plan``, ``plan-of-action-and-milestones``, ``catalog``...), or, in XML, one
+of those elements in the OSCAL namespace (converted to the JSON shape by ``oscal.xml``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class Document:
     raw: bytes = field(repr=False)
     source: Source | None = field(default=None, repr=False)
     """The parse with line numbers (YAML input), else computed on demand for errors."""
+    xml: bool = False
+    """Converted from OSCAL XML (errors then name the field, not the line)."""
 
     @property
     def body(self) -> dict[str, Any]:
@@ -55,7 +57,7 @@ class Document:
         """The document parsed with line numbers, when affordable (for error messages)."""
         if self.source is not None:
             return self.source
-        if len(self.raw) > LINES_FOR_ERRORS_MAX:
+        if self.xml or len(self.raw) > LINES_FOR_ERRORS_MAX:
             return None
         try:
             return parse(self.file, read_text(self.file, self.raw))
@@ -150,13 +152,15 @@ def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Docume
     """Parse OSCAL JSON or YAML, refusing what is not OSCAL with a message naming the file."""
     if len(data) > max_bytes:
         raise _size_error(file, len(data), max_bytes)
-    if looks_like_xml(data):
-        raise InputError.single(
-            file,
-            "an XML file: poam reads OSCAL in JSON or YAML only; convert it to JSON first "
-            "(for example with NIST's oscal-cli)",
-        )
     source = None
+    if looks_like_xml(data):
+        from poam.formats.oscal.xml import xml_to_data
+
+        parsed: Any = xml_to_data(file, data)
+        root = root_of(parsed)
+        if root is None:
+            raise not_oscal(file, parsed)
+        return Document(file, root, parsed, data, None, xml=True)
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         try:

@@ -10,7 +10,6 @@ their back-matter resources. What poam has no place for is counted in the report
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -34,7 +33,7 @@ from poam.formats.oscal.detect import Document
 from poam.formats.oscal.mapping import NS, POAM_ROOT, fedramp_prop, prop_text
 from poam.formats.oscal.parties import FEDRAMP_MAINTAINER_ROLE, MAINTAINER_ROLE, Names
 from poam.formats.oscal.poam_writer import threshold_prop_name
-from poam.formats.oscal.reading import FOUND, Reader, datetime_value
+from poam.formats.oscal.reading import FOUND, Reader, at, datetime_value
 from poam.formats.oscal.report import Report
 
 NO_REQUIREMENT = "(none)"
@@ -152,7 +151,7 @@ class _PoamReader(Reader):
         text = str(found[0].get("value"))
         if text.isascii() and text.isdigit() and int(text) >= minimum:
             return int(text)
-        self.fail((*found[1], "value"), f"{text!r} is not a whole number of at least {minimum}")
+        self.fail((*at(found), "value"), f"{text!r} is not a whole number of at least {minimum}")
         return None
 
     def waivers(self, metadata: dict[str, Any], path: Path) -> tuple[Waiver, ...]:
@@ -161,12 +160,12 @@ class _PoamReader(Reader):
             name = str(found.get("name"))
             if found.get("ns") == NS and name.startswith("waiver-"):
                 group = str(found.get("group") or "waiver")
-                groups.setdefault(group, {}).setdefault(name, (found, (*path, "props", index)))
+                groups.setdefault(group, {}).setdefault(name, (found, path, index))
         waivers = []
         for group, props in groups.items():
             code, reason = props.get("waiver-code"), props.get("waiver-reason")
             if code is None or reason is None:
-                where = next(iter(props.values()))[1]
+                where = at(next(iter(props.values())))
                 self.fail(where, f"waiver {group!r} needs both 'waiver-code' and 'waiver-reason'")
                 continue
             requirement = self.text(props.get("waiver-requirement"))
@@ -187,16 +186,22 @@ class _PoamReader(Reader):
     # --- one entry ----------------------------------------------------------------------------
 
     def linked(
-        self, raw: dict[str, Any], path: Path, key: str, index: dict[str, Any], what: str
-    ) -> Iterator[tuple[dict[str, Any], Path]]:
-        for link in raw.get(f"related-{what}") or ():
-            target = index.get(str(link[key]))
+        self, raw: dict[str, Any], key: str, index: dict[str, Any], what: str
+    ) -> list[tuple[dict[str, Any], Path]]:
+        """The objects ``raw`` links to under ``related-<what>``; dangling links are reported."""
+        links = raw.get(f"related-{what}")
+        if not links:
+            return []
+        found = []
+        for link in links:
+            target = index.get(link[key])
             if target is None:
                 self.report.skip(
                     f"related-{what} that name nothing in the document", str(link[key])
                 )
             else:
-                yield target
+                found.append(target)
+        return found
 
     def requirement(
         self,
@@ -306,7 +311,10 @@ class _PoamReader(Reader):
                 self.report.skip("tasks that are neither milestones nor actions", str(task["type"]))
                 continue
             props = self.props(task, where)
-            due = self.prop_date(props.get("due"))
+            due = completed = None
+            if props:
+                due = self.prop_date(props.get("due"))
+                completed = self.prop_date(props.get("completed"))
             timing = task.get("timing") or {}
             if due is None and "due" not in props:
                 if "on-date" in timing:
@@ -323,8 +331,8 @@ class _PoamReader(Reader):
                 Milestone(
                     title=str(task["title"]),
                     due=due,
-                    completed=self.prop_date(props.get("completed")),
-                    history=tuple(history.pop(str(task["uuid"]), ())),
+                    completed=completed,
+                    history=tuple(history.pop(task["uuid"], ())) if history else (),
                 )
             )
         if not milestones and risk.get("deadline"):
@@ -381,7 +389,7 @@ class _PoamReader(Reader):
         evidence = []
         found_by = []
         for observation, where in self.linked(
-            raw, path, "observation-uuid", self.observations, "observations"
+            raw, "observation-uuid", self.observations, "observations"
         ):
             props = self.props(observation, where)
             if "mitigation" not in (observation.get("types") or ()):
@@ -441,13 +449,13 @@ class _PoamReader(Reader):
             or fedramp_prop(raw.get("props"), "POAM-ID")
             or str(raw.get("uuid") or f"item-{index + 1}")
         )
-        risks = list(self.linked(raw, path, "risk-uuid", self.risks, "risks"))
+        risks = list(self.linked(raw, "risk-uuid", self.risks, "risks"))
         if len(risks) > 1:
             self.report.note("some poam-items link several risks: poam used the first")
         risk, risk_path = risks[0] if risks else (None, None)
         if risk is not None and risk_path is not None:
             self.props(risk, risk_path)
-        findings = [f for f, _ in self.linked(raw, path, "finding-uuid", self.findings, "findings")]
+        findings = [f for f, _ in self.linked(raw, "finding-uuid", self.findings, "findings")]
         requirement, objectives = self.requirement(
             raw, props, findings, risk, str(raw.get("title") or item_id)
         )

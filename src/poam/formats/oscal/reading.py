@@ -21,8 +21,17 @@ from poam.formats.oscal.schema import problem, schema_problems
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FOREIGN_NS = frozenset({*FEDRAMP_NS, "http://csrc.nist.gov/ns/oscal"})
 
-FOUND = tuple[Mapping[str, Any], Path]
+FOUND = tuple[Mapping[str, Any], Path, int]
+"""A poam prop, the path of its owner and its index in ``props`` (the path is built lazily)."""
+
+_EMPTY: dict[str, FOUND] = {}
+
+
+def at(found: FOUND) -> Path:
+    """The path of a found prop, for an error message."""
+    return (*found[1], "props", found[2])
 
 
 def datetime_value(value: Any) -> date | None:
@@ -88,25 +97,30 @@ class Reader:
         return found
 
     def props(self, owner: Mapping[str, Any], path: Path) -> dict[str, FOUND]:
-        """poam's props of ``owner`` by name, with their paths; others are counted as ignored."""
+        """poam's props of ``owner`` by name (the first of each); others are counted as ignored.
+
+        The result may be shared: do not change it."""
+        raw = owner.get("props")
+        if not raw:
+            return _EMPTY
         result: dict[str, FOUND] = {}
-        if "props" not in owner:
-            return result
-        for index, found in enumerate(owner["props"]):
-            name = str(found.get("name"))
+        known = self.known_props
+        for index, found in enumerate(raw):
+            name = found["name"]
             ns = found.get("ns")
             if ns == NS:
-                if name in self.known_props or name.startswith("objective-"):
-                    result.setdefault(name, (found, (*path, "props", index)))
+                if name in known or name.startswith("objective-"):
+                    if name not in result:
+                        result[name] = (found, path, index)
                     continue
-            elif name in self.foreign_props and (
-                ns is None or ns in FEDRAMP_NS or ns == "http://csrc.nist.gov/ns/oscal"
-            ):
+            elif name in self.foreign_props and (ns is None or ns in _FOREIGN_NS):
                 continue
-            self.report.ignore_prop(name, ns)
+            self.report.ignore_prop(str(name), ns)
         return result
 
-    def all_props(self, owner: Mapping[str, Any], path: Path, name: str) -> Iterable[FOUND]:
+    def all_props(
+        self, owner: Mapping[str, Any], path: Path, name: str
+    ) -> Iterable[tuple[Mapping[str, Any], Path]]:
         """Every poam prop called ``name`` (for repeated props such as ``cage-code``)."""
         for index, found in enumerate(owner.get("props") or ()):
             if found.get("ns") == NS and found.get("name") == name:
@@ -120,7 +134,7 @@ class Reader:
         if found is None:
             return None
         value = found[0].get("value")
-        return date_value(value) or self.read_date(value, (*found[1], "value"))
+        return date_value(value) or self.read_date(value, (*at(found), "value"))
 
     def enum(self, found: FOUND | None, allowed: Iterable[str], what: str) -> str | None:
         """The value of an enumerated prop, or a problem naming the values allowed."""
@@ -130,7 +144,7 @@ class Reader:
         options = list(allowed)
         if value not in options:
             self.fail(
-                (*found[1], "value"),
+                (*at(found), "value"),
                 f"{value!r} is not a known {what} (expected one of {', '.join(options)})",
             )
             return None

@@ -31,7 +31,7 @@ from poam.formats.oscal.controls import Kind, describe, resolve_with_labels
 from poam.formats.oscal.detect import Document
 from poam.formats.oscal.mapping import SSP_ROOT, fedramp_prop
 from poam.formats.oscal.parties import ORGANIZATION_ROLE, Names
-from poam.formats.oscal.reading import Reader
+from poam.formats.oscal.reading import Reader, at
 from poam.formats.oscal.report import Report
 
 STATUS_FROM_OSCAL = {
@@ -202,7 +202,7 @@ class _SspReader(Reader):
                 letter = name.removeprefix("objective-")
                 value = self.enum(found, [r.value for r in ObjectiveResult], "objective result")
                 if len(letter) != 1 or not letter.isalpha() or not letter.islower():
-                    self.fail(found[1], f"{name!r}: an objective is one letter, a to z")
+                    self.fail(at(found), f"{name!r}: an objective is one letter, a to z")
                 elif value is not None:
                     objectives[letter] = ObjectiveResult(value)
         mfa = self.enum(props.get("mfa"), [s.value for s in MfaState], "MFA state")
