@@ -61,6 +61,9 @@ def sqlite_database(path: Path) -> Database:
         {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
+            # keep each server thread's connection: opening one (and its PRAGMAs) per request
+            # costs more than most pages
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # WAL lets readers run while one writer writes; IMMEDIATE takes the write lock at
                 # the start of a transaction, so two writers queue instead of failing midway.

@@ -122,7 +122,10 @@ def refresh_summary(assessed: Assessed) -> None:
     if assessed.kind != assessed.snapshot.primary_kind:
         return
     system = assessed.snapshot.system
-    Summary.objects.update_or_create(system_id=system.pk, defaults=summary_values(assessed))
+    values = summary_values(assessed)
+    current = Summary.objects.filter(system_id=system.pk).values(*values).first()
+    if current != values:  # a page view writes only when the summary really changed
+        Summary.objects.update_or_create(system_id=system.pk, defaults=values)
 
 
 def ensure_summaries(systems: Iterable[System], as_of: date) -> int:

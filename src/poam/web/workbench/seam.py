@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -63,7 +64,7 @@ KIND_ORDER = (PoamKind.CONDITIONAL.value, PoamKind.INTERNAL.value)
 # --- rows -> core ----------------------------------------------------------------------------
 
 
-def record_from_row(row: RecordRow) -> RequirementRecord:
+def record_from_row(row: Any) -> RequirementRecord:
     return RequirementRecord(
         requirement=row.requirement,
         status=ImplementationStatus(row.status),
@@ -79,7 +80,7 @@ def record_from_row(row: RecordRow) -> RequirementRecord:
     )
 
 
-def ssp_from_rows(system: System, rows: Iterable[RecordRow]) -> Ssp:
+def ssp_from_rows(system: System, rows: Iterable[Any]) -> Ssp:
     return Ssp(
         system=SystemInfo(
             name=system.name,
@@ -94,7 +95,7 @@ def ssp_from_rows(system: System, rows: Iterable[RecordRow]) -> Ssp:
     )
 
 
-def milestone_from_row(row: Milestone, changes: Iterable[MilestoneChange]) -> CoreMilestone:
+def milestone_from_row(row: Any, changes: Iterable[Any]) -> CoreMilestone:
     return CoreMilestone(
         title=row.title,
         due=row.due,
@@ -106,7 +107,7 @@ def milestone_from_row(row: Milestone, changes: Iterable[MilestoneChange]) -> Co
 
 
 def item_from_row(
-    row: Entry, milestones: Iterable[CoreMilestone], evidence: Iterable[Evidence]
+    row: Any, milestones: Iterable[CoreMilestone], evidence: Iterable[Any]
 ) -> PoamItem:
     return PoamItem(
         id=row.item_id,
@@ -167,8 +168,8 @@ class Snapshot:
     ssp: Ssp
     poams: dict[str, CorePoam]
     poam_rows: dict[str, Poam]
-    records: dict[str, RecordRow]
-    entries: list[Entry]
+    records: dict[str, Any]
+    entries: list[Any]
     """Live entries, each with ``.milestone_rows`` and ``.evidence_rows`` attached."""
     evidence: DatabaseEvidenceStore
     entry_pk: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -183,7 +184,7 @@ class Snapshot:
         kind = kind or self.primary_kind
         return None if kind is None else self.poams.get(kind)
 
-    def entries_of(self, kind: str) -> list[Entry]:
+    def entries_of(self, kind: str) -> list[Any]:
         row = self.poam_rows.get(kind)
         return [] if row is None else [e for e in self.entries if e.poam_id == row.pk]
 
@@ -195,47 +196,106 @@ def _group(rows: Iterable[Any], key: str) -> dict[Any, list[Any]]:
     return grouped
 
 
+class Row(SimpleNamespace):
+    """A read-only row of the snapshot: plain attributes, ``pk`` as Django models have it.
+
+    Pages and the API only read these; building them from ``values()`` instead of model
+    instances halves the time to load a system.
+    """
+
+    @property
+    def pk(self) -> Any:
+        return self.id
+
+
+class UserRow(Row):
+    def get_username(self) -> str:
+        return str(self.username)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _rows(queryset: Any, *fields: str) -> list[Row]:
+    names = [
+        f.name if f.concrete and not f.is_relation else f.attname
+        for f in queryset.model._meta.concrete_fields
+    ]
+    return [Row(**values) for values in queryset.values(*names, *fields)]
+
+
+def _entry_rows(ids: list[int]) -> list[Row]:
+    rows = _rows(
+        Entry.objects.filter(poam__system_id__in=ids, deleted_at__isnull=True).order_by(
+            "poam_id", "position", "id"
+        ),
+        "poam__kind",
+        "poam__system_id",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+    )
+    for row in rows:
+        values = vars(row)
+        row.poam = Row(
+            id=row.poam_id, kind=values.pop("poam__kind"), system_id=values.pop("poam__system_id")
+        )
+        username = values.pop("assignee__username")
+        first, last = values.pop("assignee__first_name"), values.pop("assignee__last_name")
+        row.assignee = (
+            None
+            if username is None
+            else UserRow(
+                id=row.assignee_id, username=username, first_name=first or "", last_name=last or ""
+            )
+        )
+    return rows
+
+
 def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
     """Snapshots of several systems in six queries, whatever their number and size."""
     by_pk = {system.pk: system for system in systems}
     if not by_pk:
         return {}
     ids = list(by_pk)
-    records = _group(RecordRow.objects.filter(system_id__in=ids), "system_id")
+    records = _group(_rows(RecordRow.objects.filter(system_id__in=ids)), "system_id")
     poams = _group(Poam.objects.filter(system_id__in=ids), "system_id")
-    entries = list(
-        Entry.objects.filter(poam__system_id__in=ids, deleted_at__isnull=True)
-        .select_related("assignee", "poam")
-        .order_by("poam_id", "position", "id")
-    )
+    entries = _entry_rows(ids)
     milestones = _group(
-        Milestone.objects.filter(
-            entry__poam__system_id__in=ids, entry__deleted_at__isnull=True, deleted_at__isnull=True
-        ).order_by("entry_id", "position", "id"),
+        _rows(
+            Milestone.objects.filter(
+                entry__poam__system_id__in=ids,
+                entry__deleted_at__isnull=True,
+                deleted_at__isnull=True,
+            ).order_by("entry_id", "position", "id")
+        ),
         "entry_id",
     )
     changes = _group(
-        MilestoneChange.objects.filter(
-            milestone__entry__poam__system_id__in=ids,
-            milestone__deleted_at__isnull=True,
-            milestone__entry__deleted_at__isnull=True,
-        ).order_by("milestone_id", "position", "id"),
+        _rows(
+            MilestoneChange.objects.filter(
+                milestone__entry__poam__system_id__in=ids,
+                milestone__deleted_at__isnull=True,
+                milestone__entry__deleted_at__isnull=True,
+            ).order_by("milestone_id", "position", "id")
+        ),
         "milestone_id",
     )
-    evidence = _group(
+    evidence_rows = _rows(
         Evidence.objects.filter(
             entry__poam__system_id__in=ids, entry__deleted_at__isnull=True, deleted_at__isnull=True
-        )
-        .select_related("blob")
-        .order_by("entry_id", "position", "id"),
-        "entry_id",
+        ).order_by("entry_id", "position", "id"),
+        "blob__size",
     )
-    poam_system = {row.pk: row.system_id for rows in poams.values() for row in rows}
-    entries_by_system: dict[int, list[Entry]] = defaultdict(list)
+    for row in evidence_rows:
+        size = vars(row).pop("blob__size")
+        row.blob = None if row.blob_id is None else Row(id=row.blob_id, size=size)
+    evidence = _group(evidence_rows, "entry_id")
+    entries_by_system: dict[int, list[Row]] = defaultdict(list)
     for entry in entries:
-        entry.milestone_rows = milestones.get(entry.pk, [])  # type: ignore[attr-defined]
-        entry.evidence_rows = evidence.get(entry.pk, [])  # type: ignore[attr-defined]
-        entries_by_system[poam_system[entry.poam_id]].append(entry)
+        entry.milestone_rows = milestones.get(entry.pk, [])
+        entry.evidence_rows = evidence.get(entry.pk, [])
+        entries_by_system[entry.poam.system_id].append(entry)
 
     snapshots = {}
     for pk, system in by_pk.items():
@@ -244,7 +304,7 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
         files = {
             e.uri: e.blob_id
             for entry in system_entries
-            for e in entry.evidence_rows  # type: ignore[attr-defined]
+            for e in entry.evidence_rows
             if e.blob_id and e.uri
         }
         core_poams: dict[str, CorePoam] = {}
@@ -257,10 +317,10 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
                     continue
                 entry_pk.setdefault((kind, entry.item_id), entry.pk)
                 core_milestones = []
-                for m in entry.milestone_rows:  # type: ignore[attr-defined]
+                for m in entry.milestone_rows:
                     m.change_rows = changes.get(m.pk, [])
                     core_milestones.append(milestone_from_row(m, m.change_rows))
-                items.append(item_from_row(entry, core_milestones, entry.evidence_rows))  # type: ignore[attr-defined]
+                items.append(item_from_row(entry, core_milestones, entry.evidence_rows))
             core_poams[kind] = poam_from_rows(row, items)
         snapshots[pk] = Snapshot(
             system=system,

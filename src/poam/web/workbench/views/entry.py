@@ -50,10 +50,10 @@ def verification(store: Any, evidence: Evidence) -> str:
     return storage.verify(store, evidence.uri, evidence.sha256)
 
 
-def timeline(entry: Entry) -> list[Any]:
+def timeline(entry: Any) -> list[Any]:
     """Everything that happened to the entry, its milestones and its evidence, newest first."""
-    milestone_ids = Milestone.objects.filter(entry=entry).values("pk")
-    evidence_ids = Evidence.objects.filter(entry=entry).values("pk")
+    milestone_ids = Milestone.objects.filter(entry_id=entry.pk).values("pk")
+    evidence_ids = Evidence.objects.filter(entry_id=entry.pk).values("pk")
     return list(
         Change.objects.filter(system_id=entry.poam.system_id)
         .filter(
@@ -91,10 +91,10 @@ def entry_context(
             ),
             "evidence": [(e, verification(store, e)) for e in live.evidence_rows],
             "timeline": timeline(live),
-            "comments": Comment.objects.filter(entry=live).order_by("-created_at"),
+            "comments": Comment.objects.filter(entry_id=live.pk).order_by("-created_at"),
             "can_edit": can_edit,
             "owner_only": owner_only,
-            "users": entry_service.assignable_users(live.poam)
+            "users": entry_service.assignable_users(entry.poam)
             if can_edit and not owner_only
             else [],
             "statuses": [s.value for s in ItemStatus],

@@ -23,6 +23,7 @@ from poam.web.workbench.tenancy import ROLE_HELP, Action
 from poam.web.workbench.views.common import actor, errors_of
 
 PAGE_SIZE = 50
+ORGS_SHOWN = 30
 SORTS = {
     "name": "name",
     "score": "summary__score",
@@ -69,7 +70,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if query:
         rows = rows.filter(Q(name__icontains=query) | Q(organization__name__icontains=query))
     page = Paginator(rows.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
-    orgs = list(tenancy.organizations(request.user).order_by("name"))
+    all_orgs = tenancy.organizations(request.user).order_by("name")
+    org_count = all_orgs.count()
+    orgs = list(all_orgs[:ORGS_SHOWN])
     context = {
         "page": page,
         "sort": sort,
@@ -77,6 +80,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "query": query,
         "as_of": as_of,
         "orgs": orgs,
+        "org_count": org_count,
+        "more_orgs": org_count - len(orgs),
         "tab": "portfolio",
     }
     template = (

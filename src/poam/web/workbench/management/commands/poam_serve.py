@@ -78,6 +78,12 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
             waitress_serve(application, sockets=[sock], threads=threads, ident="poam", _quiet=True)
             os._exit(0)
         children.append(pid)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if children:  # the parent takes its workers down with it
+        signal.signal(signal.SIGTERM, stop)
     try:
         waitress_serve(application, sockets=[sock], threads=threads, ident="poam", _quiet=True)
     finally:
