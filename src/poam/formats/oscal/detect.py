@@ -95,7 +95,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 
 def looks_like_xml(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 _ROOT_ALTERNATIVES = "|".join(re.escape(root) for root in ROOTS)
@@ -164,7 +164,7 @@ def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Docume
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         try:
-            parsed = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+            parsed = orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
         except orjson.JSONDecodeError as error:
             read_text(file, data)  # a clearer message for a binary or non-UTF-8 file
             raise InputError.single(

@@ -277,20 +277,20 @@ class _PoamReader(Reader):
         )
         return ItemStatus.NOT_STARTED
 
-    def tasks(self, risk: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], Path]]:
-        """Every task of every remediation of the risk, nested ones included, in order."""
-        found: list[tuple[dict[str, Any], Path]] = []
+    def tasks(self, risk: dict[str, Any], path: Path) -> list[tuple[dict[str, Any], Path, int]]:
+        """Every task of every remediation of the risk, nested ones included, in order: each
+        with the path of the list holding it and its index there (paths are built lazily)."""
+        found: list[tuple[dict[str, Any], Path, int]] = []
 
         def walk(tasks: Any, where: Path) -> None:
             for index, task in enumerate(tasks):
-                task_path = (*where, "tasks", index)
-                found.append((task, task_path))
+                found.append((task, where, index))
                 if "tasks" in task:
-                    walk(task["tasks"], task_path)
+                    walk(task["tasks"], (*where, index, "tasks"))
 
         for r_index, response in enumerate(risk.get("remediations") or ()):
             if "tasks" in response:
-                walk(response["tasks"], (*path, "remediations", r_index))
+                walk(response["tasks"], (*path, "remediations", r_index, "tasks"))
         return found
 
     def milestones(
@@ -301,32 +301,23 @@ class _PoamReader(Reader):
         milestones = []
         owner = None
         steps = []
-        for task, where in self.tasks(risk, path):
+        for task, parent, index in self.tasks(risk, path):
             if owner is None and "responsible-roles" in task:
                 owner = self.names.responsible_roles(task["responsible-roles"])
-            if task["type"] == "action":
+            kind = task["type"]
+            if kind == "action":
                 steps.append(str(task["description"] if "description" in task else task["title"]))
                 continue
-            if task["type"] != "milestone":
-                self.report.skip("tasks that are neither milestones nor actions", str(task["type"]))
+            if kind != "milestone":
+                self.report.skip("tasks that are neither milestones nor actions", str(kind))
                 continue
-            props = self.props(task, where)
             due = completed = None
+            props = self.props(task, (*parent, index)) if "props" in task else None
             if props:
                 due = self.prop_date(props.get("due"))
                 completed = self.prop_date(props.get("completed"))
-            timing = task.get("timing") or {}
-            if due is None and "due" not in props:
-                if "on-date" in timing:
-                    value = timing["on-date"]["date"]
-                    due = datetime_value(value) or self.read_datetime(
-                        value, (*where, "timing", "on-date", "date")
-                    )
-                elif "within-date-range" in timing:
-                    value = timing["within-date-range"]["end"]
-                    due = datetime_value(value) or self.read_datetime(
-                        value, (*where, "timing", "within-date-range", "end")
-                    )
+            if due is None and (not props or "due" not in props) and "timing" in task:
+                due = self.due(task["timing"], (*parent, index, "timing"))
             milestones.append(
                 Milestone(
                     title=str(task["title"]),
@@ -344,6 +335,18 @@ class _PoamReader(Reader):
                 verb="changed",
             )
         return tuple(milestones), owner, steps
+
+    def due(self, timing: dict[str, Any], path: Path) -> date | None:
+        """A milestone's due date: its ``on-date``, else the end of its ``within-date-range``."""
+        if "on-date" in timing:
+            value = timing["on-date"]["date"]
+            return datetime_value(value) or self.read_datetime(value, (*path, "on-date", "date"))
+        if "within-date-range" in timing:
+            value = timing["within-date-range"]["end"]
+            return datetime_value(value) or self.read_datetime(
+                value, (*path, "within-date-range", "end")
+            )
+        return None
 
     def history(self, risk: dict[str, Any], path: Path) -> dict[str, list[MilestoneChange]]:
         """Each milestone move in the risk log, by task UUID, oldest first as written."""

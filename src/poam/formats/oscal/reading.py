@@ -34,24 +34,47 @@ def at(found: FOUND) -> Path:
     return (*found[1], "props", found[2])
 
 
+_SEEN: dict[tuple[str, str], date | None] = {}
+"""Dates already parsed: a POA&M repeats the same few hundred dates thousands of times."""
+
+
+def _remember(kind: str, value: str, found: date | None) -> date | None:
+    if len(_SEEN) > 100_000:
+        _SEEN.clear()
+    _SEEN[kind, value] = found
+    return found
+
+
 def datetime_value(value: Any) -> date | None:
     """The calendar date of an OSCAL date-time as written, or None if it is not one."""
-    if isinstance(value, str) and _DATE_TIME.match(value):
+    if not isinstance(value, str):
+        return None
+    known = _SEEN.get(("T", value), _SEEN)
+    if known is not _SEEN:
+        return known  # type: ignore[return-value]
+    found = None
+    if _DATE_TIME.match(value):
         try:
-            return date_of(value)
+            found = date_of(value)
         except ValueError:
-            return None
-    return None
+            found = None
+    return _remember("T", value, found)
 
 
 def date_value(value: Any) -> date | None:
     """A ``YYYY-MM-DD`` date, or None if it is not one (or does not exist)."""
-    if isinstance(value, str) and len(value) == 10 and _DATE.match(value):
+    if not isinstance(value, str):
+        return None
+    known = _SEEN.get(("D", value), _SEEN)
+    if known is not _SEEN:
+        return known  # type: ignore[return-value]
+    found = None
+    if len(value) == 10 and _DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            found = date.fromisoformat(value)
         except ValueError:
-            return None
-    return None
+            found = None
+    return _remember("D", value, found)
 
 
 class Reader:
