@@ -6,9 +6,10 @@
 
 Starts ``poam serve --workers 2`` on the generated portfolio (500 organizations x 2 systems),
 signs 20 clients in as the consultant who sees every system, and has them request, as fast as
-they can (closed loop, no think time), random systems' dashboards, SSP editors, POA&M entries,
-portfolio pages and the main API calls. Prints the median and 95th percentile per kind of
-request, and writes them to ``bench/out/web-<database>.json``. Traffic goes to 127.0.0.1 only.
+they can (closed loop; ``--think MS`` adds a person's pause between clicks), random systems'
+dashboards, SSP editors, POA&M entries, portfolio pages and the main API calls. Prints the
+median and 95th percentile per kind of request, and writes them to
+``bench/out/web-<database>-<mode>.json``. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -147,7 +148,13 @@ def scenarios(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(
-    port: int, name: str, make: Any, clients: int, per_client: int, sessions: list[Session]
+    port: int,
+    name: str,
+    make: Any,
+    clients: int,
+    per_client: int,
+    sessions: list[Session],
+    think_ms: float = 0,
 ) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[int] = []
@@ -158,6 +165,8 @@ def run(
         session = sessions[index]
         mine = []
         for _ in range(per_client):
+            if think_ms:  # a person reading the page before the next click
+                time.sleep(rnd.expovariate(1000 / think_ms))
             method, path, headers = make(rnd)
             started = time.perf_counter()
             status, _body = session.request(method, path, headers=headers)
@@ -193,6 +202,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="per client and scenario")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="mean pause of each client between requests, ms (0: none)",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -233,7 +248,9 @@ def main() -> None:
         results = {}
         for name, make in scenarios(data).items():
             run(args.port, name, make, args.clients, 3, sessions)  # warm the connections
-            results[name] = run(args.port, name, make, args.clients, args.requests, sessions)
+            results[name] = run(
+                args.port, name, make, args.clients, args.requests, sessions, args.think
+            )
             line = results[name]
             print(
                 f"{name:38} median {line['median_ms']:7.1f} ms  p95 {line['p95_ms']:7.1f} ms  "
@@ -244,7 +261,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    out = BENCH / "out" / f"web-{database}.json"
+    mode = f"think{int(args.think)}" if args.think else "saturated"
+    out = BENCH / "out" / f"web-{database}-{mode}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(
@@ -252,6 +270,7 @@ def main() -> None:
                 "database": database,
                 "clients": args.clients,
                 "workers": args.workers,
+                "think_ms": args.think,
                 "results": results,
             },
             indent=2,
