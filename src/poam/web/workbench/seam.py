@@ -261,30 +261,26 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
     records = _group(_rows(RecordRow.objects.filter(system_id__in=ids)), "system_id")
     poams = _group(Poam.objects.filter(system_id__in=ids), "system_id")
     entries = _entry_rows(ids)
-    milestones = _group(
-        _rows(
-            Milestone.objects.filter(
-                entry__poam__system_id__in=ids,
-                entry__deleted_at__isnull=True,
-                deleted_at__isnull=True,
-            ).order_by("entry_id", "position", "id")
-        ),
-        "entry_id",
+    # by the ids just read (index lookups, no joins): still one query each, whatever the size
+    entry_ids = [entry.id for entry in entries]
+    milestone_rows = _rows(
+        Milestone.objects.filter(entry_id__in=entry_ids, deleted_at__isnull=True).order_by(
+            "entry_id", "position", "id"
+        )
     )
+    milestones = _group(milestone_rows, "entry_id")
     changes = _group(
         _rows(
             MilestoneChange.objects.filter(
-                milestone__entry__poam__system_id__in=ids,
-                milestone__deleted_at__isnull=True,
-                milestone__entry__deleted_at__isnull=True,
+                milestone_id__in=[m.id for m in milestone_rows]
             ).order_by("milestone_id", "position", "id")
         ),
         "milestone_id",
     )
     evidence_rows = _rows(
-        Evidence.objects.filter(
-            entry__poam__system_id__in=ids, entry__deleted_at__isnull=True, deleted_at__isnull=True
-        ).order_by("entry_id", "position", "id"),
+        Evidence.objects.filter(entry_id__in=entry_ids, deleted_at__isnull=True).order_by(
+            "entry_id", "position", "id"
+        ),
         "blob__size",
     )
     for row in evidence_rows:
