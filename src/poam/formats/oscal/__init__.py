@@ -1,11 +1,30 @@
-"""OSCAL 1.1.3 (JSON and YAML): the SSP and the POA&M in and out, mapped to the core model.
+"""OSCAL 1.1.3 (JSON and YAML; XML read too): the SSP and the POA&M in and out, mapped to the
+core model. See ``docs/oscal.md`` for the mapping, poam's props and what an import reports.
 
-See ``docs/oscal.md`` for the mapping, poam's props and what an import reports.
+The names below load on first use, so that recognising a file as OSCAL
+(``poam.formats.oscal.detect``, called for every file ``poam check`` opens) stays cheap.
 """
 
-from poam.formats.oscal.files import Imported, dumps, export, load_poam, load_ssp, read_file
-from poam.formats.oscal.poam_writer import poam_to_oscal
-from poam.formats.oscal.ssp_writer import ssp_to_oscal
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from poam.formats.oscal.files import Imported, dumps, export, load_poam, load_ssp, read_file
+    from poam.formats.oscal.poam_writer import poam_to_oscal
+    from poam.formats.oscal.ssp_writer import ssp_to_oscal
+
+_WHERE = {
+    "Imported": "files",
+    "dumps": "files",
+    "export": "files",
+    "load_poam": "files",
+    "load_ssp": "files",
+    "read_file": "files",
+    "poam_to_oscal": "poam_writer",
+    "ssp_to_oscal": "ssp_writer",
+}
 
 __all__ = [
     "Imported",
@@ -17,3 +36,10 @@ __all__ = [
     "read_file",
     "ssp_to_oscal",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)

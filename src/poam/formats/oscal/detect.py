@@ -18,7 +18,17 @@ import orjson
 from poam.formats.errors import InputError
 from poam.formats.native.source import Path as DataPath
 from poam.formats.native.source import Source, parse, read_text
-from poam.formats.oscal.mapping import ROOTS
+
+ROOTS = (
+    "system-security-plan",
+    "plan-of-action-and-milestones",
+    "catalog",
+    "profile",
+    "component-definition",
+    "assessment-plan",
+    "assessment-results",
+)
+"""The root keys of the OSCAL 1.1 models; a document has exactly one."""
 
 MAX_BYTES = 32 * 1024 * 1024
 """The largest OSCAL file poam reads (32 MiB). A CMMC Level 2 SSP is about 0.2 MB and a POA&M

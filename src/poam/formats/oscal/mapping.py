@@ -32,17 +32,6 @@ FEDRAMP_NS = frozenset({"https://fedramp.gov/ns/oscal", "http://fedramp.gov/ns/o
 
 OSCAL_VERSION = "1.1.3"
 
-ROOTS = (
-    "system-security-plan",
-    "plan-of-action-and-milestones",
-    "catalog",
-    "profile",
-    "component-definition",
-    "assessment-plan",
-    "assessment-results",
-)
-"""The root keys of the OSCAL 1.1 models; a document has exactly one."""
-
 SSP_ROOT = "system-security-plan"
 POAM_ROOT = "plan-of-action-and-milestones"
 
