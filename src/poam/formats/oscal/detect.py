@@ -32,8 +32,9 @@ ROOTS = (
 
 MAX_BYTES = 32 * 1024 * 1024
 """The largest OSCAL file poam reads (32 MiB). A CMMC Level 2 SSP is about 0.2 MB and a POA&M
-of 1,000 entries about 8 MB; a larger file is refused before it is parsed, so that a wrong file
-cannot exhaust memory (a JSON document takes about ten times its size in memory)."""
+of 1,000 entries about 9 MB; a larger file is refused before it is parsed, so that a wrong file
+cannot exhaust memory (parsed, a JSON document takes about five times its size; see
+bench/RESULTS.md)."""
 
 LINES_FOR_ERRORS_MAX = 4 * 1024 * 1024
 """Up to this size, errors in a JSON file name their line (found by parsing it again)."""
