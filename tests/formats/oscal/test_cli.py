@@ -155,3 +155,21 @@ def test_import_max_size(tmp_path: Path) -> None:
         "import", "oscal", str(out / "ssp.json"), "--out", str(tmp_path / "b"), "--max-size", "1"
     )
     assert code == 0, output
+
+
+def test_export_warns_about_ssp_keys_it_cannot_carry(tmp_path: Path) -> None:
+    system = tmp_path / "system"
+    system.mkdir()
+    text = (ACME / "ssp.yaml").read_text("utf-8")
+    (system / "ssp.yaml").write_text(
+        text.replace("requirements:\n", "requirements:\n  3.99.1:\n    status: implemented\n", 1),
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["export", "oscal", str(system), "--out", str(tmp_path / "oscal")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "poam: warning: 1 SSP keys are not NIST SP 800-171 Rev 2 requirements and are not "
+        "exported: 3.99.1"
+    ) in " ".join(result.output.split())
