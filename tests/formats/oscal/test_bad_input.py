@@ -307,3 +307,35 @@ def test_an_ssp_given_as_the_poam(tmp_path: Path, ssp_data: dict[str, Any]) -> N
     assert (
         f"{path}: an OSCAL system-security-plan, not a POA&M ('plan-of-action-and-milestones')"
     ) in " ".join(result.output.split())
+
+
+def test_oscal_yaml_errors_name_the_line_and_numbers_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "ssp.yaml"
+    path.write_text(
+        "system-security-plan:\n"
+        "  uuid: 11111111-1111-4111-8111-111111111111\n"
+        "  metadata:\n"
+        "    title: A YAML SSP\n"
+        "    last-modified: 2026-01-01T00:00:00Z\n"
+        "    version: 1.10\n"
+        "    oscal-version: 1.1.3\n"
+        "  system-characteristics:\n"
+        "    system-name: Enclave\n"
+        "  control-implementation:\n"
+        "    implemented-requirements:\n"
+        "      - uuid: 11111111-1111-4111-8111-111111111112\n"
+        "        control-id: sp800-171r2-3.1.1\n"
+        "        props:\n"
+        "          - {name: implementation-status, ns: 'https://fedramp.gov/ns/oscal', "
+        "value: implemented}\n",
+        "utf-8",
+    )
+    imported = read_file(path)
+    assert imported.model is not None
+    assert imported.model.info.version == "1.10"  # not the number 1.1
+    text = path.read_text("utf-8").replace("2026-01-01T00:00:00Z", "2026-01-32T00:00:00Z")
+    path.write_text(text, "utf-8")
+    assert _error(path) == (
+        f"{path}:5:5: system-security-plan.metadata.last-modified: '2026-01-32T00:00:00Z' is "
+        "not a date-time with a time zone (YYYY-MM-DDThh:mm:ssZ, a date that exists)"
+    )
