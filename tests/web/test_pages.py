@@ -325,3 +325,18 @@ def test_an_assessor_comments_and_the_comment_is_in_history(login: Any, world: A
         ).status_code
         == 403
     )
+
+
+def test_every_offered_export_downloads(login: Any, world: Any) -> None:
+    """Each format the checkout provides is produced by its own writer from the system."""
+    from poam.web.workbench import exports
+    from poam.web.workbench.assessment import system_assessment
+
+    client = login(world.users["assessor"])
+    offered = exports.available(system_assessment(world.system, AS_OF))
+    assert {"ssp", "poam", "assessment"} <= {e.key for e in offered}
+    for export in offered:
+        response = client.get(f"/systems/{world.system.pk}/export/{export.key}/")
+        assert response.status_code == 200, export.key
+        assert len(response.content) > 100, export.key
+        assert response["Content-Type"] == export.content_type, export.key

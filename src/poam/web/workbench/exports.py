@@ -169,7 +169,7 @@ EXPORTS: tuple[Export, ...] = (
     ),
     Export(
         "assessment",
-        "Assessment (JSON, as `poam check --format json`)",
+        "Assessment (JSON, as poam check --format json)",
         "Assessment",
         "json",
         JSON,
