@@ -340,3 +340,26 @@ def test_every_offered_export_downloads(login: Any, world: Any) -> None:
         assert response.status_code == 200, export.key
         assert len(response.content) > 100, export.key
         assert response["Content-Type"] == export.content_type, export.key
+
+
+def test_portfolio_summaries_follow_changes_and_the_date(
+    login: Any, world: Any, settings: Any
+) -> None:
+    from poam.web.workbench.models import Summary
+
+    client = login(world.users["consultant"])
+    client.get("/")
+    summit = Summary.objects.get(system=world.other_system)
+    assert (summit.days_left, summit.as_of) == (27, AS_OF)
+    settings.POAM_TODAY = "2026-12-10"
+    client.get("/")
+    summit.refresh_from_db()
+    assert (summit.days_left, summit.as_of.isoformat()) == (7, "2026-12-10")
+    record = RequirementRecord.objects.get(system=world.system, requirement="3.1.21")
+    login(world.users["editor"]).post(
+        f"/systems/{world.system.pk}/ssp/3.1.21/",
+        {"status": "implemented", "version": record.version},
+    )
+    client = login(world.users["consultant"])
+    page = client.get("/?sort=name").content.decode()
+    assert Summary.objects.get(system=world.system).score == 80 and ">80<" in page

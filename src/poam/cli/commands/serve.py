@@ -5,8 +5,6 @@ at ``poam.web.settings`` by name and run the management commands the web applica
 Django is imported inside the commands only, so other commands start fast.
 """
 
-# ruff: noqa: PLC0415, PLR0917 -- Django loads inside the commands; Typer options are arguments
-
 from __future__ import annotations
 
 import os

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.urls import reverse
 
 from poam.core.catalog import Catalog, load_catalog
 from poam.core.checks.base import Finding
 from poam.web.workbench.assessment import Assessed, system_assessment
 from poam.web.workbench.clock import today
-from poam.web.workbench.history import Actor, Conflict
+from poam.web.workbench.history import Actor
 from poam.web.workbench.models import System
 from poam.web.workbench.tenancy import Access, Action
 
@@ -112,12 +110,6 @@ def errors_of(error: ValidationError) -> dict[str, list[str]]:
             for key, value in error.error_dict.items()
         }
     return {"__all__": [str(m) for m in error.messages]}
-
-
-def conflict_response(
-    request: HttpRequest, template: str, context: Mapping[str, Any], conflict: Conflict
-) -> HttpResponse:
-    return render(request, template, {**context, "conflict": conflict}, status=409)
 
 
 def parse_date(value: str | None) -> date | None:
