@@ -59,10 +59,14 @@ class Plan:
     full_score: FullScoreDate
 
 
-def _open_items(poam: Poam | None, nist_id: str) -> tuple[PoamItem, ...]:
-    if poam is None:
-        return ()
-    return tuple(item for item in poam.items if item.is_open and item.requirement == nist_id)
+def _open_by_requirement(poam: Poam | None) -> dict[str, tuple[PoamItem, ...]]:
+    """The open entries of the POA&M, grouped by requirement (one pass over the entries)."""
+    grouped: dict[str, list[PoamItem]] = {}
+    if poam is not None:
+        for item in poam.items:
+            if item.is_open:
+                grouped.setdefault(item.requirement, []).append(item)
+    return {key: tuple(value) for key, value in grouped.items()}
 
 
 def _expected(items: Iterable[PoamItem]) -> date | None:
@@ -71,15 +75,14 @@ def _expected(items: Iterable[PoamItem]) -> date | None:
     return max(dues, default=None)
 
 
+def _as_met(result: RequirementResult) -> RequirementResult:
+    return replace(result, met=True, basis=Basis.IMPLEMENTED, deduction=0, not_met_objectives=())
+
+
 def assume_met(score: Score, nist_ids: Iterable[str]) -> Score:
     """The score as if these requirements were MET (what-if; nothing else changes)."""
     closing = set(nist_ids)
-    results = tuple(
-        replace(r, met=True, basis=Basis.IMPLEMENTED, deduction=0, not_met_objectives=())
-        if r.nist_id in closing and not r.met
-        else r
-        for r in score.results
-    )
+    results = tuple(_as_met(r) if r.nist_id in closing and not r.met else r for r in score.results)
     return Score(results, MAX_SCORE - sum(r.deduction for r in results))
 
 
@@ -106,8 +109,9 @@ def full_score_date(score: Score, poam: Poam | None) -> FullScoreDate:
     cover NOT MET requirements; requirements with no such milestone are listed as unplanned."""
     latest: date | None = None
     unplanned = []
+    open_items = _open_by_requirement(poam)
     for result in score.not_met:
-        expected = _expected(_open_items(poam, result.nist_id))
+        expected = _expected(open_items.get(result.nist_id, ()))
         if expected is None:
             unplanned.append(result.nist_id)
         elif latest is None or expected > latest:
@@ -118,7 +122,8 @@ def full_score_date(score: Score, poam: Poam | None) -> FullScoreDate:
 def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
     """Order the NOT MET requirements as the module docstring says."""
     not_met = list(score.not_met)
-    due = {r.nist_id: _expected(_open_items(poam, r.nist_id)) for r in not_met}
+    open_items = _open_by_requirement(poam)
+    due = {r.nist_id: _expected(open_items.get(r.nist_id, ())) for r in not_met}
 
     def by_date(result: RequirementResult) -> tuple[int, date, tuple[int, int, int]]:
         when = due[result.nist_id]
@@ -144,17 +149,20 @@ def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
     ordered.extend((Phase.REST, r) for r in rest)
 
     steps = []
-    closed: list[str] = []
+    as_met = {r.nist_id: _as_met(r) for r in not_met}
+    current = {r.nist_id: r for r in score.results}
+    provisional = score.provisional
     for phase, result in ordered:
-        closed.append(result.nist_id)
-        after = assume_met(score, closed)
+        current[result.nist_id] = as_met[result.nist_id]
+        provisional += result.deduction
+        after = Score(tuple(current.values()), provisional)
         steps.append(
             PlanStep(
                 phase=phase,
                 result=result,
-                items=_open_items(poam, result.nist_id),
+                items=open_items.get(result.nist_id, ()),
                 due=due[result.nist_id],
-                score_after=after.provisional,
+                score_after=provisional,
                 verdict_after=decide(after, poam, as_of).verdict,
             )
         )

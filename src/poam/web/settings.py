@@ -110,6 +110,18 @@ TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Loaded systems, shared by every worker process: keyed by system and revision, so a
+    # change is never served stale (see workbench/assessment.py).
+    "snapshots": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "snapshots"),
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
+}
+
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"

@@ -22,8 +22,13 @@ from poam.formats.native import poam_to_data, ssp_to_data
 from poam.web.api import schemas
 from poam.web.api.auth import AUTH
 from poam.web.api.data import change_data, entry_data, system_data
-from poam.web.workbench import exports, seam, storage, tenancy
-from poam.web.workbench.assessment import Assessed, ensure_summaries, system_assessment
+from poam.web.workbench import exports, storage, tenancy
+from poam.web.workbench.assessment import (
+    Assessed,
+    ensure_summaries,
+    load_snapshot,
+    system_assessment,
+)
 from poam.web.workbench.clock import today
 from poam.web.workbench.history import Actor, Conflict
 from poam.web.workbench.models import Change, Entry, Poam, Summary, System
@@ -98,7 +103,7 @@ def _assessed(system: System, kind: str | None, as_of: date | None) -> Assessed:
 
 
 def _poam_row(system: System, kind: str | None) -> Poam:
-    snapshot_kind = kind or seam.load(system).primary_kind
+    snapshot_kind = kind or load_snapshot(system).primary_kind
     row = Poam.objects.filter(system=system, kind=snapshot_kind).first()
     if row is None:
         raise Http404("this system has no such POA&M")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -11,12 +12,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from poam.core.catalog import Requirement
 from poam.core.model import EncryptionState, ImplementationStatus, MfaState, ObjectiveResult, Scope
 from poam.web.workbench import tenancy
 from poam.web.workbench.history import Conflict
 from poam.web.workbench.services import ssp as ssp_service
+from poam.web.workbench.templatetags.poam_tags import label, plural
 from poam.web.workbench.tenancy import Action
 from poam.web.workbench.views.common import (
     actor,
@@ -36,12 +40,42 @@ FORM_CHOICES = {
 }
 
 
+@lru_cache(maxsize=16)
+def status_options(current: str | None) -> SafeString:
+    """The quick form's status <option>s, built once per current status (a page has up to
+    110 of them, and a template loop per row cost more than the rest of the row)."""
+    options = [] if current else ['<option value="" selected disabled>— choose —</option>']
+    for status in FORM_CHOICES["statuses"]:
+        selected = " selected" if status == current else ""
+        options.append(
+            format_html(
+                '<option value="{}"{}>{}</option>', status, mark_safe(selected), label(status)
+            )
+        )
+    return mark_safe("".join(options))
+
+
+def value_text(requirement: Requirement) -> str:
+    if requirement.partial_credit:
+        text = "3 or 5 points"
+    elif requirement.points is None:
+        text = "no point value"
+    else:
+        text = plural(requirement.points, "point")
+    return text + (" · POA&M-eligible" if requirement.poam_eligible else "")
+
+
 def _row(context: dict[str, Any], requirement: Requirement, **extra: Any) -> dict[str, Any]:
     snapshot = context["assessed"].snapshot
+    record = snapshot.records.get(requirement.nist_id)
+    result = context["assessment"].score.result(requirement.nist_id)
     return {
         "requirement": requirement,
-        "record": snapshot.records.get(requirement.nist_id),
-        "result": context["assessment"].score.result(requirement.nist_id),
+        "record": record,
+        "result": result,
+        "status_options": status_options(record.status if record else None),
+        "value_text": value_text(requirement),
+        "basis": label(result.basis.value),
         "anchor": anchor(requirement.nist_id),
         # the row's own URL, built once (a {% url %} per use costs more than the row)
         "url": f"/systems/{snapshot.system.pk}/ssp/{requirement.nist_id}/",

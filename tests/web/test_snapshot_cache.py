@@ -1,0 +1,73 @@
+"""The shared snapshot cache: served across processes by revision, never stale, never written
+inside a transaction that could still roll back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from poam.core.model import ImplementationStatus
+from poam.web.workbench import assessment
+from poam.web.workbench.history import Actor
+from poam.web.workbench.models import Organization, System
+from poam.web.workbench.services.ssp import update_requirement
+from tests.web.conftest import AS_OF, import_example
+
+
+def _in_process_cache_cleared() -> None:
+    """What another worker process sees: no in-memory cache, the shared one intact."""
+    with assessment._lock:
+        assessment._cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revision_is_loaded_once_and_a_change_is_never_served_stale() -> None:
+    caches["snapshots"].clear()
+    org = Organization.objects.create(name="Cache Org", slug="cache-org")
+    system = import_example(org, "acme-enclave", with_files=False)
+    first = assessment.system_assessment(system, AS_OF)
+    first_revision = system.revision
+    _in_process_cache_cleared()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = assessment.system_assessment(System.objects.get(pk=system.pk), AS_OF)
+    loaded = [
+        q["sql"]
+        for q in queries
+        if "poam_requirementrecord" in q["sql"].lower()
+        or "workbench_requirementrecord" in q["sql"].lower()
+    ]
+    assert loaded == []  # the SSP came from the shared cache, not the database
+    assert again.assessment.score == first.assessment.score
+    assert again.snapshot.system.pk == system.pk
+
+    record = again.snapshot.records["3.4.3"]
+    update_requirement(
+        Actor(None, "tests"),
+        system,
+        "3.4.3",
+        {
+            "status": ImplementationStatus.IMPLEMENTED.value,
+            "objectives": {},
+            "narrative": "Change board in place.",
+        },
+        version=record.version,
+    )
+    _in_process_cache_cleared()
+    changed = assessment.system_assessment(System.objects.get(pk=system.pk), AS_OF)
+    assert changed.snapshot.system.revision > first_revision
+    assert changed.assessment.score.provisional == first.assessment.score.provisional + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_stored_from_inside_a_transaction() -> None:
+    caches["snapshots"].clear()
+    org = Organization.objects.create(name="Atomic Org", slug="atomic-org")
+    system = import_example(org, "summit-conditional", with_files=False)
+    with transaction.atomic():
+        assessment.load_snapshot(system)
+    assert not list(caches["snapshots"]._list_cache_files())  # type: ignore[attr-defined]
+    assessment.load_snapshot(system)
+    assert len(list(caches["snapshots"]._list_cache_files())) == 1  # type: ignore[attr-defined]
