@@ -235,3 +235,39 @@ def test_checks_lists_every_check() -> None:
     code, out, _ = run("checks", "--format", "json")
     codes = {c["code"] for c in json.loads(out)}
     assert code == 0 and {"vague-gap", "conditional-status-expired"} <= codes
+
+
+def test_every_command_module_is_registered() -> None:
+    from pathlib import Path
+
+    from poam.cli import app as app_module
+    from poam.cli import commands
+
+    on_disk = {
+        path.stem
+        for path in Path(commands.__path__[0]).glob("*.py")
+        if not path.stem.startswith("_")
+    }
+    assert set(app_module.COMMAND_MODULES) == on_disk
+
+
+def test_each_command_is_built_from_the_module_that_defines_it() -> None:
+    import typer
+
+    from poam.cli import app as app_module
+
+    whole = typer.main.get_command(app_module.app)
+    top = set(whole.commands)  # type: ignore[attr-defined]
+    assert top == set(app_module.MODULE_OF) | {"export", "import"}
+    for command, module in app_module.MODULE_OF.items():
+        alone = typer.main.get_command(app_module.build((module,)))
+        assert command in alone.commands, (command, module)  # type: ignore[attr-defined]
+
+
+def test_main_runs_a_command_built_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    from poam.cli.app import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["catalog", "show", "3.5.3", "--format", "json"])
+    assert exited.value.code == 0
+    assert json.loads(capsys.readouterr().out)["cmmc_id"] == "IA.L2-3.5.3"

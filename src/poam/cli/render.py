@@ -6,7 +6,6 @@ piped output is plain text. JSON output does not come through here.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 
 from rich.console import Console, Group, RenderableType
@@ -385,10 +384,3 @@ def checks_table(checks: Iterable[Check]) -> Table:
             item.rule,
         )
     return table
-
-
-def write(text: str) -> None:
-    """Plain output (JSON, YAML) straight to stdout, untouched by Rich."""
-    sys.stdout.write(text)
-    if not text.endswith("\n"):
-        sys.stdout.write("\n")

@@ -7,14 +7,16 @@ are NIST ids (``3.5.3``); dates are ISO strings.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from poam import __version__
 from poam.core.assess import Assessment
 from poam.core.checks.base import Finding, Severity
-from poam.core.plan import FullScoreDate, Plan
 from poam.core.scoring import MAX_SCORE, MIN_SCORE, RequirementResult, Score
 from poam.core.verdict import VerdictResult
+
+if TYPE_CHECKING:
+    from poam.core.plan import FullScoreDate, Plan
 
 
 def _date(value: date | None) -> str | None:

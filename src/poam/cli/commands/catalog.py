@@ -71,7 +71,7 @@ def catalog(
     if eligible is not None:
         selected = [r for r in selected if r.poam_eligible is eligible]
     if output_format is Format.JSON:
-        from poam.cli.render import write
+        from poam.cli.output import write
 
         write(json.dumps([_data(r) for r in selected], indent=2, ensure_ascii=False))
         return
@@ -94,7 +94,7 @@ def show(
     if req is None:
         raise fail(f"no NIST SP 800-171 Rev 2 requirement {requirement!r} (try `poam catalog`)")
     if output_format is Format.JSON:
-        from poam.cli.render import write
+        from poam.cli.output import write
 
         write(json.dumps(_data(req), indent=2, ensure_ascii=False))
         return
@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
         from poam.core.checks import REGISTRY
 
         if output_format is Format.JSON:
-            from poam.cli.render import write
+            from poam.cli.output import write
 
             write(
                 json.dumps(

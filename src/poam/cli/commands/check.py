@@ -47,7 +47,7 @@ def _assess(pair: Pair, as_of: str | None, ignore: list[str] | None = None) -> A
 
 
 def _json(data: object) -> None:
-    from poam.cli.render import write
+    from poam.cli.output import write
 
     write(json.dumps(data, indent=2, ensure_ascii=False))
 

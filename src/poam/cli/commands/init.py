@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[str, typer.Argument(help="ssp or poam.")],
     ) -> None:
         """Print the JSON Schema of ssp.yaml or poam.yaml."""
-        from poam.cli.render import write
+        from poam.cli.output import write
         from poam.formats.native.schema import KINDS, schema_text
 
         if kind not in KINDS:

@@ -70,7 +70,8 @@ def register(app: typer.Typer) -> None:
         store = FileEvidenceStore((pair.poam_path or pair.ssp_path).parent)
         assessment = assess(pair.ssp, pair.poam, as_of=day, evidence=store)
 
-        from poam.cli.render import error_console, write
+        from poam.cli.output import write
+        from poam.cli.render import error_console
         from poam.formats.reports.html import render_report
 
         html = render_report(assessment, evidence=store)

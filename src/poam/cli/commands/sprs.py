@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         else:
             text = entry_to_text(entry)
         if out is None:
-            from poam.cli.render import write
+            from poam.cli.output import write
 
             write(text)
         else:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from poam.core.model import EncryptionState, MfaState
@@ -178,7 +178,7 @@ def _requirement(raw: dict[str, Any], families: dict[str, str]) -> Requirement:
 @cache
 def load_catalog() -> Catalog:
     """The catalog shipped with poam (loaded once per process)."""
-    text = resources.files(__package__).joinpath("requirements.json").read_text("utf-8")
+    text = (Path(__file__).parent / "requirements.json").read_text("utf-8")
     data = json.loads(text)
     families: dict[str, str] = data["families"]
     return Catalog(families, [_requirement(raw, families) for raw in data["requirements"]])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path as FilePath
 from typing import Any
 
 import jsonschema_rs
@@ -23,7 +23,7 @@ KINDS = ("ssp", "poam")
 def schema_text(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"no schema {kind!r}; there are {', '.join(KINDS)}")
-    return resources.files(__package__).joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    return (FilePath(__file__).parent / "schemas" / f"{kind}.schema.json").read_text("utf-8")
 
 
 @cache
