@@ -55,7 +55,9 @@ def main() -> None:
     args = parser.parse_args()
     check = [str(POAM), "check", str(EXAMPLE), "--as-of", "2026-11-27"]
     timed(check, 2)  # warm the file cache and the .pyc files
-    report("python -c pass (interpreter start-up)", timed([sys.executable, "-c", "pass"], args.runs))
+    report(
+        "python -c pass (interpreter start-up)", timed([sys.executable, "-c", "pass"], args.runs)
+    )
     report("poam --version", timed([str(POAM), "--version"], args.runs))
     report("poam check (text)", timed(check, args.runs))
     report("poam check --format json", timed([*check, "--format", "json"], args.runs))

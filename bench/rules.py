@@ -40,22 +40,23 @@ def main() -> None:
     args = parser.parse_args()
     population = systems(args.systems)
     findings = sum(len(assess(s, p, as_of=AS_OF).findings) for s, p in population)
-    per_system: list[float] = []
-    totals = []
+    rounds: list[list[float]] = []
     for _ in range(args.rounds):
         clear_caches()  # every round pays for the text heuristics, as a fresh process would
-        start = time.perf_counter()
+        times = []
         for ssp, poam in population:
             began = time.perf_counter()
             assess(ssp, poam, as_of=AS_OF)
-            per_system.append(time.perf_counter() - began)
-        totals.append(time.perf_counter() - start)
+            times.append(time.perf_counter() - began)
+        rounds.append(times)
+    # On a shared machine the least disturbed round is the best estimate of the cost.
+    best = min(rounds, key=sum)
     catalog = load_catalog()
     start = time.perf_counter()
     for ssp, _ in population:
         score(ssp, catalog)
     score_only = (time.perf_counter() - start) / len(population)
-    per_system.sort()
+    per_system = sorted(best)
     ms = 1000
     print(
         f"systems: {len(population)}, rounds: {args.rounds}, findings per system: "
@@ -63,11 +64,14 @@ def main() -> None:
         f"{statistics.mean(len(p.items) for _, p in population):.1f}"
     )
     print(
-        f"assess() per system: median {statistics.median(per_system) * ms:.3f} ms, "
+        f"assess() per system, best round: median {statistics.median(per_system) * ms:.3f} ms, "
         f"p95 {per_system[int(len(per_system) * 0.95)] * ms:.3f} ms, "
         f"mean {statistics.mean(per_system) * ms:.3f} ms"
     )
-    print(f"1,000 systems: best {min(totals) * ms:.0f} ms for {len(population)} systems")
+    print(
+        f"all {len(population)} systems: best round {sum(best) * ms:.0f} ms, "
+        f"worst round {max(sum(r) for r in rounds) * ms:.0f} ms"
+    )
     print(f"score() alone per system: {score_only * ms:.3f} ms")
 
 

@@ -193,14 +193,37 @@ def _decide(requirement: Requirement, record: RequirementRecord) -> tuple[bool, 
     return False, _STATUS_BASIS[status], rules.NOT_MET_DEDUCTS
 
 
+_SHARED: dict[tuple[str, bool, Basis, int, str], RequirementResult] = {}
+
+
+def _shared(
+    requirement: Requirement, met: bool, basis: Basis, deduction: int, rule: str
+) -> RequirementResult:
+    """The same immutable result for the same outcome: most requirements of most SSPs come out
+    the same way, and building a frozen record per requirement per score is most of the cost."""
+    key = (requirement.nist_id, met, basis, deduction, rule)
+    result = _SHARED.get(key)
+    if result is None or result.requirement is not requirement:
+        result = RequirementResult(requirement, met, basis, deduction, rule)
+        _SHARED[key] = result
+    return result
+
+
 def determine(requirement: Requirement, record: RequirementRecord | None) -> RequirementResult:
     """MET or NOT MET for one requirement, the points it costs and the paragraph that says so."""
     if record is None:
         deduction, rule = not_met_deduction(requirement, None)
         if requirement.partial_credit is None and requirement.points is not None:
             rule = rules.UNASSESSED_IS_NOT_MET
-        return RequirementResult(requirement, False, Basis.NOT_ASSESSED, deduction, rule)
+        return _shared(requirement, False, Basis.NOT_ASSESSED, deduction, rule)
     met, basis, rule = _decide(requirement, record)
+    if requirement.partial_credit is None and basis is not Basis.OBJECTIVES_NOT_MET:
+        if met:
+            return _shared(requirement, True, basis, 0, rule)
+        deduction, deduction_rule = not_met_deduction(requirement, None)
+        if requirement.points is None:
+            rule = deduction_rule
+        return _shared(requirement, False, basis, deduction, rule)
     partial = requirement.partial_credit
     state = None
     if partial is not None:

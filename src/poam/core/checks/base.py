@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from poam.core.catalog import Catalog, Requirement
-from poam.core.model import Poam, PoamItem, Ssp, Thresholds
+from poam.core.model import Poam, PoamItem, RequirementRecord, Ssp, Thresholds
 from poam.core.scoring import Score
 from poam.core.verdict import VerdictResult
 
@@ -62,9 +62,9 @@ def _requirement_key(requirement: str | None) -> tuple[int, ...]:
         return (999,)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """What a check function reports; the check adds code, severity and rule."""
+class Hit(NamedTuple):
+    """What a check function reports; the check adds code, severity and rule. (A named tuple:
+    checks make many, and nothing keeps them.)"""
 
     message: str
     requirement: str | None = None
@@ -110,6 +110,16 @@ class CheckContext:
         for item in self.items:
             grouped[item.requirement].append(item)
         return {key: tuple(value) for key, value in grouped.items()}
+
+    @cached_property
+    def records(self) -> tuple[tuple[Requirement, RequirementRecord], ...]:
+        """Each requirement the SSP describes, with what it says (looked up once, not per check)."""
+        pairs = []
+        for key, record in self.ssp.requirements.items():
+            requirement = self.catalog.find(key)
+            if requirement is not None:
+                pairs.append((requirement, record))
+        return tuple(pairs)
 
     def requirement(self, item: PoamItem) -> Requirement | None:
         return self.catalog.find(item.requirement)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from poam.core import rules
 from poam.core.checks.base import CheckContext, Hit, Severity, check
 from poam.core.model import ImplementationStatus, ObjectiveResult
 from poam.core.scoring import SSP_REQUIREMENT, Basis
-
-_MET_STATUSES = (ImplementationStatus.IMPLEMENTED, ImplementationStatus.NOT_APPLICABLE)
 
 
 @check(
@@ -48,19 +46,36 @@ def ssp_not_in_place(ctx: CheckContext) -> Iterator[Hit]:
         )
 
 
-def _expected(results: dict[str, ObjectiveResult], letters: tuple[str, ...]) -> set[str] | None:
+_NOT_MET_STATUSES = frozenset(
+    {
+        ImplementationStatus.PARTIALLY_IMPLEMENTED,
+        ImplementationStatus.PLANNED,
+        ImplementationStatus.NOT_IMPLEMENTED,
+    }
+)
+_MET_STATUSES = frozenset({ImplementationStatus.IMPLEMENTED})
+_ALL_NA_STATUSES = frozenset(
+    {ImplementationStatus.NOT_APPLICABLE, ImplementationStatus.IMPLEMENTED}
+)
+
+
+def _expected(
+    results: Mapping[str, ObjectiveResult], letters: tuple[str, ...]
+) -> frozenset[ImplementationStatus] | None:
     """The statuses consistent with a set of objective results; None when inconclusive."""
-    if any(results.get(letter) is ObjectiveResult.NOT_MET for letter in letters):
-        return {
-            ImplementationStatus.PARTIALLY_IMPLEMENTED,
-            ImplementationStatus.PLANNED,
-            ImplementationStatus.NOT_IMPLEMENTED,
-        }
-    if not all(letter in results for letter in letters):
+    complete = True
+    any_met = False
+    for letter in letters:
+        result = results.get(letter)
+        if result is None:
+            complete = False
+        elif result is ObjectiveResult.NOT_MET:
+            return _NOT_MET_STATUSES
+        elif result is ObjectiveResult.MET:
+            any_met = True
+    if not complete:
         return None
-    if all(results[letter] is ObjectiveResult.NOT_APPLICABLE for letter in letters):
-        return {ImplementationStatus.NOT_APPLICABLE, ImplementationStatus.IMPLEMENTED}
-    return {ImplementationStatus.IMPLEMENTED}
+    return _MET_STATUSES if any_met else _ALL_NA_STATUSES
 
 
 @check(
@@ -71,11 +86,11 @@ def _expected(results: dict[str, ObjectiveResult], letters: tuple[str, ...]) -> 
     hint="Correct the status, or the objective results, so that both say the same.",
 )
 def status_contradicts_objectives(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
+    for req, record in ctx.records:
         if not record.objectives:
             continue
-        req = ctx.catalog.get(nist_id)
-        expected = _expected(dict(record.objectives), req.objective_letters)
+        nist_id = req.nist_id
+        expected = _expected(record.objectives, req.objective_letters)
         if expected is None or record.status in expected:
             continue
         failed = [k for k in req.objective_letters if record.objectives.get(k) == "not-met"]
@@ -100,10 +115,10 @@ def status_contradicts_objectives(ctx: CheckContext) -> Iterator[Hit]:
     hint="Record a result (met, not-met, not-applicable) for every objective, or for none.",
 )
 def objectives_incomplete(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
+    for req, record in ctx.records:
         if not record.objectives:
             continue
-        req = ctx.catalog.get(nist_id)
+        nist_id = req.nist_id
         missing = [letter for letter in req.objective_letters if letter not in record.objectives]
         if missing:
             yield Hit(
@@ -120,8 +135,8 @@ def objectives_incomplete(ctx: CheckContext) -> Iterator[Hit]:
     hint="Use the objective letters of NIST SP 800-171A (see `poam catalog show ID`).",
 )
 def unknown_objective(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
-        req = ctx.catalog.get(nist_id)
+    for req, record in ctx.records:
+        nist_id = req.nist_id
         for letter in record.objectives:
             if letter not in req.objective_letters:
                 yield Hit(
@@ -151,10 +166,10 @@ def unknown_objective(ctx: CheckContext) -> Iterator[Hit]:
     hint="Explain in the narrative why it does not apply (e.g. no wireless access in scope).",
 )
 def not_applicable_without_rationale(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
+    for req, record in ctx.records:
         if record.narrative.strip():
             continue
-        req = ctx.catalog.get(nist_id)
+        nist_id = req.nist_id
         if record.status is ImplementationStatus.NOT_APPLICABLE:
             yield Hit(f"{req.cmmc_id} is not applicable, with no rationale.", requirement=nist_id)
         elif any(v is ObjectiveResult.NOT_APPLICABLE for v in record.objectives.values()):
@@ -225,8 +240,10 @@ def partial_credit_contradicts_status(ctx: CheckContext) -> Iterator[Hit]:
     hint="Remove the field, or move it to the requirement it describes.",
 )
 def partial_credit_field_misplaced(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
-        req = ctx.catalog.get(nist_id)
+    for req, record in ctx.records:
+        if record.mfa is None and record.encryption is None:
+            continue
+        nist_id = req.nist_id
         partial_field = req.partial_credit.field if req.partial_credit else None
         for name, value in (("mfa", record.mfa), ("encryption", record.encryption)):
             if value is not None and name != partial_field:
@@ -246,10 +263,10 @@ def partial_credit_field_misplaced(ctx: CheckContext) -> Iterator[Hit]:
     hint="Reference the operational plan of action (the 3.12.2 artifact) in `plan:`.",
 )
 def temporary_deficiency_without_plan(ctx: CheckContext) -> Iterator[Hit]:
-    for nist_id, record in ctx.ssp.requirements.items():
+    for req, record in ctx.records:
         deficiency = record.temporary_deficiency
         if deficiency is not None and not deficiency.plan.strip():
-            req = ctx.catalog.get(nist_id)
+            nist_id = req.nist_id
             yield Hit(
                 f"{req.cmmc_id} declares a temporary deficiency without an operational plan of "
                 "action: it is not counted as MET.",
