@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +33,17 @@ def test_any_ssp_round_trips_exactly(ssp: Ssp, tmp_path: Path) -> None:
     path = tmp_path / "ssp.xlsx"
     ssp_workbook.write(ssp, path)
     assert ssp_workbook.read(path).document == ssp
+
+
+def test_values_that_read_like_labels_stay_values(tmp_path: Path, acme: tuple[Ssp, Poam]) -> None:
+    # Found by hypothesis: a description of "organization" was taken for the next label.
+    ssp = acme[0]
+    system = replace(
+        ssp.system, name="Scope", organization="Description", description="organization"
+    )
+    path = tmp_path / "ssp.xlsx"
+    ssp_workbook.write(replace(ssp, system=system), path)
+    assert ssp_workbook.read(path).document.system == system
 
 
 def test_every_requirement_and_objective_has_a_row(

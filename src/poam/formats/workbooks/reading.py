@@ -428,10 +428,18 @@ def header_block(
                 rows[key] = number
             for right in cells[position + 1 :]:
                 if not is_blank(right):
-                    if normalize_header(right).rstrip(":").strip() not in wanted:
+                    if not _is_label(right, wanted):
                         found[key] = right
                     break
     return found
+
+
+def _is_label(cell: Cell, wanted: dict[str, str]) -> bool:
+    """Whether a cell right of a label is the next label (its value left blank) rather than a
+    value: labels end with a colon, so a value that merely reads like one ("Organization") stays
+    a value."""
+    text = normalize_header(cell)
+    return text.endswith(":") and text.rstrip(":").strip() in wanted
 
 
 # --- results ---------------------------------------------------------------------------------
