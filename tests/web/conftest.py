@@ -8,7 +8,9 @@ without it the PostgreSQL run is skipped with a message). ``scripts/test`` runs 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ WEB_DB = os.environ.get("POAM_WEB_DB", "sqlite").strip().lower()
 PG_URL = os.environ.get("POAM_TEST_DATABASE_URL", "").strip()
 
 _data_dir = tempfile.mkdtemp(prefix="poam-web-tests-")
+atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)  # each xdist worker its own
 os.environ.update(
     {
         "DJANGO_SETTINGS_MODULE": "poam.web.settings",
