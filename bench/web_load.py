@@ -202,6 +202,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="per client and scenario")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8, help="per worker process")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this")
     parser.add_argument(
         "--think",
         type=float,
@@ -233,7 +235,7 @@ def main() -> None:
             "--workers",
             str(args.workers),
             "--threads",
-            "8",
+            str(args.threads),
         ],
         env=env,
         cwd=ROOT,
@@ -247,6 +249,8 @@ def main() -> None:
             session.login("msp")
         results = {}
         for name, make in scenarios(data).items():
+            if args.only and args.only not in name:
+                continue
             run(args.port, name, make, args.clients, 3, sessions)  # warm the connections
             results[name] = run(
                 args.port, name, make, args.clients, args.requests, sessions, args.think
@@ -270,6 +274,7 @@ def main() -> None:
                 "database": database,
                 "clients": args.clients,
                 "workers": args.workers,
+                "threads": args.threads,
                 "think_ms": args.think,
                 "results": results,
             },

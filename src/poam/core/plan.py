@@ -155,7 +155,7 @@ def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
     for phase, result in ordered:
         current[result.nist_id] = as_met[result.nist_id]
         provisional += result.deduction
-        after = Score(tuple(current.values()), provisional)
+        after = Score.indexed(current, provisional)
         steps.append(
             PlanStep(
                 phase=phase,

@@ -109,6 +109,14 @@ class Score:
     def deductions(self) -> tuple[RequirementResult, ...]:
         return tuple(result for result in self.results if result.deduction)
 
+    @classmethod
+    def indexed(cls, by_id: Mapping[str, RequirementResult], provisional: int) -> Score:
+        """A score from results already keyed by NIST id, in catalog order (the plan's what-if
+        steps build one per step; the index then costs a copy, not a rebuild)."""
+        score = cls(tuple(by_id.values()), provisional)
+        score.__dict__["_index"] = dict(by_id)
+        return score
+
     def result(self, nist_id: str) -> RequirementResult:
         return self._index[nist_id]
 

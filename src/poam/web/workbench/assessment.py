@@ -79,6 +79,10 @@ def _keep(key: tuple[int, int, date, str | None], value: Assessed) -> None:
             _cache.popitem(last=False)
 
 
+def snapshot_key(system: System) -> str:
+    return f"snapshot:{system.pk}:{system.created_at.timestamp():.6f}:{system.revision}"
+
+
 def load_snapshot(system: System) -> seam.Snapshot:
     """The system's snapshot from the shared cache when its revision is there, else the seam.
 
@@ -88,7 +92,7 @@ def load_snapshot(system: System) -> seam.Snapshot:
     (and the revision it bumped) may still roll back.
     """
     store = caches["snapshots"]
-    key = f"snapshot:{system.pk}:{system.created_at.timestamp():.6f}:{system.revision}"
+    key = snapshot_key(system)
     snapshot: seam.Snapshot | None = store.get(key)
     if snapshot is not None:
         snapshot.system = system  # the live row, not the pickled copy

@@ -42,27 +42,34 @@ def series(poam: Poam, as_of: date, deadline: date | None) -> tuple[date, date, 
     days = [start + timedelta(days=d) for d in range(0, (end - start).days + 1, step)]
     if days[-1] != end:
         days.append(end)
+    # Each entry's open interval and each milestone's dates, read once (not per day).
+    entries = [
+        (item.created or start, None if item.is_open else (item.updated or as_of))
+        for item in poam.items
+    ]
+    milestones = [
+        (item.created or start, milestone.completed, milestone.due)
+        for item in poam.items
+        for milestone in item.milestones
+    ]
     entries_open = []
     milestones_open = []
     for day in days:
         if day <= as_of:
-            count = 0
-            for item in poam.items:
-                created = item.created or start
-                closed_on = None if item.is_open else (item.updated or as_of)
-                if created <= day and (closed_on is None or closed_on > day):
-                    count += 1
+            count = sum(
+                1
+                for created, closed_on in entries
+                if created <= day and (closed_on is None or closed_on > day)
+            )
             entries_open.append((day, count))
         remaining = 0
-        for item in poam.items:
-            created = item.created or start
-            for milestone in item.milestones:
-                if created > day:
-                    continue
-                if milestone.completed is not None:
-                    remaining += milestone.completed > day
-                elif day <= as_of or milestone.due is None or milestone.due > day:
-                    remaining += 1
+        for created, completed, due in milestones:
+            if created > day:
+                continue
+            if completed is not None:
+                remaining += completed > day
+            elif day <= as_of or due is None or due > day:
+                remaining += 1
         milestones_open.append((day, remaining))
     return (
         start,
