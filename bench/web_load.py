@@ -9,7 +9,7 @@ signs 20 clients in as the consultant who sees every system, and has them reques
 they can (closed loop; ``--think MS`` adds a person's pause between clicks), random systems'
 dashboards, SSP editors, POA&M entries, portfolio pages and the main API calls. Prints the
 median and 95th percentile per kind of request, and writes them to
-``bench/out/web-<database>-<mode>.json``. Traffic goes to 127.0.0.1 only.
+``bench/out/web-<database>-<clients>clients-<mode>.json``. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    mode = f"think{int(args.think)}" if args.think else "saturated"
+    mode = f"{args.clients}clients-" + (f"think{int(args.think)}" if args.think else "flat-out")
     out = BENCH / "out" / f"web-{database}-{mode}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

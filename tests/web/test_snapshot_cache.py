@@ -73,3 +73,16 @@ def test_nothing_is_stored_from_inside_a_transaction() -> None:
     assert not caches["snapshots"].has_key(key)
     assessment.load_snapshot(system)
     assert caches["snapshots"].has_key(key)
+
+
+@pytest.mark.django_db
+def test_an_upgrade_never_unpickles_an_old_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    org = Organization.objects.create(name="Layout Org", slug="layout-org")
+    system = import_example(org, "summit-conditional", with_files=False)
+    before = assessment.snapshot_key(system)
+    assessment._layout.cache_clear()
+    monkeypatch.setattr(assessment, "__version__", "99.0.0")
+    try:
+        assert assessment.snapshot_key(system) != before
+    finally:
+        assessment._layout.cache_clear()

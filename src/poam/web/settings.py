@@ -117,8 +117,8 @@ CACHES = {
     "snapshots": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "snapshots"),
-        "TIMEOUT": 300,
-        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},  # about 12 KB a system
     },
 }
 

@@ -6,8 +6,10 @@ Every score, verdict and finding shown by a page or returned by the API comes fr
 - in memory, the latest snapshots and assessments keyed by (system, revision, day): a page
   visited twice between two changes loads and assesses once;
 - on disk, shared by every worker process (the ``snapshots`` cache), the loaded snapshots keyed
-  by (system, revision): unpickling one is about five times cheaper than loading it through
-  the ORM, and assessing it again (about 2 ms) is cheaper than unpickling an assessment;
+  by (system, revision, layout of the classes), kept a day since a revision never changes
+  (evidence files are hashed when assessed, not when loaded): unpickling one is about five
+  times cheaper than loading it through the ORM, and assessing it again (about 2 ms) is
+  cheaper than unpickling an assessment;
 - in the database, each system's :class:`Summary` (score, verdict, days left, counts), which
   the portfolio sorts and pages without assessing anything; a summary is recomputed when the
   system's revision or the day has changed.
@@ -15,6 +17,9 @@ Every score, verdict and finding shown by a page or returned by the API comes fr
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -22,9 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.core.cache import caches
 from django.db import transaction
 
+from poam import __version__
+from poam.core import model as core_model
 from poam.core.assess import Assessment, assess
 from poam.core.catalog import load_catalog
 from poam.core.checks.base import Severity
@@ -80,7 +88,25 @@ def _keep(key: tuple[int, int, date, str | None], value: Assessed) -> None:
 
 
 def snapshot_key(system: System) -> str:
-    return f"snapshot:{system.pk}:{system.created_at.timestamp():.6f}:{system.revision}"
+    """The shared cache's key: the system, its creation time and revision, and the layout of
+    what is pickled, so that an upgrade that changes a class never unpickles an old shape."""
+    created = f"{system.created_at.timestamp():.6f}"
+    return f"snapshot:{_layout()}:{system.pk}:{created}:{system.revision}"
+
+
+@functools.cache
+def _layout() -> str:
+    """A digest of poam's version and the fields of every class a snapshot pickles."""
+    shapes = [__version__]
+    classes = [c for c in vars(core_model).values() if isinstance(c, type)]
+    for cls in [*classes, seam.Snapshot]:
+        if dataclasses.is_dataclass(cls):
+            shapes.append(f"{cls.__name__}({','.join(f.name for f in dataclasses.fields(cls))})")
+    for model in apps.get_app_config("workbench").get_models():
+        shapes.append(
+            f"{model.__name__}({','.join(f.attname for f in model._meta.concrete_fields)})"
+        )
+    return hashlib.sha256("\n".join(shapes).encode()).hexdigest()[:12]
 
 
 def load_snapshot(system: System) -> seam.Snapshot:
@@ -99,7 +125,7 @@ def load_snapshot(system: System) -> seam.Snapshot:
         return snapshot
     snapshot = seam.load(system)
     if not transaction.get_connection().in_atomic_block:
-        store.set(key, snapshot, CACHE_SECONDS)
+        store.set(key, snapshot)  # kept a day (settings): a revision never changes
     return snapshot
 
 
