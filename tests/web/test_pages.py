@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +59,11 @@ def test_every_page_renders_for_a_viewer(login: Any, world: Any) -> None:
     assert "79" in dashboard and "No CMMC status" in dashboard
     assert "Mark reviewed today" not in dashboard  # a viewer cannot review
     assert 'role="img"' in dashboard  # the burndown chart, with its text summary
+    # The score breakdown: a row per NOT MET requirement with its points, basis and rule.
+    assert "15 requirements NOT MET cost 31 points" in dashboard
+    rows = re.findall(r"<tr><td><a href=\"([^\"]+)\">([^<]+)</a></td>.*?−(\d+)</td>", dashboard)
+    assert len(rows) == 15 and sum(int(points) for _, _, points in rows) == 31
+    assert (f"/systems/{system.pk}/ssp/?family=AU#req-3-3-5", "AU.L2-3.3.5", "5") in rows
 
 
 def test_dashboard_shows_verdict_reasons_closeout_and_review_reminder(
