@@ -201,18 +201,24 @@ def _decide(requirement: Requirement, record: RequirementRecord) -> tuple[bool, 
     return False, _STATUS_BASIS[status], rules.NOT_MET_DEDUCTS
 
 
-_SHARED: dict[tuple[str, bool, Basis, int, str], RequirementResult] = {}
+_SHARED: dict[tuple[object, ...], RequirementResult] = {}
 
 
 def _shared(
-    requirement: Requirement, met: bool, basis: Basis, deduction: int, rule: str
+    requirement: Requirement,
+    met: bool,
+    basis: Basis,
+    deduction: int,
+    rule: str,
+    state: MfaState | EncryptionState | None = None,
+    failed: tuple[str, ...] = (),
 ) -> RequirementResult:
     """The same immutable result for the same outcome: most requirements of most SSPs come out
     the same way, and building a frozen record per requirement per score is most of the cost."""
-    key = (requirement.nist_id, met, basis, deduction, rule)
+    key = (requirement.nist_id, met, basis, deduction, rule, state, failed)
     result = _SHARED.get(key)
     if result is None or result.requirement is not requirement:
-        result = RequirementResult(requirement, met, basis, deduction, rule)
+        result = RequirementResult(requirement, met, basis, deduction, rule, state, failed)
         _SHARED[key] = result
     return result
 
@@ -225,13 +231,6 @@ def determine(requirement: Requirement, record: RequirementRecord | None) -> Req
             rule = rules.UNASSESSED_IS_NOT_MET
         return _shared(requirement, False, Basis.NOT_ASSESSED, deduction, rule)
     met, basis, rule = _decide(requirement, record)
-    if requirement.partial_credit is None and basis is not Basis.OBJECTIVES_NOT_MET:
-        if met:
-            return _shared(requirement, True, basis, 0, rule)
-        deduction, deduction_rule = not_met_deduction(requirement, None)
-        if requirement.points is None:
-            rule = deduction_rule
-        return _shared(requirement, False, basis, deduction, rule)
     partial = requirement.partial_credit
     state = None
     if partial is not None:
@@ -247,12 +246,12 @@ def determine(requirement: Requirement, record: RequirementRecord | None) -> Req
         ):
             met, basis = False, Basis.PARTIAL_STATE
     if met:
-        return RequirementResult(requirement, True, basis, 0, rule, state)
+        return _shared(requirement, True, basis, 0, rule, state)
     deduction, deduction_rule = not_met_deduction(requirement, state)
     if partial is not None or requirement.points is None:
         rule = deduction_rule
     failed = _objective_results(requirement, record)[0] if basis is Basis.OBJECTIVES_NOT_MET else ()
-    return RequirementResult(requirement, False, basis, deduction, rule, state, failed)
+    return _shared(requirement, False, basis, deduction, rule, state, failed)
 
 
 def score(ssp: Ssp, catalog: Catalog) -> Score:
