@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from poam.core.catalog import Catalog
@@ -34,47 +35,35 @@ def at(found: FOUND) -> Path:
     return (*found[1], "props", found[2])
 
 
-_SEEN: dict[tuple[str, str], date | None] = {}
-"""Dates already parsed: a POA&M repeats the same few hundred dates thousands of times."""
-
-
-def _remember(kind: str, value: str, found: date | None) -> date | None:
-    if len(_SEEN) > 100_000:
-        _SEEN.clear()
-    _SEEN[kind, value] = found
-    return found
-
-
 def datetime_value(value: Any) -> date | None:
     """The calendar date of an OSCAL date-time as written, or None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    known = _SEEN.get(("T", value), _SEEN)
-    if known is not _SEEN:
-        return known  # type: ignore[return-value]
-    found = None
-    if _DATE_TIME.match(value):
-        try:
-            found = date_of(value)
-        except ValueError:
-            found = None
-    return _remember("T", value, found)
+    return _datetime_of(value) if isinstance(value, str) else None
 
 
 def date_value(value: Any) -> date | None:
     """A ``YYYY-MM-DD`` date, or None if it is not one (or does not exist)."""
-    if not isinstance(value, str):
+    return _date_of(value) if isinstance(value, str) else None
+
+
+# Remembered: a POA&M repeats the same few hundred dates thousands of times.
+@lru_cache(maxsize=8192)
+def _datetime_of(value: str) -> date | None:
+    if not _DATE_TIME.match(value):
         return None
-    known = _SEEN.get(("D", value), _SEEN)
-    if known is not _SEEN:
-        return known  # type: ignore[return-value]
-    found = None
-    if len(value) == 10 and _DATE.match(value):
-        try:
-            found = date.fromisoformat(value)
-        except ValueError:
-            found = None
-    return _remember("D", value, found)
+    try:
+        return date_of(value)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _date_of(value: str) -> date | None:
+    if len(value) != 10 or not _DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 class Reader:
