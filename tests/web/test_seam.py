@@ -30,6 +30,19 @@ def test_native_files_import_and_export_unchanged(db: Any, folder: str) -> None:
     assert snapshot.ssp.unknown == ssp.unknown
 
 
+def test_many_ids_are_read_in_slices_with_nothing_lost_or_reordered(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = Organization.objects.create(name="Org", slug="org")
+    systems = [import_example(org, folder) for folder in SAMPLES]
+    whole = seam.load_many(systems)
+    monkeypatch.setattr(seam, "IDS_PER_QUERY", 2)  # two entries or milestones per query
+    sliced = seam.load_many(systems)
+    for system in systems:
+        for kind, poam in whole[system.pk].poams.items():
+            assert poam_to_data(sliced[system.pk].poams[kind]) == poam_to_data(poam)
+
+
 @pytest.mark.parametrize("folder", SAMPLES)
 def test_web_assessment_equals_the_cli_assessment(db: Any, folder: str) -> None:
     """Same score, verdict and findings (evidence checks included) as `poam check`."""

@@ -224,6 +224,21 @@ def _rows(queryset: Any, *fields: str) -> list[Row]:
     return [Row(**values) for values in queryset.values(*names, *fields)]
 
 
+IDS_PER_QUERY = 10_000
+"""Ids bound in one ``IN (...)`` at most: PostgreSQL takes 65,535 parameters a query, SQLite
+32,766; a larger portfolio is read in several queries, never refused."""
+
+
+def _rows_of(queryset: Any, field: str, ids: list[int], *fields: str) -> list[Row]:
+    """The rows of ``queryset`` whose ``field`` is one of ``ids``; each query takes a slice of
+    the ids, so the rows of one owner stay together and in the queryset's order."""
+    rows: list[Row] = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[start : start + IDS_PER_QUERY]
+        rows += _rows(queryset.filter(**{f"{field}__in": chunk}), *fields)
+    return rows
+
+
 def _entry_rows(ids: list[int]) -> list[Row]:
     rows = _rows(
         Entry.objects.filter(poam__system_id__in=ids, deleted_at__isnull=True).order_by(
@@ -253,7 +268,8 @@ def _entry_rows(ids: list[int]) -> list[Row]:
 
 
 def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
-    """Snapshots of several systems in six queries, whatever their number and size."""
+    """Snapshots of several systems in six queries (more only past ``IDS_PER_QUERY`` entries or
+    milestones), whatever their number."""
     by_pk = {system.pk: system for system in systems}
     if not by_pk:
         return {}
@@ -261,26 +277,26 @@ def load_many(systems: Iterable[System]) -> dict[int, Snapshot]:
     records = _group(_rows(RecordRow.objects.filter(system_id__in=ids)), "system_id")
     poams = _group(Poam.objects.filter(system_id__in=ids), "system_id")
     entries = _entry_rows(ids)
-    # by the ids just read (index lookups, no joins): still one query each, whatever the size
+    # by the ids just read (index lookups, no joins)
     entry_ids = [entry.id for entry in entries]
-    milestone_rows = _rows(
-        Milestone.objects.filter(entry_id__in=entry_ids, deleted_at__isnull=True).order_by(
-            "entry_id", "position", "id"
-        )
+    milestone_rows = _rows_of(
+        Milestone.objects.filter(deleted_at__isnull=True).order_by("entry_id", "position", "id"),
+        "entry_id",
+        entry_ids,
     )
     milestones = _group(milestone_rows, "entry_id")
     changes = _group(
-        _rows(
-            MilestoneChange.objects.filter(
-                milestone_id__in=[m.id for m in milestone_rows]
-            ).order_by("milestone_id", "position", "id")
+        _rows_of(
+            MilestoneChange.objects.order_by("milestone_id", "position", "id"),
+            "milestone_id",
+            [m.id for m in milestone_rows],
         ),
         "milestone_id",
     )
-    evidence_rows = _rows(
-        Evidence.objects.filter(entry_id__in=entry_ids, deleted_at__isnull=True).order_by(
-            "entry_id", "position", "id"
-        ),
+    evidence_rows = _rows_of(
+        Evidence.objects.filter(deleted_at__isnull=True).order_by("entry_id", "position", "id"),
+        "entry_id",
+        entry_ids,
         "blob__size",
     )
     for row in evidence_rows:
