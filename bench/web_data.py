@@ -74,10 +74,7 @@ def generate(orgs: int, per_org: int, seed: int) -> None:
     from poam.web.workbench.models import (
         Change,
         Entry,
-        Evidence,
         Membership,
-        Milestone,
-        MilestoneChange,
         Organization,
         Poam,
         RequirementRecord,
@@ -141,44 +138,9 @@ def generate(orgs: int, per_org: int, seed: int) -> None:
                     for i, item in enumerate(p.items)
                 ]
             created = Entry.objects.bulk_create(e for e, _ in entries)
-            milestones = []
-            evidence = []
-            for entry, (_e, item) in zip(created, entries, strict=True):
-                milestones += [
-                    (
-                        Milestone(
-                            entry=entry, position=i, title=m.title, due=m.due, completed=m.completed
-                        ),
-                        m,
-                    )
-                    for i, m in enumerate(item.milestones)
-                ]
-                evidence += [
-                    Evidence(
-                        entry=entry,
-                        position=i,
-                        title=e.title,
-                        uri=e.uri,
-                        sha256=e.sha256,
-                        date=e.date,
-                    )
-                    for i, e in enumerate(item.evidence)
-                ]
-            made = Milestone.objects.bulk_create(m for m, _ in milestones)
-            MilestoneChange.objects.bulk_create(
-                MilestoneChange(
-                    milestone=row,
-                    position=i,
-                    changed=c.changed,
-                    from_date=c.from_date,
-                    to_date=c.to_date,
-                    by=c.by,
-                    justification=c.justification,
-                )
-                for row, (_m, core) in zip(made, milestones, strict=True)
-                for i, c in enumerate(core.history)
+            seam.create_children(
+                (entry, item) for entry, (_e, item) in zip(created, entries, strict=True)
             )
-            Evidence.objects.bulk_create(evidence)
             Change.objects.bulk_create(
                 Change(
                     organization_id=s.organization_id,

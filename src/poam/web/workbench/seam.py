@@ -514,6 +514,68 @@ def replace_ssp(actor: Actor, system: System, ssp: Ssp, *, reason: str = "import
         history.bump(system)
 
 
+def create_children(
+    pairs: Iterable[tuple[Entry, PoamItem]],
+    files: Mapping[str, Stored] | None = None,
+    uploaded_by: Any = None,
+) -> None:
+    """Store the milestones (with their history) and the evidence of entries just created, in
+    three bulk inserts whatever their number; ``files`` maps an evidence URI to the stored file
+    that backs it."""
+    files = files or {}
+    milestone_rows: list[tuple[Milestone, CoreMilestone]] = []
+    evidence_rows = []
+    for entry, item in pairs:
+        for m_index, milestone in enumerate(item.milestones):
+            milestone_rows.append(
+                (
+                    Milestone(
+                        entry=entry,
+                        position=m_index,
+                        title=milestone.title,
+                        due=milestone.due,
+                        completed=milestone.completed,
+                    ),
+                    milestone,
+                )
+            )
+        for e_index, evidence in enumerate(item.evidence):
+            stored = files.get(evidence.uri)
+            evidence_rows.append(
+                Evidence(
+                    entry=entry,
+                    position=e_index,
+                    title=evidence.title,
+                    uri=evidence.uri,
+                    sha256=evidence.sha256,
+                    date=evidence.date,
+                    blob_id=stored.sha256 if stored else None,
+                    filename=evidence.uri.rsplit("/", 1)[-1] if stored else None,
+                    uploaded_by=uploaded_by if stored else None,
+                )
+            )
+    used = {e.blob_id for e in evidence_rows if e.blob_id}
+    Blob.objects.bulk_create(
+        [Blob(sha256=s.sha256, size=s.size) for s in files.values() if s.sha256 in used],
+        ignore_conflicts=True,
+    )
+    created_milestones = Milestone.objects.bulk_create(m for m, _ in milestone_rows)
+    MilestoneChange.objects.bulk_create(
+        MilestoneChange(
+            milestone=m_row,
+            position=h_index,
+            changed=change.changed,
+            from_date=change.from_date,
+            to_date=change.to_date,
+            by=change.by,
+            justification=change.justification,
+        )
+        for m_row, (_, core) in zip(created_milestones, milestone_rows, strict=True)
+        for h_index, change in enumerate(core.history)
+    )
+    Evidence.objects.bulk_create(evidence_rows)
+
+
 def replace_poam(
     actor: Actor,
     system: System,
@@ -527,7 +589,6 @@ def replace_poam(
     The entries it had are kept, marked deleted (with a change-log row each); ``files`` maps an
     evidence URI to the stored file that backs it.
     """
-    files = files or {}
     batch = history.new_batch()
     now = timezone.now()
     with transaction.atomic():
@@ -569,57 +630,7 @@ def replace_poam(
             Entry(poam=row, position=index, **entry_values(item))
             for index, item in enumerate(poam.items)
         )
-        milestone_rows: list[tuple[Milestone, CoreMilestone]] = []
-        evidence_rows = []
-        for entry, item in zip(entries, poam.items, strict=True):
-            for m_index, milestone in enumerate(item.milestones):
-                milestone_rows.append(
-                    (
-                        Milestone(
-                            entry=entry,
-                            position=m_index,
-                            title=milestone.title,
-                            due=milestone.due,
-                            completed=milestone.completed,
-                        ),
-                        milestone,
-                    )
-                )
-            for e_index, evidence in enumerate(item.evidence):
-                stored = files.get(evidence.uri)
-                evidence_rows.append(
-                    Evidence(
-                        entry=entry,
-                        position=e_index,
-                        title=evidence.title,
-                        uri=evidence.uri,
-                        sha256=evidence.sha256,
-                        date=evidence.date,
-                        blob_id=stored.sha256 if stored else None,
-                        filename=evidence.uri.rsplit("/", 1)[-1] if stored else None,
-                        uploaded_by=actor.user if stored else None,
-                    )
-                )
-        used = {e.blob_id for e in evidence_rows if e.blob_id}
-        Blob.objects.bulk_create(
-            [Blob(sha256=s.sha256, size=s.size) for s in files.values() if s.sha256 in used],
-            ignore_conflicts=True,
-        )
-        created_milestones = Milestone.objects.bulk_create(m for m, _ in milestone_rows)
-        MilestoneChange.objects.bulk_create(
-            MilestoneChange(
-                milestone=m_row,
-                position=h_index,
-                changed=change.changed,
-                from_date=change.from_date,
-                to_date=change.to_date,
-                by=change.by,
-                justification=change.justification,
-            )
-            for m_row, (_, core) in zip(created_milestones, milestone_rows, strict=True)
-            for h_index, change in enumerate(core.history)
-        )
-        Evidence.objects.bulk_create(evidence_rows)
+        create_children(zip(entries, poam.items, strict=True), files, actor.user)
         for entry in entries:
             history.record(
                 actor,
