@@ -77,6 +77,15 @@ def _damage(document: dict[str, Any], path: Path, value: Any, delete: bool) -> d
     return damaged
 
 
+def _damage_all(document: dict[str, Any], damage: list[tuple[Path, Any, bool]]) -> dict[str, Any]:
+    for path, value, delete in damage:
+        try:
+            document = _damage(document, path, value, delete)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed that place
+    return document
+
+
 def _read(data: bytes) -> None:
     try:
         read_document(parse_document("doc.json", data))
@@ -90,13 +99,7 @@ def _read(data: bytes) -> None:
     st.lists(st.tuples(st.sampled_from(POAM_PATHS), values, st.booleans()), min_size=1, max_size=3)
 )
 def test_damaged_poam_never_crashes(damage: list[tuple[Path, Any, bool]]) -> None:
-    document = POAM
-    for path, value, delete in damage:
-        try:
-            document = _damage(document, path, value, delete)
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier change removed that place
-    _read(orjson.dumps(document))
+    _read(orjson.dumps(_damage_all(POAM, damage)))
 
 
 @settings(max_examples=60, deadline=None)
@@ -104,13 +107,7 @@ def test_damaged_poam_never_crashes(damage: list[tuple[Path, Any, bool]]) -> Non
     st.lists(st.tuples(st.sampled_from(SSP_PATHS), values, st.booleans()), min_size=1, max_size=3)
 )
 def test_damaged_ssp_never_crashes(damage: list[tuple[Path, Any, bool]]) -> None:
-    document = SSP
-    for path, value, delete in damage:
-        try:
-            document = _damage(document, path, value, delete)
-        except (KeyError, IndexError, TypeError):
-            continue
-    _read(orjson.dumps(document))
+    _read(orjson.dumps(_damage_all(SSP, damage)))
 
 
 @pytest.mark.parametrize("document", [SSP, POAM], ids=["ssp", "poam"])
