@@ -1,7 +1,8 @@
 """Golden cases for the checks: one YAML file per check code under ``cases/``.
 
 Each case gives an SSP fragment (merged over a baseline where all 110 requirements are
-implemented), an optional POA&M (items merged over an exemplary entry), the ``as_of`` date, and the
+implemented; ``cmmc`` replaces the baseline's empty record of assessments and affirmations), an
+optional POA&M (items merged over an exemplary entry), the ``as_of`` date, and the
 exact findings of that code expected, as ``{requirement, item}`` pairs (``expect: []`` for a
 negative case).
 """
@@ -71,6 +72,8 @@ def _ssp(fragment: dict[str, Any] | None) -> dict[str, Any]:
     fragment = fragment or {}
     for key in ("system", "ssp"):
         data[key].update(fragment.get(key) or {})
+    if "cmmc" in fragment:
+        data["cmmc"] = fragment["cmmc"]
     for key, value in (fragment.get("requirements") or {}).items():
         if value is None:
             data["requirements"].pop(key, None)

@@ -78,7 +78,10 @@ def test_eligibility_by_state(catalog: Catalog) -> None:
         ("IA.L2-3.5.3", "3.5.3"),
         ("ia.l2-3.5.3", "3.5.3"),
         (" 3.5.3 ", "3.5.3"),
-        ("03.05.03", "3.5.3"),
+        ("03.05.03", None),  # NIST SP 800-171 Rev 3 numbering, not Rev 2
+        ("03.01.01", None),
+        ("3.05.03", None),
+        ("IA.L2-03.05.03", None),
         ("SC.L2-3.13.11", "3.13.11"),
         ("3.1.22", "3.1.22"),
         ("AC.L2-3.5.3", None),
@@ -92,6 +95,19 @@ def test_eligibility_by_state(catalog: Catalog) -> None:
 def test_lookups(catalog: Catalog, text: str, expected: str | None) -> None:
     assert catalog.normalize(text) == expected
     assert (text in catalog) == (expected is not None)
+
+
+@pytest.mark.parametrize("text", ["03.01.01", " 03.05.03 ", "ia.l2-03.05.03", "03.13.11"])
+def test_rev3_ids_are_refused_with_a_reason(catalog: Catalog, text: str) -> None:
+    assert catalog.find(text) is None
+    message = catalog.why_unknown(text)
+    assert "Rev 3" in message and "Rev 2" in message
+    with pytest.raises(KeyError, match="Rev 3 numbering"):
+        catalog.get(text)
+
+
+def test_other_unknown_ids_say_rev2(catalog: Catalog) -> None:
+    assert catalog.why_unknown("3.1.23") == "no NIST SP 800-171 Rev 2 requirement '3.1.23'"
 
 
 def test_wording_is_complete(catalog: Catalog) -> None:

@@ -8,9 +8,16 @@ import pytest
 
 from poam.core.catalog import load_catalog
 from poam.core.model import EncryptionState, ImplementationStatus, ItemStatus
-from poam.core.plan import Phase, assume_met, full_score_date, plan, resolve_targets
+from poam.core.plan import (
+    Phase,
+    assume_met,
+    describe_full_score,
+    full_score_date,
+    plan,
+    resolve_targets,
+)
 from poam.core.scoring import score
-from poam.core.verdict import Verdict, decide
+from poam.core.verdict import Verdict, readiness
 from tests.core.builders import all_implemented, internal, item, not_met, record
 
 CATALOG = load_catalog()
@@ -87,7 +94,24 @@ def test_full_score_date_lists_unplanned_requirements() -> None:
     ssp = not_met("3.1.3", "3.1.4")
     poam = internal(item("P1", "3.1.3", date(2026, 5, 1)), item("P2", "3.1.4", due=None))
     full = full_score_date(score(ssp, CATALOG), poam)
-    assert (full.date, full.unplanned) == (date(2026, 5, 1), ("3.1.4",))
+    # One answer everywhere: with a requirement unplanned, the date cannot be determined.
+    assert (full.date, full.latest, full.unplanned) == (None, date(2026, 5, 1), ("3.1.4",))
+    assert not full.determined
+    assert describe_full_score(full, CATALOG) == (
+        "cannot be determined: 1 NOT MET requirement has no dated open milestone (AC.L2-3.1.4); "
+        "the latest dated open milestone is 2026-05-01"
+    )
+
+
+def test_full_score_date_when_every_gap_is_planned() -> None:
+    ssp = not_met("3.1.3", "3.1.4")
+    poam = internal(item("P1", "3.1.3", date(2026, 5, 1)), item("P2", "3.1.4", date(2026, 6, 2)))
+    full = full_score_date(score(ssp, CATALOG), poam)
+    assert (full.date, full.determined, full.required) == (date(2026, 6, 2), True, True)
+    assert describe_full_score(full, CATALOG) == "2026-06-02"
+    done = full_score_date(score(all_implemented(), CATALOG), poam)
+    assert (done.date, done.required, done.determined) == (None, False, True)
+    assert describe_full_score(done, CATALOG) == "already 110"
 
 
 def test_assume_closed_by_requirement_or_entry() -> None:
@@ -98,6 +122,6 @@ def test_assume_closed_by_requirement_or_entry() -> None:
     assert targets == ["3.1.5", "3.5.3"]
     after = assume_met(before, targets)
     assert after.provisional == before.provisional + 3
-    assert decide(after, poam, TODAY).verdict is Verdict.CONDITIONAL
+    assert readiness(after).verdict is Verdict.CONDITIONAL
     with pytest.raises(KeyError):
         resolve_targets(["P9"], CATALOG, poam)

@@ -242,5 +242,9 @@ def test_making_a_not_met_requirement_met_never_lowers_the_score(
     records[target] = RequirementRecord(target, IMPL.IMPLEMENTED, **state)
     after = score(Ssp(ssp.system, ssp.info, records), CATALOG)
     assert after.result(target).met
-    assert after.provisional >= before.provisional
-    assert after.provisional == before.provisional + before.result(target).deduction
+    gained = before.result(target).deduction
+    if target == "3.12.2":
+        # Plans of action in place also make every planned temporary deficiency MET.
+        assert after.provisional >= before.provisional + gained
+    else:
+        assert after.provisional == before.provisional + gained

@@ -1,4 +1,6 @@
-"""Golden tests of the verdict (32 CFR 170.21) and the 180-day closeout, boundaries included."""
+"""Golden tests of the readiness and the standing (32 CFR 170.21) and the 180-day closeout,
+boundaries included. The standing's lifecycle (closeouts, 3 years, affirmations) is in
+test_lifecycle.py."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import date
 import pytest
 
 from poam.core.catalog import Catalog, load_catalog
+from poam.core.lifecycle import standing
 from poam.core.model import EncryptionState, ImplementationStatus, MfaState, Poam, Ssp
 from poam.core.scoring import score
 from poam.core.verdict import (
@@ -14,7 +17,7 @@ from poam.core.verdict import (
     Verdict,
     VerdictResult,
     closeout_deadline,
-    decide,
+    readiness,
 )
 from tests.core.builders import all_implemented, conditional, internal, item, not_met, record
 
@@ -24,7 +27,8 @@ TODAY = date(2026, 3, 1)
 
 
 def verdict_of(ssp: Ssp, poam: Poam | None = None, as_of: date = TODAY) -> VerdictResult:
-    return decide(score(ssp, CATALOG), poam, as_of)
+    """The standing, as ``poam check`` gives it (with no record, the readiness)."""
+    return standing(readiness(score(ssp, CATALOG)), ssp, poam, as_of)
 
 
 def test_88_points_not_88_requirements() -> None:
@@ -130,9 +134,10 @@ def test_every_failing_condition_is_given() -> None:
 
 
 def test_closeout_deadline_is_status_date_plus_180_days() -> None:
-    poam = conditional(date(2026, 2, 1))
-    assert closeout_deadline(poam) == date(2026, 7, 31)
-    assert closeout_deadline(internal()) is None
+    assert closeout_deadline(date(2026, 2, 1)) == date(2026, 7, 31)
+    result = verdict_of(not_met("3.1.3"), conditional(date(2026, 2, 1)))
+    assert result.closeout_deadline == date(2026, 7, 31)
+    assert verdict_of(not_met("3.1.3"), internal()).closeout_deadline is None
 
 
 @pytest.mark.parametrize(
@@ -149,12 +154,22 @@ def test_day_180_and_181(as_of: date, verdict: Verdict, days_left: int) -> None:
     assert (result.verdict, result.days_left) == (verdict, days_left)
     if verdict is Verdict.EXPIRED:
         assert result.reasons[0].rule == "32 CFR 170.21(b)"
-        assert result.reasons[0].requirements == ("3.1.3",)
+        assert "no POA&M closeout" in result.reasons[0].message
 
 
-def test_closed_out_after_the_deadline_is_final() -> None:
+def test_everything_met_after_the_deadline_without_a_closeout_has_expired() -> None:
+    """The hole a hand-worked review found: the SSP now says all MET, but no closeout was ever
+    recorded, so the Conditional status expired on day 181 (32 CFR 170.21(b))."""
     poam = conditional(date(2026, 2, 1))
-    assert verdict_of(all_implemented(), poam, date(2026, 9, 1)).verdict is Verdict.FINAL
+    result = verdict_of(all_implemented(), poam, date(2026, 9, 1))
+    assert result.verdict is Verdict.EXPIRED
+    assert readiness(score(all_implemented(), CATALOG)).verdict is Verdict.FINAL
+
+
+def test_everything_met_before_the_deadline_is_still_conditional() -> None:
+    result = verdict_of(all_implemented(), conditional(date(2026, 2, 1)), date(2026, 6, 1))
+    assert result.verdict is Verdict.CONDITIONAL
+    assert "ready for its closeout" in result.reasons[-1].message
 
 
 def test_internal_poam_never_expires() -> None:
@@ -169,5 +184,5 @@ def test_verdict_labels(catalog: Catalog) -> None:
         "Conditional Level 2",
         "No CMMC status",
         "Assessment cannot be completed",
-        "Conditional status expired",
+        "CMMC status expired",
     }

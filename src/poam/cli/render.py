@@ -14,9 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from poam.core.assess import Assessment
-from poam.core.catalog import Catalog, Requirement
+from poam.core.catalog import Catalog, Requirement, load_catalog
 from poam.core.checks.base import Check, Finding, Severity
-from poam.core.plan import FullScoreDate, Phase, Plan
+from poam.core.lifecycle import affirmations_due
+from poam.core.plan import Phase, Plan, describe_full_score
 from poam.core.scoring import MAX_SCORE, Score
 from poam.core.verdict import Verdict, VerdictResult
 
@@ -96,6 +97,38 @@ def _closeout(verdict: VerdictResult) -> Text | None:
     return Text(f"{when}, {_plural(days, 'day')} left", style=style)
 
 
+def _readiness(assessment: Assessment) -> Group:
+    """What a new assessment today would award, shown beside a standing of record."""
+    ready = assessment.ready
+    head = Text.assemble(
+        (ready.verdict.label, VERDICT_STYLE[ready.verdict]),
+        ("  (what a new assessment today would award)", "dim"),
+    )
+    good = ready.verdict in (Verdict.FINAL, Verdict.CONDITIONAL)
+    lines: list[Text] = [head]
+    for reason in ready.reasons:
+        mark = ("✓ ", "green") if good else ("✗ ", "red")
+        lines.append(Text.assemble(mark, reason.message, (f"  [{reason.rule}]", "dim")))
+    return Group(*lines)
+
+
+def _affirmation(assessment: Assessment) -> Text | None:
+    due = affirmations_due(assessment.verdict, assessment.ssp.cmmc, assessment.as_of)
+    if not due:
+        return None
+    owed = [d for d in due if d.done is None]
+    done = [d.done for d in due if d.done is not None]
+    parts: list[tuple[str, str] | str] = []
+    if done:
+        last = max(done, key=lambda a: a.date)
+        parts.append(f"last {last.date.isoformat()} by {last.official}, {last.title}")
+    for item in owed:
+        late = item.due < assessment.as_of
+        text = f"{item.kind.value} due {item.due.isoformat()}" + (" (overdue)" if late else "")
+        parts.append((("; " if parts else "") + text, "bold red" if late else ""))
+    return Text.assemble(*parts)
+
+
 def summary(assessment: Assessment) -> Table:
     ssp, poam = assessment.ssp, assessment.poam
     system = ssp.system
@@ -113,6 +146,17 @@ def summary(assessment: Assessment) -> Table:
     closeout = _closeout(assessment.verdict)
     if closeout is not None:
         grid.add_row("Closeout", closeout)
+    if assessment.verdict.valid_until is not None:
+        until = assessment.verdict.valid_until.isoformat()
+        grid.add_row(
+            "Current until",
+            Text(until, style="bold red" if assessment.verdict.verdict is Verdict.EXPIRED else ""),
+        )
+    affirmation = _affirmation(assessment)
+    if affirmation is not None:
+        grid.add_row("Affirmation", affirmation)
+    if assessment.verdict.of_record is not None:
+        grid.add_row("Readiness", _readiness(assessment))
     if poam is None:
         grid.add_row("POA&M", Text("none given", style="dim"))
     else:
@@ -223,19 +267,6 @@ def print_score(assessment: Assessment) -> None:
         out.print(Text("Every requirement is MET.", style="green"))
 
 
-def _full_score_text(full: FullScoreDate) -> Text:
-    if full.date is None and not full.unplanned:
-        return Text("already 110", style="green")
-    text = Text(full.date.isoformat() if full.date else "unknown", style="bold")
-    if full.unplanned:
-        text.append(
-            f"  ({_plural(len(full.unplanned), 'NOT MET requirement')} without a dated open "
-            f"milestone: {', '.join(full.unplanned)})",
-            style="yellow",
-        )
-    return text
-
-
 def print_plan(assessment: Assessment, plan: Plan) -> None:
     out = console()
     out.print(summary(assessment))
@@ -276,7 +307,14 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
         )
     )
     out.print()
-    out.print(Text.assemble(("Score of 110 expected  ", "bold"), _full_score_text(plan.full_score)))
+    full = plan.full_score
+    style = "green" if not full.required else "bold" if full.determined else "yellow"
+    out.print(
+        Text.assemble(
+            ("Score of 110 expected  ", "bold"),
+            (describe_full_score(full, load_catalog()), style),
+        )
+    )
 
 
 def print_what_if(

@@ -7,6 +7,7 @@ does I/O or reads the clock: "today" is always passed in (``as_of``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,10 +64,35 @@ class PoamKind(StrEnum):
 
 
 class AssessmentType(StrEnum):
-    """Who performed the assessment that granted a Conditional status (32 CFR 170.21(b))."""
+    """Who performed an assessment: the organization itself (32 CFR 170.16) or a C3PAO
+    (170.17). A POA&M closeout is performed the same way as the assessment (170.21(b))."""
 
     SELF = "self"
     C3PAO = "c3pao"
+
+
+class AssessmentResult(StrEnum):
+    """The CMMC Status an assessment of record awarded (32 CFR 170.16(a)(1), 170.17(a)(1))."""
+
+    CONDITIONAL = "conditional"
+    FINAL = "final"
+
+
+class CloseoutResult(StrEnum):
+    """The result of a POA&M closeout assessment (32 CFR 170.21(b)): ``met`` when every
+    requirement of the POA&M was found MET, so that the Conditional status becomes Final."""
+
+    MET = "met"
+    NOT_MET = "not-met"
+
+
+class AffirmationKind(StrEnum):
+    """Why the Affirming Official affirmed (32 CFR 170.22(a)): upon the status, after a POA&M
+    closeout, or the yearly affirmation of continuing compliance."""
+
+    INITIAL = "initial"
+    POST_CLOSEOUT = "post-closeout"
+    ANNUAL = "annual"
 
 
 class ItemStatus(StrEnum):
@@ -98,8 +124,14 @@ class SystemInfo:
 
 @dataclass(frozen=True, slots=True)
 class SspInfo:
+    """The SSP document: version, date, and how often it is to be updated (NIST SP 800-171A
+    3.12.4[g], [h]). ``last_changed`` is the day its content last changed where a store knows it
+    (the web application's change log); a file's date is its own last change."""
+
     version: str
     date: date
+    update_cadence_days: int | None = None
+    last_changed: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,17 +157,72 @@ class RequirementRecord:
     responsible: str | None = None
 
 
+# --- the CMMC status over time ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Closeout:
+    """The POA&M closeout assessment of a Conditional status (32 CFR 170.21(b)). It is performed
+    as the initial assessment was (self or C3PAO), so it carries no type of its own."""
+
+    date: date
+    result: CloseoutResult
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentOfRecord:
+    """A self or C3PAO assessment whose result was entered in SPRS (or eMASS): the status it
+    awarded from its CMMC Status Date, and the closeout of its POA&M if any.
+
+    ``implied`` marks a record poam infers from a Conditional POA&M's header when the SSP records
+    no such assessment (it then has no score or UID).
+    """
+
+    type: AssessmentType
+    date: date
+    status_date: dt.date
+    result: AssessmentResult
+    score: int | None = None
+    uid: str | None = None
+    closeout: Closeout | None = None
+    implied: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Affirmation:
+    """An affirmation of continuing compliance by the Affirming Official (32 CFR 170.22)."""
+
+    kind: AffirmationKind
+    date: date
+    official: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CmmcRecord:
+    """The system's CMMC status over time: its assessments of record and its affirmations."""
+
+    assessments: tuple[AssessmentOfRecord, ...] = ()
+    affirmations: tuple[Affirmation, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.assessments or self.affirmations)
+
+
 @dataclass(frozen=True, slots=True)
 class Ssp:
     """A System Security Plan. ``requirements`` is keyed by NIST id; absent means unassessed.
 
     ``unknown`` keeps the keys the catalog does not know, as written, so they can be reported.
+    ``cmmc`` records the system's assessments and affirmations: SPRS keeps them with the system
+    (the assessment scope) that the SSP describes, so poam keeps them with the SSP.
     """
 
     system: SystemInfo
     info: SspInfo
     requirements: Mapping[str, RequirementRecord]
     unknown: tuple[str, ...] = ()
+    cmmc: CmmcRecord = CmmcRecord()
 
 
 # --- the POA&M -------------------------------------------------------------------------------
@@ -211,6 +298,9 @@ class Thresholds:
     milestone_moves_warn: int = 2
     closeout_warning_days: int = 30
     default_review_cadence_days: int = 90
+    affirmation_warning_days: int = 30
+    validity_warning_days: int = 90
+    default_ssp_update_cadence_days: int = 365
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ The order (``poam plan``):
 3. then the rest, by the date their POA&M entries expect to finish.
 
 The expected date of a score of 110 is the latest open milestone of the entries covering NOT MET
-requirements (SPRS "plan of action completion date", DoD Assessment Methodology Annex B).
+requirements (SPRS "plan of action completion date", DoD Assessment Methodology Annex B), and it
+is known only when every NOT MET requirement has a dated open milestone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,7 +24,7 @@ from enum import StrEnum
 from poam.core.catalog import Catalog
 from poam.core.model import Poam, PoamItem
 from poam.core.scoring import MAX_SCORE, SSP_REQUIREMENT, Basis, RequirementResult, Score
-from poam.core.verdict import CONDITIONAL_MIN_SCORE, Verdict, decide
+from poam.core.verdict import CONDITIONAL_MIN_SCORE, Verdict, readiness
 
 
 class Phase(StrEnum):
@@ -47,10 +49,24 @@ class PlanStep:
 
 @dataclass(frozen=True, slots=True)
 class FullScoreDate:
-    """When a score of 110 is expected, and the NOT MET requirements with no dated plan."""
+    """When a score of 110 is expected: the one answer that ``poam plan``, ``poam sprs``, the
+    report and the dashboard all give (SPRS "plan of action completion date", DoD Assessment
+    Methodology v1.2.1, Annex B).
+
+    The date is known only when every NOT MET requirement has a dated open milestone; otherwise
+    ``date`` is None, ``unplanned`` names the requirements without one, and ``latest`` still
+    gives the latest dated milestone, for reference.
+    """
 
     date: date | None
     unplanned: tuple[str, ...]
+    latest: dt.date | None = None
+    required: bool = True
+    """Whether a date is needed at all: not when the score is already 110."""
+
+    @property
+    def determined(self) -> bool:
+        return not self.required or self.date is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +122,7 @@ def resolve_targets(ids: Iterable[str], catalog: Catalog, poam: Poam | None) -> 
 
 def full_score_date(score: Score, poam: Poam | None) -> FullScoreDate:
     """The SPRS plan-of-action completion date: the latest open milestone of the entries that
-    cover NOT MET requirements; requirements with no such milestone are listed as unplanned."""
+    cover NOT MET requirements, known only when each of them has one (see FullScoreDate)."""
     latest: date | None = None
     unplanned = []
     open_items = _open_by_requirement(poam)
@@ -116,7 +132,26 @@ def full_score_date(score: Score, poam: Poam | None) -> FullScoreDate:
             unplanned.append(result.nist_id)
         elif latest is None or expected > latest:
             latest = expected
-    return FullScoreDate(latest, tuple(unplanned))
+    required = bool(score.not_met)
+    known = latest if required and not unplanned else None
+    return FullScoreDate(known, tuple(unplanned), latest, required)
+
+
+def describe_full_score(full: FullScoreDate, catalog: Catalog) -> str:
+    """The date a score of 110 is expected, as every output words it."""
+    if not full.required:
+        return "already 110"
+    if full.date is not None:
+        return full.date.isoformat()
+    ids = ", ".join(catalog.get(nist_id).cmmc_id for nist_id in full.unplanned)
+    count = len(full.unplanned)
+    text = (
+        f"cannot be determined: {count} NOT MET requirement{'s have' if count != 1 else ' has'} "
+        f"no dated open milestone ({ids})"
+    )
+    if full.latest is not None:
+        text += f"; the latest dated open milestone is {full.latest.isoformat()}"
+    return text
 
 
 def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
@@ -163,7 +198,7 @@ def plan(score: Score, poam: Poam | None, as_of: date) -> Plan:
                 items=open_items.get(result.nist_id, ()),
                 due=due[result.nist_id],
                 score_after=provisional,
-                verdict_after=decide(after, poam, as_of).verdict,
+                verdict_after=readiness(after).verdict,
             )
         )
     return Plan(tuple(steps), full_score_date(score, poam))

@@ -4,13 +4,20 @@ Each requirement gets one determination (MET or NOT MET), the basis for it, the 
 and the paragraph that says so. The order of the decisions matters and follows the regulation:
 
 1. an enduring exception described in the SSP is MET (170.24(b)(1)(i));
-2. a temporary deficiency addressed in an operational plan of action is MET (170.24(b)(1)(ii));
-   one declared without a plan is NOT MET;
+2. a temporary deficiency addressed in an operational plan of action is MET (170.24(b)(1)(ii)),
+   but not when no plan is named, not when the requirement was never implemented (a temporary
+   deficiency "arises after implementation", 170.4: status ``planned`` or ``not-implemented``),
+   and not while CA.L2-3.12.2 itself (the plans of action) is NOT MET;
 3. objective results, where given, decide: one NOT MET objective makes the requirement NOT MET,
    all MET or NOT APPLICABLE make it MET (170.24(b)(1), (b)(3)) -- objectives win over status;
 4. otherwise the status decides; NOT APPLICABLE is MET (170.24(b)(3));
 5. a partial-credit state short of full implementation (MFA only for remote and privileged
-   users, encryption that is not FIPS-validated) is NOT MET whatever the status says.
+   users, encryption that is not FIPS-validated, or none) is NOT MET whatever the status says,
+   and a recorded state means the requirement applies, so it cannot be NOT APPLICABLE
+   (170.24(c)(2)(i)(B)(4)); MFA "for remote and privileged users" is worth 3 points only while
+   the objectives about privileged accounts (3.5.3[a]-[c]) are not NOT MET;
+6. CA.L2-3.12.4, the SSP itself, cannot be NOT APPLICABLE or an enduring exception: without an
+   SSP no assessment can be completed (170.24(c)(2)(i)(B)(5)).
 
 A requirement the SSP does not mention has not been shown to be MET, and counts as NOT MET.
 """
@@ -36,6 +43,10 @@ from poam.core.model import (
 MAX_SCORE = 110
 MIN_SCORE = -203
 SSP_REQUIREMENT = "3.12.4"
+PLANS_OF_ACTION = "3.12.2"
+MFA_PRIVILEGED_OBJECTIVES = ("a", "b", "c")
+"""NIST SP 800-171A 3.5.3: privileged accounts identified [a], MFA for their local [b] and
+network [c] access. The 3-point state claims these; one of them NOT MET makes it 5."""
 
 
 class Basis(StrEnum):
@@ -47,6 +58,9 @@ class Basis(StrEnum):
     ENDURING_EXCEPTION = "enduring-exception"
     TEMPORARY_DEFICIENCY = "temporary-deficiency"
     DEFICIENCY_WITHOUT_PLAN = "deficiency-without-plan"
+    DEFICIENCY_NEVER_IMPLEMENTED = "deficiency-never-implemented"
+    DEFICIENCY_PLANS_NOT_MET = "deficiency-plans-not-met"
+    SSP_CANNOT_BE_EXCEPTED = "ssp-cannot-be-excepted"
     OBJECTIVES_NOT_MET = "objectives-not-met"
     PARTIAL_STATE = "partial-credit-state"
     PARTIALLY_IMPLEMENTED = "partially-implemented"
@@ -136,7 +150,9 @@ def _state(
 
 
 def not_met_deduction(
-    requirement: Requirement, state: MfaState | EncryptionState | None
+    requirement: Requirement,
+    state: MfaState | EncryptionState | None,
+    record: RequirementRecord | None = None,
 ) -> tuple[int, str]:
     """Points subtracted for a NOT MET requirement, with the paragraph that sets them."""
     partial = requirement.partial_credit
@@ -144,10 +160,22 @@ def not_met_deduction(
         return 0, rules.SSP_REQUIRED
     if partial is not None:
         deduction = partial.deductions.get(state.value) if state is not None else None
+        if deduction and state is MfaState.REMOTE_AND_PRIVILEGED and _privileged_failed(record):
+            return requirement.points, rules.PARTIAL_CREDIT_MFA_PRIVILEGED
         if deduction:  # a partial state: 3 points; None, or a full state that is NOT MET: 5
             return deduction, partial.citation
         return requirement.points, partial.citation
     return requirement.points, rules.NOT_MET_DEDUCTS
+
+
+def _privileged_failed(record: RequirementRecord | None) -> bool:
+    """Whether an objective about privileged accounts (3.5.3[a]-[c]) is NOT MET."""
+    if record is None:
+        return False
+    return any(
+        record.objectives.get(letter) is ObjectiveResult.NOT_MET
+        for letter in MFA_PRIVILEGED_OBJECTIVES
+    )
 
 
 def _objective_results(
@@ -171,18 +199,30 @@ def _objective_results(
 
 _IMPLEMENTED = (True, Basis.IMPLEMENTED, rules.MET_ALL_OBJECTIVES)
 _NOT_APPLICABLE = (True, Basis.NOT_APPLICABLE, rules.NOT_APPLICABLE_IS_MET)
+_NEVER_IMPLEMENTED = frozenset({ImplementationStatus.PLANNED, ImplementationStatus.NOT_IMPLEMENTED})
+"""Statuses that say a requirement was never implemented: no temporary deficiency (170.4)."""
 
 
-def _decide(requirement: Requirement, record: RequirementRecord) -> tuple[bool, Basis, str]:
+def _decide(
+    requirement: Requirement, record: RequirementRecord, plans_in_place: bool
+) -> tuple[bool, Basis, str]:
     """(MET?, basis, rule) for an assessed requirement, in the order of the module docstring."""
     if record.enduring_exception and record.enduring_exception.strip():
         return True, Basis.ENDURING_EXCEPTION, rules.ENDURING_EXCEPTION_IS_MET
     deficiency = record.temporary_deficiency
     if deficiency is not None:
-        if deficiency.plan.strip():
-            return True, Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET
-        # A declared deficiency that no operational plan of action addresses is not MET.
-        return False, Basis.DEFICIENCY_WITHOUT_PLAN, rules.TEMPORARY_DEFICIENCY_IS_MET
+        if not deficiency.plan.strip():
+            # A declared deficiency that no operational plan of action addresses is not MET.
+            return False, Basis.DEFICIENCY_WITHOUT_PLAN, rules.TEMPORARY_DEFICIENCY_IS_MET
+        if record.status in _NEVER_IMPLEMENTED:
+            return (
+                False,
+                Basis.DEFICIENCY_NEVER_IMPLEMENTED,
+                rules.TEMPORARY_DEFICIENCY_AFTER_IMPLEMENTATION,
+            )
+        if not plans_in_place:
+            return False, Basis.DEFICIENCY_PLANS_NOT_MET, rules.TEMPORARY_DEFICIENCY_NEEDS_3_12_2
+        return True, Basis.TEMPORARY_DEFICIENCY, rules.TEMPORARY_DEFICIENCY_IS_MET
     if record.objectives:
         failed, complete, all_na = _objective_results(requirement, record)
         if failed:
@@ -223,40 +263,59 @@ def _shared(
     return result
 
 
-def determine(requirement: Requirement, record: RequirementRecord | None) -> RequirementResult:
-    """MET or NOT MET for one requirement, the points it costs and the paragraph that says so."""
+def determine(
+    requirement: Requirement, record: RequirementRecord | None, plans_in_place: bool = True
+) -> RequirementResult:
+    """MET or NOT MET for one requirement, the points it costs and the paragraph that says so.
+
+    ``plans_in_place``: whether CA.L2-3.12.2 (the plans of action) is MET, without which no
+    temporary deficiency counts as MET.
+    """
     if record is None:
         deduction, rule = not_met_deduction(requirement, None)
         if requirement.partial_credit is None and requirement.points is not None:
             rule = rules.UNASSESSED_IS_NOT_MET
         return _shared(requirement, False, Basis.NOT_ASSESSED, deduction, rule)
-    met, basis, rule = _decide(requirement, record)
+    met, basis, rule = _decide(requirement, record, plans_in_place)
+    if met and requirement.nist_id == SSP_REQUIREMENT and basis in _NO_SSP_EXCEPTIONS:
+        return _shared(requirement, False, Basis.SSP_CANNOT_BE_EXCEPTED, 0, rules.SSP_REQUIRED)
     partial = requirement.partial_credit
     state = None
     if partial is not None:
         state = _state(requirement, record)
-        # A partial state is NOT MET whatever the status says (170.24(c)(2)(i)(B)(4)).
-        if (
-            met
-            and state is not None
-            and basis is not Basis.NOT_APPLICABLE
-            and basis is not Basis.ENDURING_EXCEPTION
-            and basis is not Basis.TEMPORARY_DEFICIENCY
-            and partial.deductions.get(state.value, 0) > 0
-        ):
-            met, basis = False, Basis.PARTIAL_STATE
+        if met and state is not None and basis in _STATE_DECIDES:
+            if partial.deductions.get(state.value, 0) > 0:
+                # A partial state is NOT MET whatever the status says (170.24(c)(2)(i)(B)(4)),
+                # and a recorded state says the requirement applies: not N/A either.
+                met, basis = False, Basis.PARTIAL_STATE
+            elif basis is Basis.NOT_APPLICABLE:
+                # Fully implemented, so it applies: MET as implemented, not N/A.
+                basis, rule = Basis.IMPLEMENTED, rules.PARTIAL_CREDIT_APPLIES
     if met:
         return _shared(requirement, True, basis, 0, rule, state)
-    deduction, deduction_rule = not_met_deduction(requirement, state)
+    deduction, deduction_rule = not_met_deduction(requirement, state, record)
     if partial is not None or requirement.points is None:
         rule = deduction_rule
     failed = _objective_results(requirement, record)[0] if basis is Basis.OBJECTIVES_NOT_MET else ()
     return _shared(requirement, False, basis, deduction, rule, state, failed)
 
 
+_NO_SSP_EXCEPTIONS = frozenset({Basis.NOT_APPLICABLE, Basis.ENDURING_EXCEPTION})
+_STATE_DECIDES = frozenset({Basis.IMPLEMENTED, Basis.OBJECTIVES_MET, Basis.NOT_APPLICABLE})
+"""Bases a recorded partial-credit state overrides; exceptions and deficiencies keep theirs."""
+
+
 def score(ssp: Ssp, catalog: Catalog) -> Score:
-    """Score every requirement of the catalog against the SSP (32 CFR 170.24(c))."""
+    """Score every requirement of the catalog against the SSP (32 CFR 170.24(c)).
+
+    CA.L2-3.12.2 is determined first: while it is NOT MET there is no operational plan of action,
+    so no temporary deficiency counts as MET (170.24(b)(1)(ii)).
+    """
     records = ssp.requirements
-    results = tuple(determine(req, records.get(req.nist_id)) for req in catalog.requirements)
+    plans = catalog.find(PLANS_OF_ACTION)
+    plans_in_place = plans is None or determine(plans, records.get(PLANS_OF_ACTION)).met
+    results = tuple(
+        determine(req, records.get(req.nist_id), plans_in_place) for req in catalog.requirements
+    )
     provisional = MAX_SCORE - sum(result.deduction for result in results)
     return Score(results, provisional)

@@ -1,14 +1,16 @@
-"""What an assessment on a given day would yield, and the 180-day closeout clock.
+"""Two answers, never conflated: what a new assessment today would award (``readiness``), and
+the standing today (``verdict``, in :mod:`poam.core.lifecycle`, from the assessments of record).
 
-The verdict is one of:
+Readiness is one of:
 
 - ``cannot-assess``: CA.L2-3.12.4 is NOT MET; without an SSP the assessment "could not be
   completed" (32 CFR 170.24(c)(2)(i)(B)(5));
-- ``final``: every requirement is MET (170.17(a)(1)(ii), 170.18(a)(1)(ii));
-- ``expired``: a Conditional status whose 180 days have passed with requirements still NOT MET
-  (170.21(b));
+- ``final``: every requirement is MET (170.16(a)(1)(ii) self, 170.17(a)(1)(ii) C3PAO);
 - ``conditional``: all three conditions of 170.21(a)(2) hold for the NOT MET set;
 - ``none``: no CMMC status, with each condition that fails.
+
+The standing adds ``expired``: a Conditional status whose POA&M was not closed out within 180
+days (170.21(b)), or a Final status older than 3 years (DFARS 204.7501).
 
 The closeout deadline is the Conditional status date plus 180 days (170.21(b)). Whether the
 status date is day 0 or day 1 is not defined, so poam warns early and never late: a status
@@ -24,7 +26,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from poam.core import rules
-from poam.core.model import Poam, PoamKind
+from poam.core.model import AssessmentOfRecord
 from poam.core.scoring import MAX_SCORE, SSP_REQUIREMENT, RequirementResult, Score
 
 CLOSEOUT_DAYS = 180
@@ -49,7 +51,7 @@ _LABELS = {
     Verdict.CONDITIONAL: "Conditional Level 2",
     Verdict.NONE: "No CMMC status",
     Verdict.CANNOT_ASSESS: "Assessment cannot be completed",
-    Verdict.EXPIRED: "Conditional status expired",
+    Verdict.EXPIRED: "CMMC status expired",
 }
 
 
@@ -64,18 +66,24 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class VerdictResult:
+    """A verdict with every reason cited. As a standing it also says which assessment of record
+    it rests on (``of_record``; None when it is what a new assessment today would award), the
+    closeout deadline while a Conditional status runs, and the last day a status is current."""
+
     verdict: Verdict
     reasons: tuple[Reason, ...]
     closeout_deadline: date | None = None
     days_left: int | None = None
     """Days from ``as_of`` to the closeout deadline (negative once it has passed)."""
+    valid_until: date | None = None
+    """The last day the status is current (3 years from its status date, DFARS 204.7501)."""
+    of_record: AssessmentOfRecord | None = None
 
 
-def closeout_deadline(poam: Poam | None) -> date | None:
-    """Conditional status date + 180 days (32 CFR 170.21(b)); None without a Conditional status."""
-    if poam is None or poam.kind is not PoamKind.CONDITIONAL or poam.conditional is None:
-        return None
-    return poam.conditional.status_date + timedelta(days=CLOSEOUT_DAYS)
+def closeout_deadline(status_date: date) -> date:
+    """The Conditional CMMC Status Date + 180 days (32 CFR 170.21(b)): the last day on which a
+    POA&M closeout keeps the status (day 181 is too late under either count)."""
+    return status_date + timedelta(days=CLOSEOUT_DAYS)
 
 
 def _ids(results: list[RequirementResult] | tuple[RequirementResult, ...]) -> tuple[str, ...]:
@@ -154,43 +162,29 @@ def conditional_reasons(score: Score) -> tuple[list[Reason], list[Reason]]:
     return held, failed
 
 
-def decide(score: Score, poam: Poam | None, as_of: date) -> VerdictResult:
-    """The verdict of an assessment on ``as_of``, with every reason cited."""
-    deadline = closeout_deadline(poam)
-    days_left = None if deadline is None else (deadline - as_of).days
+def readiness(score: Score) -> VerdictResult:
+    """What a new assessment of the SSP as it stands would award, with every reason cited.
+
+    It knows nothing of dates or of earlier assessments: that is the standing's business
+    (:func:`poam.core.lifecycle.standing`).
+    """
     not_met = score.not_met
-
-    def result(verdict: Verdict, *reasons: Reason) -> VerdictResult:
-        return VerdictResult(verdict, reasons, deadline, days_left)
-
     if not score.ssp_in_place:
-        return result(
+        return VerdictResult(
             Verdict.CANNOT_ASSESS,
-            Reason(
-                rules.SSP_REQUIRED,
-                "CA.L2-3.12.4 (System Security Plan) is NOT MET: without an SSP the assessment "
-                "cannot be completed and no score is given.",
-                (SSP_REQUIREMENT,),
+            (
+                Reason(
+                    rules.SSP_REQUIRED,
+                    "CA.L2-3.12.4 (System Security Plan) is NOT MET: without an SSP the "
+                    "assessment cannot be completed and no score is given.",
+                    (SSP_REQUIREMENT,),
+                ),
             ),
         )
     if not not_met:
         message = f"All {len(score.results)} requirements are MET: score {score.provisional}."
-        if deadline is not None:
-            message += " The Conditional POA&M is ready for its closeout assessment."
-        return result(Verdict.FINAL, Reason(rules.FINAL_STATUS, message))
-    if deadline is not None and days_left is not None and days_left < 0:
-        assert poam is not None and poam.conditional is not None
-        return result(
-            Verdict.EXPIRED,
-            Reason(
-                rules.CLOSEOUT,
-                f"The Conditional status of {poam.conditional.status_date.isoformat()} expired "
-                f"after {deadline.isoformat()} (180 days) with {len(not_met)} requirement"
-                f"{'s' if len(not_met) != 1 else ''} still NOT MET; there is no extension.",
-                _ids(not_met),
-            ),
-        )
+        return VerdictResult(Verdict.FINAL, (Reason(rules.FINAL_STATUS, message),))
     held, failed = conditional_reasons(score)
     if failed:
-        return result(Verdict.NONE, *failed)
-    return result(Verdict.CONDITIONAL, *held)
+        return VerdictResult(Verdict.NONE, tuple(failed))
+    return VerdictResult(Verdict.CONDITIONAL, tuple(held))

@@ -53,7 +53,7 @@ def test_json_and_csv_on_stdout(system: Path) -> None:
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["field", "value"]
-    assert len(rows) == 1 + 10 + 1 + 1 + 110
+    assert len(rows) == 1 + 12 + 1 + 1 + 110
 
 
 def test_out_writes_the_file_in_the_format_its_suffix_names(system: Path, tmp_path: Path) -> None:

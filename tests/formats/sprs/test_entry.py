@@ -63,7 +63,7 @@ def test_status_mapping_enduring_exception_and_temporary_deficiency_are_met() ->
             record("3.4.6", enduring_exception="The CNC controllers cannot be hardened."),
             record(
                 "3.14.1",
-                NOT_IMPLEMENTED,
+                ImplementationStatus.PARTIALLY_IMPLEMENTED,
                 temporary_deficiency=TemporaryDeficiency("OPS-7", "patch backlog"),
             ),
             record("3.1.16", ImplementationStatus.NOT_APPLICABLE),
@@ -161,14 +161,32 @@ def test_completion_date_cannot_be_determined_without_dated_open_milestones() ->
     )
     assert entry.completion.date is None
     assert entry.completion.latest == date(2027, 1, 15)
-    assert entry.completion.unplanned == ("AU.L2-3.3.4", "CM.L2-3.4.3")
+    assert entry.completion.unplanned == ("3.3.4", "3.4.3")
     assert not entry.completion.determined
     assert not entry.can_enter
     assert entry.problems == (
         "The plan of action completion date cannot be determined: 2 NOT MET requirements have "
-        "no dated open milestone (AU.L2-3.3.4, CM.L2-3.4.3). Give each an open POA&M entry with "
-        "dated milestones [DoD Assessment Methodology v1.2.1, Annex B].",
+        "no dated open milestone (AU.L2-3.3.4, CM.L2-3.4.3); the latest dated open milestone is "
+        "2027-01-15. Give each an open POA&M entry with dated milestones [DoD Assessment "
+        "Methodology v1.2.1, Annex B].",
     )
+
+
+def test_a_temporary_deficiency_never_implemented_is_not_met() -> None:
+    entry = entry_for(
+        ssp(
+            record(
+                "3.14.1",
+                NOT_IMPLEMENTED,
+                temporary_deficiency=TemporaryDeficiency("OPS-7", "patch backlog"),
+            )
+        ),
+        internal(),
+    )
+    deficiency = line(entry, "SI.L2-3.14.1")
+    assert (deficiency.status, deficiency.deducted) == (SprsStatus.NOT_MET, 5)
+    assert deficiency.note == "temporary deficiency on a requirement never implemented"
+    assert deficiency.rule == "32 CFR 170.4 (temporary deficiency); 170.24(b)(1)(ii)"
 
 
 def test_without_the_ssp_there_is_no_score_and_no_entry() -> None:

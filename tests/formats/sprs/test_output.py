@@ -111,7 +111,7 @@ def test_csv_lists_what_blocks_the_entry() -> None:
         "give 110)"
     )
     assert fields["Plan of action completion date"] == (
-        "cannot be determined: 1 NOT MET requirement without a dated open milestone (CA.L2-3.12.4)"
+        "cannot be determined: 1 NOT MET requirement has no dated open milestone (CA.L2-3.12.4)"
     )
     assert blocked[0].startswith("CA.L2-3.12.4 (System Security Plan) is NOT MET")
     assert len(blocked) == 2

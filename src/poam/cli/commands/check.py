@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
         from poam.core.catalog import load_catalog
         from poam.core.plan import assume_met, resolve_targets
         from poam.core.plan import plan as make_plan
-        from poam.core.verdict import decide
+        from poam.core.verdict import readiness
 
         pair = load_pair(directory, ssp, poam)
         assessment = _assess(pair, as_of)
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
                     f"--assume-closed: {error.args[0]!r} is neither a requirement nor an entry id"
                 ) from None
             after = assume_met(assessment.score, closing)
-            verdict = decide(after, pair.poam, assessment.as_of)
+            verdict = readiness(after)
             if output_format is Format.JSON:
                 from poam.core.serialize import score_to_data, verdict_to_data
 

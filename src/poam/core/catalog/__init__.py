@@ -4,7 +4,8 @@ CMMC Level 2 assesses exactly these (32 CFR 170.14(c)(3)).
 
 The data lives in ``requirements.json`` beside this module (wording written for poam, facts
 checked against the reference in tests); this module loads it once and answers lookups by any
-common form of an id: ``3.5.3``, ``IA.L2-3.5.3``, ``ia.l2-3.5.3``, ``03.05.03``.
+common form of a Rev 2 id: ``3.5.3``, ``IA.L2-3.5.3``, ``ia.l2-3.5.3``. NIST SP 800-171 Rev 3
+numbering (``03.05.03``) is refused, never read as its look-alike: :func:`rev3_message` says why.
 """
 
 from __future__ import annotations
@@ -92,10 +93,28 @@ def _sort_key(nist_id: str) -> tuple[int, int, int]:
 _ID = re.compile(
     r"""^\s*
     (?:(?P<family>[A-Z]{2})\.L2-)?             # optional CMMC prefix, e.g. IA.L2-
-    0*3\.0*(?P<fam>\d{1,2})\.0*(?P<num>\d{1,3})  # 3.5.3 or 03.05.03
+    3\.(?P<fam>[1-9]\d?)\.(?P<num>[1-9]\d{0,2})  # 3.5.3: Rev 2 numbers have no leading zeros
     \s*$""",
     re.VERBOSE,
 )
+_REV3 = re.compile(r"^\s*(?:[A-Z]{2}\.L2-)?0\d\.\d\d\.\d\d\s*$", re.IGNORECASE)
+"""NIST SP 800-171 Rev 3 numbering (``03.01.01``): not Rev 2, whatever it looks like."""
+
+
+def is_rev3_id(text: str) -> bool:
+    """Whether ``text`` is written the way NIST SP 800-171 Rev 3 numbers its requirements."""
+    return _REV3.match(text) is not None
+
+
+def rev3_message(text: str) -> str:
+    """Why a Rev 3 id is refused: CMMC Level 2 assesses Rev 2 (32 CFR 170.14(c)(3)), and Rev 3
+    renumbered, merged and withdrew requirements, so no id can be carried across safely."""
+    return (
+        f"{text.strip()!r} is NIST SP 800-171 Rev 3 numbering; CMMC Level 2 assesses the 110 "
+        "requirements of Rev 2 (ids such as 3.1.1 or AC.L2-3.1.1). Rev 3 renumbered, merged and "
+        "withdrew requirements, so poam does not translate Rev 3 ids: map each one to its Rev 2 "
+        "requirement (see `poam catalog`)"
+    )
 
 
 class Catalog:
@@ -145,8 +164,14 @@ class Catalog:
         """The requirement for an id, or KeyError naming what was asked."""
         requirement = self.find(text)
         if requirement is None:
-            raise KeyError(f"no NIST SP 800-171 Rev 2 requirement {text!r}")
+            raise KeyError(self.why_unknown(text))
         return requirement
+
+    def why_unknown(self, text: str) -> str:
+        """Why ``text`` names no requirement, in a sentence (a Rev 3 id says so)."""
+        if is_rev3_id(text):
+            return rev3_message(text)
+        return f"no NIST SP 800-171 Rev 2 requirement {text!r}"
 
     def family(self, code: str) -> tuple[Requirement, ...]:
         code = code.upper()

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from poam.core.checks import conditional, entries, evidence, governance, milestones, reconciliation
+from poam.core.checks import (
+    conditional,
+    entries,
+    evidence,
+    governance,
+    lifecycle,
+    milestones,
+    reconciliation,
+)
 from poam.core.checks import ssp as ssp_checks
 from poam.core.checks.base import Check, CheckContext, Finding, Severity
 
@@ -43,6 +51,7 @@ REGISTRY: Mapping[str, Check] = build_registry(
         *evidence.CHECKS,
         *governance.CHECKS,
         *conditional.CHECKS,
+        *lifecycle.CHECKS,
     )
 )
 

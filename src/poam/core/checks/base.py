@@ -99,6 +99,8 @@ class CheckContext:
     verdict: VerdictResult
     evidence: EvidenceStore | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    readiness: VerdictResult | None = None
+    """What a new assessment today would award; ``verdict`` is the standing."""
 
     @cached_property
     def items(self) -> tuple[PoamItem, ...]:

@@ -142,12 +142,15 @@ def closeout_deadline_approaching(ctx: CheckContext) -> Iterator[Hit]:
     "conditional-status-expired",
     Severity.ERROR,
     rule=rules.CLOSEOUT,
-    summary="The 180 days of the Conditional status have passed with requirements NOT MET.",
-    hint="The status has lapsed: a new assessment is needed to regain a CMMC status.",
+    summary="The 180 days of the Conditional status have passed with no POA&M closeout (result "
+    "MET) on record by the deadline, whatever the SSP says now.",
+    hint="The status has lapsed: a new assessment is needed to regain a CMMC status. If the "
+    "closeout took place in time, record it (date and result) with the assessment.",
 )
 def conditional_status_expired(ctx: CheckContext) -> Iterator[Hit]:
-    if ctx.verdict.verdict is Verdict.EXPIRED:
-        yield Hit(ctx.verdict.reasons[0].message)
+    verdict = ctx.verdict
+    if verdict.verdict is Verdict.EXPIRED and verdict.closeout_deadline is not None:
+        yield Hit(verdict.reasons[0].message)
 
 
 CHECKS = (

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 
 from poam.core import rules
 from poam.core.checks.base import CheckContext, Hit, Severity, check
-from poam.core.model import ImplementationStatus, ObjectiveResult
-from poam.core.scoring import SSP_REQUIREMENT, Basis
+from poam.core.model import ImplementationStatus, ItemStatus, MfaState, ObjectiveResult
+from poam.core.scoring import (
+    MFA_PRIVILEGED_OBJECTIVES,
+    PLANS_OF_ACTION,
+    SSP_REQUIREMENT,
+    Basis,
+    RequirementResult,
+)
 
 
 @check(
@@ -274,6 +281,183 @@ def temporary_deficiency_without_plan(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
+def _with_basis(ctx: CheckContext, basis: Basis) -> Iterator[RequirementResult]:
+    return (result for result in ctx.score.results if result.basis is basis)
+
+
+@check(
+    "temporary-deficiency-never-implemented",
+    Severity.ERROR,
+    rule=rules.TEMPORARY_DEFICIENCY_AFTER_IMPLEMENTATION,
+    summary="A temporary deficiency is declared on a requirement that was never implemented "
+    "(planned or not implemented): it counts as NOT MET.",
+    hint="A temporary deficiency arises after implementation (32 CFR 170.4). Track an initial "
+    "implementation as a gap on the POA&M instead, or correct the status if it was implemented.",
+)
+def temporary_deficiency_never_implemented(ctx: CheckContext) -> Iterator[Hit]:
+    for result in _with_basis(ctx, Basis.DEFICIENCY_NEVER_IMPLEMENTED):
+        req = result.requirement
+        status = ctx.ssp.requirements[req.nist_id].status.value
+        yield Hit(
+            f"{req.cmmc_id} is '{status}' yet declares a temporary deficiency: a deficiency is "
+            f"temporary only once the requirement has been implemented; scored NOT MET "
+            f"(-{result.deduction}).",
+            requirement=req.nist_id,
+        )
+
+
+@check(
+    "temporary-deficiency-3-12-2-not-met",
+    Severity.ERROR,
+    rule=rules.TEMPORARY_DEFICIENCY_NEEDS_3_12_2,
+    summary="A temporary deficiency counts as MET only through an operational plan of action, "
+    "and CA.L2-3.12.2 (plans of action) is NOT MET: it counts as NOT MET.",
+    hint="Implement CA.L2-3.12.2 (the operational plan of action process) first; until then "
+    "every temporary deficiency is NOT MET.",
+)
+def temporary_deficiency_3_12_2_not_met(ctx: CheckContext) -> Iterator[Hit]:
+    for result in _with_basis(ctx, Basis.DEFICIENCY_PLANS_NOT_MET):
+        req = result.requirement
+        yield Hit(
+            f"{req.cmmc_id} declares a temporary deficiency, but CA.L2-{PLANS_OF_ACTION} (plans "
+            f"of action) is NOT MET: scored NOT MET (-{result.deduction}).",
+            requirement=req.nist_id,
+        )
+
+
+@check(
+    "ssp-requirement-excepted",
+    Severity.ERROR,
+    rule=rules.SSP_REQUIRED,
+    summary="CA.L2-3.12.4 (System Security Plan) is claimed not applicable or an enduring "
+    "exception: without an SSP there is no assessment.",
+    hint="Every assessment needs an SSP: describe it and mark 3.12.4 implemented.",
+)
+def ssp_requirement_excepted(ctx: CheckContext) -> Iterator[Hit]:
+    for result in _with_basis(ctx, Basis.SSP_CANNOT_BE_EXCEPTED):
+        record = ctx.ssp.requirements[result.nist_id]
+        claim = (
+            "an enduring exception"
+            if record.enduring_exception and record.enduring_exception.strip()
+            else "not applicable"
+        )
+        yield Hit(
+            f"CA.L2-3.12.4 (System Security Plan) is claimed {claim}: an assessment cannot be "
+            "completed without an SSP, so it is NOT MET and there is no score.",
+            requirement=SSP_REQUIREMENT,
+        )
+
+
+def _claims_not_applicable(record: object) -> bool:
+    status = getattr(record, "status", None)
+    objectives = getattr(record, "objectives", {}) or {}
+    return status is ImplementationStatus.NOT_APPLICABLE or (
+        bool(objectives)
+        and all(value is ObjectiveResult.NOT_APPLICABLE for value in objectives.values())
+    )
+
+
+@check(
+    "not-applicable-contradicts-partial-credit",
+    Severity.ERROR,
+    rule=rules.PARTIAL_CREDIT_APPLIES,
+    summary="3.5.3 or 3.13.11 is claimed not applicable while its `mfa` or `encryption` state "
+    "is recorded: the state says the requirement applies, and it is scored by that state.",
+    hint="Remove the N/A claim (the requirement applies), or the state if it does not.",
+)
+def not_applicable_contradicts_partial_credit(ctx: CheckContext) -> Iterator[Hit]:
+    for req, record in ctx.records:
+        partial = req.partial_credit
+        if partial is None or not _claims_not_applicable(record):
+            continue
+        state = record.mfa if partial.field == "mfa" else record.encryption
+        if state is None:
+            continue
+        result = ctx.score.result(req.nist_id)
+        outcome = "MET" if result.met else f"NOT MET (-{result.deduction})"
+        yield Hit(
+            f"{req.cmmc_id} is claimed not applicable but records `{partial.field}: "
+            f"{state.value}`: it applies, and is scored {outcome} by that state.",
+            requirement=req.nist_id,
+        )
+
+
+@check(
+    "mfa-privileged-objectives-not-met",
+    Severity.ERROR,
+    rule=rules.PARTIAL_CREDIT_MFA_PRIVILEGED,
+    summary="3.5.3 says MFA covers remote and privileged users, but an objective about "
+    "privileged accounts ([a]-[c]) is NOT MET: 5 points are deducted, not 3.",
+    hint="MFA for privileged accounts (identified, local and network access) earns the 3-point "
+    "state; until then record `mfa: none` or complete objectives a-c.",
+)
+def mfa_privileged_objectives_not_met(ctx: CheckContext) -> Iterator[Hit]:
+    for req, record in ctx.records:
+        if req.partial_credit is None or req.partial_credit.field != "mfa":
+            continue
+        if record.mfa is not MfaState.REMOTE_AND_PRIVILEGED:
+            continue
+        failed = [
+            letter
+            for letter in MFA_PRIVILEGED_OBJECTIVES
+            if record.objectives.get(letter) is ObjectiveResult.NOT_MET
+        ]
+        if failed:
+            result = ctx.score.result(req.nist_id)
+            yield Hit(
+                f"{req.cmmc_id} records `mfa: remote-and-privileged` but objective"
+                f"{'s' if len(failed) > 1 else ''} {', '.join(failed)} (privileged accounts) "
+                f"{'are' if len(failed) > 1 else 'is'} NOT MET: -{result.deduction}, not -3.",
+                requirement=req.nist_id,
+            )
+
+
+_DONE = (ItemStatus.COMPLETED_PENDING_VERIFICATION, ItemStatus.CLOSED)
+
+
+@check(
+    "ssp-outdated",
+    Severity.WARNING,
+    rule=rules.SSP_UP_TO_DATE,
+    summary="The SSP is older than its update cadence (365 days by default), or than a change it "
+    "should describe.",
+    hint="Review the SSP, update what changed, and give it a new version and date "
+    "(`ssp.version`, `ssp.date`); set `ssp.update_cadence_days` to the frequency you defined.",
+)
+def ssp_outdated(ctx: CheckContext) -> Iterator[Hit]:
+    info = ctx.ssp.info
+    cadence = info.update_cadence_days or ctx.thresholds.default_ssp_update_cadence_days
+    age = (ctx.as_of - info.date).days
+    if age > cadence:
+        yield Hit(
+            f"The SSP is dated {info.date.isoformat()}, {age} days ago; it is to be updated "
+            f"every {cadence} days (the update was due "
+            f"{(info.date + timedelta(days=cadence)).isoformat()})."
+        )
+    if info.last_changed is not None and info.date < info.last_changed <= ctx.as_of:
+        yield Hit(
+            f"The SSP is dated {info.date.isoformat()}, but its content changed on "
+            f"{info.last_changed.isoformat()}: the changed SSP needs a new version and date."
+        )
+    for item in ctx.items:
+        req = ctx.requirement(item)
+        if (
+            req is None
+            or item.status not in _DONE
+            or item.updated is None
+            or not info.date < item.updated <= ctx.as_of
+            or not ctx.score.result(req.nist_id).met
+        ):
+            continue
+        yield Hit(
+            f"The SSP, dated {info.date.isoformat()}, calls {req.cmmc_id} MET, but entry "
+            f"{item.id} that implements it was completed on {item.updated.isoformat()}: the "
+            "SSP changed after its date.",
+            requirement=req.nist_id,
+            item=item.id,
+        )
+
+
 CHECKS = (
     ssp_incomplete,
     ssp_not_in_place,
@@ -285,4 +469,10 @@ CHECKS = (
     partial_credit_contradicts_status,
     partial_credit_field_misplaced,
     temporary_deficiency_without_plan,
+    temporary_deficiency_never_implemented,
+    temporary_deficiency_3_12_2_not_met,
+    ssp_requirement_excepted,
+    not_applicable_contradicts_partial_credit,
+    mfa_privileged_objectives_not_met,
+    ssp_outdated,
 )

@@ -11,9 +11,16 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import Any
 
-from poam.core.catalog import Catalog, load_catalog
+from poam.core.catalog import Catalog, is_rev3_id, load_catalog, rev3_message
 from poam.core.model import (
+    Affirmation,
+    AffirmationKind,
+    AssessmentOfRecord,
+    AssessmentResult,
     AssessmentType,
+    Closeout,
+    CloseoutResult,
+    CmmcRecord,
     ConditionalInfo,
     EncryptionState,
     Evidence,
@@ -105,10 +112,13 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
     unknown: list[str] = []
     for key, raw in data["requirements"].items():
         nist_id = catalog.normalize(key)
-        if nist_id is None:
-            unknown.append(key)
-            continue
         where: Path = ("requirements", key)
+        if nist_id is None:
+            if is_rev3_id(key):
+                conv.problems.append(source.problem(where, rev3_message(key)))
+            else:
+                unknown.append(key)
+            continue
         if nist_id in records:
             conv.problems.append(
                 source.problem(
@@ -134,6 +144,7 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
             responsible=conv.optional(raw.get("responsible")),
         )
     ssp_date = conv.date(info["date"], ("ssp", "date"))
+    cmmc = _cmmc(conv, data.get("cmmc") or {})
     conv.fail_if_any()
     assert ssp_date is not None
     return Ssp(
@@ -144,14 +155,57 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
             organization=conv.optional(system.get("organization")),
             description=conv.optional(system.get("description")),
         ),
-        info=SspInfo(conv.raw_text(info["version"], ("ssp", "version")), ssp_date),
+        info=SspInfo(
+            conv.raw_text(info["version"], ("ssp", "version")),
+            ssp_date,
+            update_cadence_days=info.get("update_cadence_days"),
+        ),
         requirements=records,
         unknown=tuple(unknown),
+        cmmc=cmmc,
     )
+
+
+def _cmmc(conv: _Converter, raw: dict[str, Any]) -> CmmcRecord:
+    """The assessments of record and affirmations under ``cmmc`` (schema-checked already)."""
+    assessments = []
+    for index, item in enumerate(raw.get("assessments") or ()):
+        path: Path = ("cmmc", "assessments", index)
+        closeout = item.get("closeout")
+        closeout_date = (
+            None if closeout is None else conv.date(closeout["date"], (*path, "closeout", "date"))
+        )
+        when = conv.date(item["date"], (*path, "date"))
+        status_date = conv.date(item["status_date"], (*path, "status_date"))
+        if when is None or status_date is None:
+            continue
+        assessments.append(
+            AssessmentOfRecord(
+                type=AssessmentType(item["type"]),
+                date=when,
+                status_date=status_date,
+                result=AssessmentResult(item["result"]),
+                score=item.get("score"),
+                uid=conv.optional(item.get("uid")),
+                closeout=None
+                if closeout is None or closeout_date is None
+                else Closeout(closeout_date, CloseoutResult(closeout["result"])),
+            )
+        )
+    affirmations = []
+    for index, item in enumerate(raw.get("affirmations") or ()):
+        when = conv.date(item["date"], ("cmmc", "affirmations", index, "date"))
+        if when is not None:
+            affirmations.append(
+                Affirmation(AffirmationKind(item["type"]), when, item["official"], item["title"])
+            )
+    return CmmcRecord(tuple(assessments), tuple(affirmations))
 
 
 def _item(conv: _Converter, catalog: Catalog, raw: dict[str, Any], path: Path) -> PoamItem:
     requirement = str(raw["requirement"])
+    if is_rev3_id(requirement):
+        conv.problems.append(conv.source.problem((*path, "requirement"), rev3_message(requirement)))
     milestones = []
     for m_index, m_raw in enumerate(raw.get("milestones") or ()):
         m_path = (*path, "milestones", m_index)

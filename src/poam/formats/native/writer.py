@@ -14,7 +14,16 @@ from typing import Any
 import yaml
 
 from poam.core.catalog import load_catalog
-from poam.core.model import ItemStatus, Milestone, Poam, PoamItem, PoamKind, Ssp, Thresholds
+from poam.core.model import (
+    ItemStatus,
+    Milestone,
+    Poam,
+    PoamItem,
+    PoamKind,
+    Ssp,
+    Thresholds,
+)
+from poam.core.serialize import cmmc_to_data
 
 
 def _date(value: date | None) -> str | None:
@@ -58,7 +67,14 @@ def ssp_to_data(ssp: Ssp) -> dict[str, Any]:
                 "description": system.description,
             }
         ),
-        "ssp": {"version": ssp.info.version, "date": _date(ssp.info.date)},
+        "ssp": _compact(
+            {
+                "version": ssp.info.version,
+                "date": _date(ssp.info.date),
+                "update_cadence_days": ssp.info.update_cadence_days,
+            }
+        ),
+        **({"cmmc": cmmc_to_data(ssp.cmmc)} if ssp.cmmc else {}),
         "requirements": requirements,
     }
 

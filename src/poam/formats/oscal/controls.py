@@ -5,11 +5,10 @@ NIST id such as ``3.5.3`` is not one. poam writes ``sp800-171r2-3.5.3`` (it name
 that CMMC Level 2 assesses, 32 CFR 170.14(c)(3)) and carries ``3.5.3`` in a ``label`` prop.
 
 On import it accepts ``sp800-171r2-3.5.3``, CMMC ids (``IA.L2-3.5.3``), ``_03.05.03`` and
-``_3.5.3`` (third-party Rev 2 catalogs), a bare ``3.5.3``, and an id in a ``label`` prop. NIST
-SP 800-171 **Rev 3** ids (``SP_800_171_03.05.03``) name a different revision: poam maps one
-only where Rev 3 kept the requirement under the same number (it is not withdrawn and Rev 2 has
-that number), and says so; every other Rev 3 id, and every SP 800-53 id (``ac-2``), is reported
-as unusable rather than guessed.
+``_3.5.3`` (third-party Rev 2 catalogs: the prefix says Rev 2), a bare ``3.5.3``, and an id in a
+``label`` prop. NIST SP 800-171 **Rev 3** ids (``SP_800_171_03.05.03``, a bare ``03.05.03``)
+name a different revision, which renumbered, merged and withdrew requirements: poam never reads
+one as its Rev 2 look-alike, and reports each, as it reports SP 800-53 ids (``ac-2``).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from poam.core.catalog import Catalog
+from poam.core.catalog import Catalog, is_rev3_id
 
 PREFIX = "sp800-171r2-"
 
@@ -32,7 +31,6 @@ def control_id(nist_id: str) -> str:
 
 class Kind(StrEnum):
     REV2 = "rev2"
-    REV3_MAPPED = "rev3-mapped"
     REV3 = "rev3"
     SP800_53 = "sp800-53"
     UNKNOWN = "unknown"
@@ -56,41 +54,24 @@ _REV3 = re.compile(
     r"^sp[-_ ]?800[-_ ]?171[-_ ]?(?:r(?:ev)?[-_ ]?3[-_ ]?)?(?:sr-)?0*3\.(\d{1,2})\.(\d{1,3})$",
     re.IGNORECASE,
 )
-_SR = re.compile(r"sr-", re.IGNORECASE)
+_PADDED = re.compile(r"^0*3\.0*(\d{1,2})\.0*(\d{1,3})$")
 _SP800_53 = re.compile(r"^[a-z]{2}-\d{1,2}(?:\.\d{1,2})?$", re.IGNORECASE)
-
-REV3_WITHDRAWN = frozenset(
-    {
-        "3.1.13", "3.1.14", "3.1.15", "3.1.17", "3.1.19", "3.1.21",
-        "3.2.3",
-        "3.3.9",
-        "3.4.7", "3.4.9",
-        "3.5.6", "3.5.8", "3.5.9", "3.5.10",
-        "3.7.1", "3.7.2", "3.7.3",
-        "3.8.6", "3.8.8",
-        "3.10.3", "3.10.4", "3.10.5",
-        "3.11.3",
-        "3.12.4",
-        "3.13.2", "3.13.3", "3.13.5", "3.13.7", "3.13.14", "3.13.16",
-        "3.14.4", "3.14.5", "3.14.7",
-    }
-)  # fmt: skip
-"""Requirements NIST SP 800-171 Rev 3 withdrew (folded into others): a Rev 3 id with one of
-these numbers cannot name one Rev 2 requirement."""
 
 
 def resolve(text: str, catalog: Catalog) -> ControlRef:
     """What one control id (or label) names."""
     cleaned = text.strip()
-    rev3 = _REV3.match(cleaned)
-    if rev3 is not None and not _REV2_PREFIX.match(cleaned):
-        number = f"3.{int(rev3[1])}.{int(rev3[2])}"
-        if _SR.search(cleaned) is None and number not in REV3_WITHDRAWN:
-            nist_id = catalog.normalize(number)
-            if nist_id is not None:
-                return ControlRef(text, Kind.REV3_MAPPED, nist_id)
+    if _REV2_PREFIX.match(cleaned):  # the prefix says Rev 2, so zero padding is only padding
+        bare = _REV2_PREFIX.sub("", cleaned, count=1)
+        padded = _PADDED.match(bare)
+        if padded is not None:
+            bare = f"3.{int(padded[1])}.{int(padded[2])}"
+        nist_id = catalog.normalize(bare)
+        if nist_id is not None:
+            return ControlRef(text, Kind.REV2, nist_id)
+    elif _REV3.match(cleaned) or is_rev3_id(cleaned):
         return ControlRef(text, Kind.REV3)
-    nist_id = catalog.normalize(_REV2_PREFIX.sub("", cleaned, count=1))
+    nist_id = catalog.normalize(cleaned)
     if nist_id is not None:
         return ControlRef(text, Kind.REV2, nist_id)
     if _SP800_53.match(cleaned):
@@ -126,10 +107,8 @@ def describe(kind: Kind) -> str:
     """Why a control id was not used, or how it was mapped, in a user's words."""
     return {
         Kind.REV2: "NIST SP 800-171 Rev 2 requirement",
-        Kind.REV3_MAPPED: "NIST SP 800-171 Rev 3 ids to the Rev 2 requirement of the same number "
-        "(Rev 3 kept it under that number; check the wording: CMMC Level 2 assesses Rev 2)",
-        Kind.REV3: "NIST SP 800-171 Rev 3 id with no single Rev 2 requirement (withdrawn, new or "
-        "renumbered in Rev 3; CMMC Level 2 assesses Rev 2)",
+        Kind.REV3: "NIST SP 800-171 Rev 3 id, not Rev 2 (CMMC Level 2 assesses Rev 2; Rev 3 "
+        "renumbered, merged and withdrew requirements, so poam does not translate its ids)",
         Kind.SP800_53: "NIST SP 800-53 control id, not a NIST SP 800-171 Rev 2 requirement",
         Kind.UNKNOWN: "not a NIST SP 800-171 Rev 2 requirement",
     }[kind]

@@ -28,7 +28,7 @@ from poam.core.model import (
     Waiver,
 )
 from poam.formats.native.source import Path
-from poam.formats.oscal.controls import ControlRef, Kind, describe, resolve
+from poam.formats.oscal.controls import ControlRef, describe, resolve
 from poam.formats.oscal.detect import Document
 from poam.formats.oscal.mapping import NS, POAM_ROOT, fedramp_prop, prop_text
 from poam.formats.oscal.parties import FEDRAMP_MAINTAINER_ROLE, MAINTAINER_ROLE, Names
@@ -248,8 +248,6 @@ class _PoamReader(Reader):
                 verb="kept",
             )
             return controls[0], tuple(letters)
-        if ref.kind is Kind.REV3_MAPPED:
-            self.report.skip(describe(ref.kind), f"{controls[0]} -> {ref.nist_id}", verb="mapped")
         return ref.nist_id, tuple(letters)
 
     def status(self, risk: dict[str, Any] | None, path: Path | None) -> ItemStatus:

@@ -27,7 +27,7 @@ from poam.core.model import (
     TemporaryDeficiency,
 )
 from poam.formats.native.source import Path
-from poam.formats.oscal.controls import Kind, describe, resolve_with_labels
+from poam.formats.oscal.controls import describe, resolve_with_labels
 from poam.formats.oscal.detect import Document
 from poam.formats.oscal.mapping import SSP_ROOT, fedramp_prop
 from poam.formats.oscal.parties import ORGANIZATION_ROLE, Names
@@ -249,8 +249,6 @@ class _SspReader(Reader):
                     unknown.append(control)
                 self.report.skip(f"requirements: {describe(ref.kind)}", control)
                 continue
-            if ref.kind is Kind.REV3_MAPPED:
-                self.report.skip(describe(ref.kind), f"{control} -> {ref.nist_id}", verb="mapped")
             if ref.nist_id in records:
                 self.report.skip("requirements listed twice (the first was used)", control)
                 continue

@@ -2,7 +2,6 @@
 determinations, as text, JSON and CSV."""
 
 from poam.formats.sprs.entry import (
-    CompletionDate,
     RequirementLine,
     SprsEntry,
     SprsStatus,
@@ -11,7 +10,6 @@ from poam.formats.sprs.entry import (
 from poam.formats.sprs.output import entry_to_csv, entry_to_data, entry_to_text
 
 __all__ = [
-    "CompletionDate",
     "RequirementLine",
     "SprsEntry",
     "SprsStatus",

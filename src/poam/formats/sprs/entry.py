@@ -24,23 +24,21 @@ The mapping onto the SPRS statuses (documented in docs/sprs.md):
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from poam.core import rules
 from poam.core.assess import Assessment
-from poam.core.model import EncryptionState, MfaState, PoamKind, Scope
-from poam.core.plan import full_score_date
+from poam.core.catalog import load_catalog
+from poam.core.model import Affirmation, AssessmentType, EncryptionState, MfaState, Scope, Ssp
+from poam.core.plan import FullScoreDate, describe_full_score, full_score_date
 from poam.core.scoring import SSP_REQUIREMENT, Basis, RequirementResult
-from poam.core.verdict import VerdictResult
+from poam.core.verdict import Verdict, VerdictResult
 
 SPRS_FIELDS = "DoD Assessment Methodology v1.2.1, Annex B; SPRS entry screens"
 """Where the list of fields an SPRS entry needs comes from."""
 COMPLETION_DATE = "DoD Assessment Methodology v1.2.1, Annex B"
-AFFIRMATION = "32 CFR 170.22"
-"""The Affirming Official affirms compliance with every status entered."""
 
 
 class SprsStatus(StrEnum):
@@ -95,24 +93,6 @@ class RequirementLine:
 
 
 @dataclass(frozen=True, slots=True)
-class CompletionDate:
-    """The SPRS plan-of-action completion date: when a score of 110 is expected."""
-
-    required: bool
-    """Required below 110 (Annex B); not needed at 110."""
-    date: dt.date | None
-    """The date to enter; None when it is not required or cannot be determined."""
-    latest: dt.date | None
-    """The latest dated open milestone, even when some NOT MET requirements have none."""
-    unplanned: tuple[str, ...]
-    """CMMC ids of NOT MET requirements without a dated open milestone."""
-
-    @property
-    def determined(self) -> bool:
-        return not self.required or self.date is not None
-
-
-@dataclass(frozen=True, slots=True)
 class SprsEntry:
     """Everything an SPRS entry for one system needs, and why it cannot be entered, if so."""
 
@@ -126,9 +106,15 @@ class SprsEntry:
     ssp_version: str
     ssp_date: date
     cage_codes: tuple[str, ...]
-    completion: CompletionDate
+    completion: FullScoreDate
+    """The plan of action completion date: the same answer as ``poam plan`` gives."""
     verdict: VerdictResult
+    """The standing today (the status of record, if any)."""
+    readiness: VerdictResult
+    """The status this assessment supports: what it would award if entered today."""
     conditional_assessment: str | None
+    affirmation: Affirmation | None
+    """The latest affirmation on record: the Affirming Official's name and title."""
     requirements: tuple[RequirementLine, ...]
     problems: tuple[str, ...]
     """What stops SPRS from taking this entry as it is."""
@@ -177,11 +163,17 @@ def _note(result: RequirementResult) -> str:
             return "not applicable: counts as MET"
         return state if state and result.requirement.partial_credit else ""
     if result.nist_id == SSP_REQUIREMENT:
+        if basis is Basis.SSP_CANNOT_BE_EXCEPTED:
+            return "claimed N/A or an enduring exception: without an SSP no score can be given"
         return "no point value; without an SSP no score can be given"
     if basis is Basis.PARTIAL_STATE:
         return f"partial credit: {state}: -{result.deduction}"
     if basis is Basis.NOT_ASSESSED:
         why = "not addressed in the SSP: counts as NOT MET"
+    elif basis is Basis.DEFICIENCY_NEVER_IMPLEMENTED:
+        why = "temporary deficiency on a requirement never implemented"
+    elif basis is Basis.DEFICIENCY_PLANS_NOT_MET:
+        why = "temporary deficiency while CA.L2-3.12.2 (plans of action) is NOT MET"
     elif basis is Basis.OBJECTIVES_NOT_MET:
         letters = ", ".join(result.not_met_objectives)
         plural = "s" if len(result.not_met_objectives) != 1 else ""
@@ -221,17 +213,7 @@ def _lines(assessment: Assessment) -> tuple[RequirementLine, ...]:
     return tuple(lines)
 
 
-def _completion(assessment: Assessment) -> CompletionDate:
-    score = assessment.score
-    full = full_score_date(score, assessment.poam)
-    required = bool(score.not_met)  # every NOT MET requirement but 3.12.4 costs points
-    cmmc = {result.nist_id: result.requirement.cmmc_id for result in score.results}
-    unplanned = tuple(cmmc.get(nist_id, nist_id) for nist_id in full.unplanned)
-    determined = required and not unplanned and full.date is not None
-    return CompletionDate(required, full.date if determined else None, full.date, unplanned)
-
-
-def _problems(assessment: Assessment, completion: CompletionDate) -> list[str]:
+def _problems(assessment: Assessment, completion: FullScoreDate) -> list[str]:
     problems = []
     if assessment.score.value is None:
         problems.append(
@@ -239,13 +221,10 @@ def _problems(assessment: Assessment, completion: CompletionDate) -> list[str]:
             f"there is no score, and SPRS cannot take an entry [{rules.SSP_REQUIRED}]."
         )
     if not completion.determined:
-        count = len(completion.unplanned)
-        listed = ", ".join(completion.unplanned)
         problems.append(
-            f"The plan of action completion date cannot be determined: {count} NOT MET "
-            f"requirement{'s have' if count != 1 else ' has'} no dated open milestone "
-            f"({listed}). Give each an open POA&M entry with dated milestones "
-            f"[{COMPLETION_DATE}]."
+            "The plan of action completion date "
+            f"{describe_full_score(completion, load_catalog())}. Give each an open POA&M entry "
+            f"with dated milestones [{COMPLETION_DATE}]."
         )
     if not assessment.ssp.system.cage_codes:
         problems.append(
@@ -256,7 +235,7 @@ def _problems(assessment: Assessment, completion: CompletionDate) -> list[str]:
 
 
 def _notes(
-    assessment: Assessment, entry_lines: tuple[RequirementLine, ...], completion: CompletionDate
+    assessment: Assessment, entry_lines: tuple[RequirementLine, ...], completion: FullScoreDate
 ) -> list[str]:
     notes = []
     unassessed = [
@@ -282,14 +261,12 @@ def _notes(
             f"closeout deadline {deadline.isoformat()}: the Conditional status would expire "
             f"first; there is no extension [{rules.CLOSEOUT}]."
         )
-    poam = assessment.poam
-    if poam is not None and poam.kind is PoamKind.CONDITIONAL and poam.conditional is not None:
-        who = poam.conditional.assessment.value
-        if who == "c3pao":
-            notes.append(
-                "The Conditional status came from a C3PAO assessment: the C3PAO enters its "
-                "results; use this list to check what it entered."
-            )
+    record = assessment.verdict.of_record
+    if record is not None and record.type is AssessmentType.C3PAO:
+        notes.append(
+            "The status of record came from a C3PAO assessment: the C3PAO enters its results "
+            "(and the closeout's); use this list to check what it entered."
+        )
     if any(
         line.status is SprsStatus.NOT_MET and line.deducted == 3 and line.value == "3 or 5"
         for line in entry_lines
@@ -298,21 +275,34 @@ def _notes(
             "Partial credit (3 points instead of 5) applies to IA.L2-3.5.3 and SC.L2-3.13.11 "
             "only, in the states the regulation names [32 CFR 170.24(c)(2)(i)(B)(4)]."
         )
-    notes.append(
-        "The Affirming Official must affirm the entry (and then yearly, and after a POA&M "
-        f"closeout) [{AFFIRMATION}]."
-    )
+    if latest_affirmation(assessment.ssp) is None:
+        notes.append(
+            "No affirmation is on record: the Affirming Official (a senior official of the "
+            "organization) must affirm the entry in SPRS, then yearly and after a POA&M closeout; "
+            f"record it in the SSP's `cmmc.affirmations` [{rules.AFFIRMATION}]."
+        )
+    else:
+        notes.append(
+            "The Affirming Official affirms every entry, then yearly and after a POA&M closeout "
+            f"[{rules.AFFIRMATION}]."
+        )
     return notes
+
+
+def latest_affirmation(ssp: Ssp) -> Affirmation | None:
+    """The latest affirmation on record: whose name and title SPRS shows as Affirming Official."""
+    return max(ssp.cmmc.affirmations, key=lambda a: a.date, default=None)
 
 
 def sprs_entry(assessment: Assessment) -> SprsEntry:
     """The SPRS entry that ``assessment`` supports, with what blocks it and what to know."""
     ssp, poam = assessment.ssp, assessment.poam
     lines = _lines(assessment)
-    completion = _completion(assessment)
+    completion = full_score_date(assessment.score, poam)
+    record = assessment.verdict.of_record
     conditional = (
-        poam.conditional.assessment.value
-        if poam is not None and poam.kind is PoamKind.CONDITIONAL and poam.conditional
+        record.type.value
+        if record is not None and assessment.verdict.verdict is Verdict.CONDITIONAL
         else None
     )
     return SprsEntry(
@@ -327,7 +317,9 @@ def sprs_entry(assessment: Assessment) -> SprsEntry:
         cage_codes=ssp.system.cage_codes,
         completion=completion,
         verdict=assessment.verdict,
+        readiness=assessment.ready,
         conditional_assessment=conditional,
+        affirmation=latest_affirmation(ssp),
         requirements=lines,
         problems=tuple(_problems(assessment, completion)),
         notes=tuple(_notes(assessment, lines, completion)),
@@ -335,9 +327,9 @@ def sprs_entry(assessment: Assessment) -> SprsEntry:
 
 
 __all__ = [
-    "CompletionDate",
     "RequirementLine",
     "SprsEntry",
     "SprsStatus",
+    "latest_affirmation",
     "sprs_entry",
 ]

@@ -14,7 +14,13 @@ from datetime import date
 from typing import Any
 
 from poam import __version__
+from poam.core import rules
+from poam.core.catalog import load_catalog
+from poam.core.lifecycle import describe_status
+from poam.core.plan import describe_full_score
 from poam.core.scoring import MAX_SCORE, MIN_SCORE
+from poam.core.serialize import full_score_to_data, record_to_data, verdict_to_data
+from poam.core.verdict import Verdict
 from poam.formats.sprs.entry import (
     COMPLETION_DATE,
     SCOPE_LABEL,
@@ -43,20 +49,36 @@ def _date(value: date | None) -> str | None:
 
 
 def completion_text(entry: SprsEntry) -> str:
-    """The completion date as a person should read it: a date, or why there is none."""
-    completion = entry.completion
-    if not completion.required:
+    """The completion date as a person should read it: the words of ``poam plan``."""
+    if not entry.completion.required:
         return "not required (score 110)"
-    if completion.date is not None:
-        return completion.date.isoformat()
-    count = len(completion.unplanned)
-    text = (
-        f"cannot be determined: {count} NOT MET requirement{'s' if count != 1 else ''} "
-        f"without a dated open milestone ({', '.join(completion.unplanned)})"
-    )
-    if completion.latest is not None:
-        text += f"; latest dated open milestone {completion.latest.isoformat()}"
+    return describe_full_score(entry.completion, load_catalog())
+
+
+def status_of_record_text(entry: SprsEntry) -> str:
+    """The CMMC status of record: name, status date, UID, and until when it is current."""
+    verdict = entry.verdict
+    record = verdict.of_record
+    if record is None:
+        return "none on record"
+    text = f"{verdict.verdict.label}: {describe_status(record)} of {record.status_date.isoformat()}"
+    if record.uid:
+        text += f", CMMC UID {record.uid}"
+    if verdict.verdict is Verdict.CONDITIONAL and verdict.closeout_deadline is not None:
+        text += f"; closeout due by {verdict.closeout_deadline.isoformat()}"
+    elif verdict.valid_until is not None:
+        text += f"; current until {verdict.valid_until.isoformat()}"
     return text
+
+
+def affirmation_text(entry: SprsEntry) -> str:
+    affirmation = entry.affirmation
+    if affirmation is None:
+        return "none on record (the Affirming Official affirms each entry)"
+    return (
+        f"{affirmation.official}, {affirmation.title} (last affirmed "
+        f"{affirmation.date.isoformat()}, {affirmation.kind.value})"
+    )
 
 
 def score_text(entry: SprsEntry) -> str:
@@ -91,24 +113,30 @@ def entry_to_data(entry: SprsEntry) -> dict[str, Any]:
             "date": entry.ssp_date.isoformat(),
         },
         "cage_codes": list(entry.cage_codes),
-        "plan_of_action_completion_date": {
-            "date": _date(completion.date),
-            "required": completion.required,
-            "determined": completion.determined,
-            "latest_open_milestone": _date(completion.latest),
-            "unplanned": list(completion.unplanned),
-            "rule": COMPLETION_DATE,
-        },
+        "plan_of_action_completion_date": full_score_to_data(completion)
+        | {"rule": COMPLETION_DATE},
         "status": {
             "verdict": verdict.verdict.value,
             "label": verdict.verdict.label,
             "conditional_assessment": entry.conditional_assessment,
             "closeout_deadline": _date(verdict.closeout_deadline),
             "days_left": verdict.days_left,
+            "valid_until": _date(verdict.valid_until),
+            "of_record": record_to_data(verdict.of_record),
             "reasons": [
                 {"rule": r.rule, "message": r.message, "requirements": list(r.requirements)}
                 for r in verdict.reasons
             ],
+        },
+        "readiness": verdict_to_data(entry.readiness, prefix="readiness"),
+        "affirming_official": None
+        if entry.affirmation is None
+        else {
+            "name": entry.affirmation.official,
+            "title": entry.affirmation.title,
+            "last_affirmed": entry.affirmation.date.isoformat(),
+            "kind": entry.affirmation.kind.value,
+            "rule": rules.AFFIRMATION,
         },
         "counts": {
             "met": entry.count(SprsStatus.MET),
@@ -137,10 +165,7 @@ def entry_to_data(entry: SprsEntry) -> dict[str, Any]:
 
 def _fields(entry: SprsEntry) -> list[tuple[str, str]]:
     """The entry's fields in the order of the SPRS screens."""
-    verdict = entry.verdict
-    status = verdict.verdict.label
-    if verdict.closeout_deadline is not None:
-        status += f" (closeout deadline {verdict.closeout_deadline.isoformat()})"
+    status = entry.readiness.verdict.label
     return [
         ("Assessment date", entry.as_of.isoformat()),
         ("SPRS score", score_text(entry)),
@@ -151,6 +176,8 @@ def _fields(entry: SprsEntry) -> list[tuple[str, str]]:
         ("CAGE codes", ", ".join(entry.cage_codes) or "none"),
         ("Plan of action completion date", completion_text(entry)),
         ("Status the assessment supports", status),
+        ("CMMC status of record", status_of_record_text(entry)),
+        ("Affirming Official", affirmation_text(entry)),
         (
             "Requirements",
             f"{entry.count(SprsStatus.MET)} MET, {entry.count(SprsStatus.NOT_MET)} NOT MET, "

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from poam.core.catalog import Catalog
+from poam.core.catalog import Catalog, is_rev3_id, rev3_message
 
 
 class CellError(ValueError):
@@ -100,7 +100,7 @@ def parse_date(value: object, expected: str = "MM/DD/YYYY") -> date | None:
 _REFERENCE = re.compile(
     r"""^(?:NIST\s*(?:SP\s*)?800-171\s*(?:r(?:ev)?\.?\s*2)?\s*)?   # optional "NIST SP 800-171"
     (?:(?P<family>[A-Za-z]{2})(?:[\s.\-]*L2)?[\s.\-]+)?            # AC.L2- / AC- / AC.
-    (?P<id>0*3\.0*\d{1,2}\.0*\d{1,3})\.?                          # 3.1.1 or 03.01.01
+    (?P<id>0*3\.0*\d{1,2}\.0*\d{1,3})\.?                          # 3.1.1 (03.01.01: Rev 3)
     \s*(?:[\[(](?P<objective>[A-Za-z])[\])])?$                    # [a] or (a)
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -110,12 +110,15 @@ _REFERENCE = re.compile(
 def parse_requirement(text: str, catalog: Catalog) -> tuple[str, str | None]:
     """The NIST id and objective letter (or None) of one reference such as ``AC.L2-3.1.1[a]``.
 
-    Accepts ``3.5.3``, ``IA.L2-3.5.3``, ``IA-3.5.3``, ``03.05.03``, ``3.5.3[d]``; the family, when
-    given, must be the requirement's; the objective letter must be one of its objectives.
+    Accepts ``3.5.3``, ``IA.L2-3.5.3``, ``IA-3.5.3``, ``3.5.3[d]``; the family, when given, must
+    be the requirement's; the objective letter must be one of its objectives. NIST SP 800-171
+    Rev 3 numbering (``03.05.03``) is refused with a message that says so.
     """
     match = _REFERENCE.match(text.strip())
     nist_id = None
     if match:
+        if is_rev3_id(match["id"]):
+            raise CellError(rev3_message(text))
         family = match["family"]
         candidate = f"{family.upper()}.L2-{match['id']}" if family else match["id"]
         nist_id = catalog.normalize(candidate)

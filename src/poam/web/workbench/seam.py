@@ -44,6 +44,7 @@ from poam.core.model import Evidence as CoreEvidence
 from poam.core.model import Milestone as CoreMilestone
 from poam.core.model import MilestoneChange as CoreChange
 from poam.core.model import Poam as CorePoam
+from poam.core.serialize import cmmc_from_data, cmmc_to_data
 from poam.web.workbench import history
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import (
@@ -89,9 +90,14 @@ def ssp_from_rows(system: System, rows: Iterable[Any]) -> Ssp:
             organization=system.organization_label,
             description=system.description,
         ),
-        info=SspInfo(system.ssp_version, system.ssp_date),
+        info=SspInfo(
+            system.ssp_version,
+            system.ssp_date,
+            update_cadence_days=system.ssp_update_cadence_days,
+        ),
         requirements={row.requirement: record_from_row(row) for row in rows},
         unknown=tuple(system.unknown_requirements or ()),
+        cmmc=cmmc_from_data(system.cmmc),
     )
 
 
@@ -386,6 +392,8 @@ def system_values(ssp: Ssp) -> dict[str, Any]:
         "description": ssp.system.description,
         "ssp_version": ssp.info.version,
         "ssp_date": ssp.info.date,
+        "ssp_update_cadence_days": ssp.info.update_cadence_days,
+        "cmmc": cmmc_to_data(ssp.cmmc),
         "unknown_requirements": list(ssp.unknown),
     }
 

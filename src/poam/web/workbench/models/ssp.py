@@ -27,6 +27,14 @@ class System(models.Model):
     description = models.TextField(null=True, blank=True)
     ssp_version = models.CharField(max_length=50, default="0.1")
     ssp_date = models.DateField()
+    ssp_update_cadence_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How often the SSP is to be updated (3.12.4[g])."
+    )
+    cmmc = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Assessments of record and affirmations, as poam.core.serialize.cmmc_to_data.",
+    )
     unknown_requirements = models.JSONField(default=list, blank=True)
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped by every change of the SSP or a POA&M: keys the caches."

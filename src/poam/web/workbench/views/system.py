@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from poam.core.catalog import load_catalog
 from poam.core.checks.base import Severity
 from poam.core.model import ItemStatus
-from poam.core.plan import plan
+from poam.core.plan import describe_full_score, plan
 from poam.core.scoring import MAX_SCORE
 from poam.web.workbench import charts, tenancy
 from poam.web.workbench.clock import today
@@ -45,8 +46,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             next_review = poam.last_reviewed + timedelta(days=cadence)
     deadline = result.verdict.closeout_deadline
     window = None
-    if deadline is not None and poam is not None and poam.conditional is not None:
-        elapsed = (as_of - poam.conditional.status_date).days
+    of_record = result.verdict.of_record
+    if deadline is not None and of_record is not None:
+        elapsed = (as_of - of_record.status_date).days
         window = {"elapsed": elapsed, "percent": max(0, min(100, round(elapsed * 100 / 180)))}
     steps = plan(result.score, poam, as_of).steps[:5]
     context.update(
@@ -61,6 +63,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "deducted": MAX_SCORE - result.score.provisional,
             "burndown": charts.burndown(poam, as_of, deadline),
             "full_score": assessed.full_score,
+            "full_score_text": describe_full_score(assessed.full_score, load_catalog()),
             "poam_row": poam_row,
             "cadence": cadence,
             "next_review": next_review,
