@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from poam.core.catalog import load_catalog
 from poam.core.model import (
+    Affirmation,
+    AffirmationKind,
+    AssessmentOfRecord,
+    AssessmentResult,
     AssessmentType,
+    Closeout,
+    CloseoutResult,
+    CmmcRecord,
     ConditionalInfo,
     EncryptionState,
     Evidence,
@@ -76,8 +83,35 @@ def requirement_records(draw: st.DrawFn, nist_id: str) -> RequirementRecord:
     )
 
 
+assessments_of_record = st.builds(
+    AssessmentOfRecord,
+    type=st.sampled_from(list(AssessmentType)),
+    date=dates,
+    status_date=dates,
+    result=st.sampled_from(list(AssessmentResult)),
+    score=st.none() | st.integers(min_value=-203, max_value=110),
+    uid=optional_text.map(lambda text: None if text is None else text[:64].strip() or "U"),
+    closeout=st.none()
+    | st.builds(Closeout, date=dates, result=st.sampled_from(list(CloseoutResult))),
+)
+affirmations = st.builds(
+    Affirmation,
+    kind=st.sampled_from(list(AffirmationKind)),
+    date=dates,
+    official=non_blank.map(lambda text: text[:200]),
+    title=non_blank.map(lambda text: text[:200]),
+)
+cmmc_records = st.builds(
+    CmmcRecord,
+    assessments=st.lists(assessments_of_record, max_size=3).map(tuple),
+    affirmations=st.lists(affirmations, max_size=3).map(tuple),
+)
+
+
 @st.composite
-def ssps(draw: st.DrawFn, max_requirements: int = 12) -> Ssp:
+def ssps(draw: st.DrawFn, max_requirements: int = 12, with_cmmc: bool = False) -> Ssp:
+    """Any SSP; ``with_cmmc`` adds a record of assessments and affirmations (for the formats
+    that carry it)."""
     chosen = draw(st.lists(st.sampled_from(NIST_IDS), unique=True, max_size=max_requirements))
     return Ssp(
         system=SystemInfo(
@@ -87,8 +121,13 @@ def ssps(draw: st.DrawFn, max_requirements: int = 12) -> Ssp:
             organization=draw(optional_text),
             description=draw(optional_text),
         ),
-        info=SspInfo(draw(non_blank), draw(dates)),
+        info=SspInfo(
+            draw(non_blank),
+            draw(dates),
+            update_cadence_days=draw(st.none() | st.integers(1, 3650)) if with_cmmc else None,
+        ),
         requirements={nist_id: draw(requirement_records(nist_id)) for nist_id in chosen},
+        cmmc=draw(cmmc_records) if with_cmmc else CmmcRecord(),
     )
 
 

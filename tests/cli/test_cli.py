@@ -47,6 +47,34 @@ def test_check_json_has_the_documented_shape() -> None:
     assert {"code", "severity", "requirement", "item", "message", "rule"} <= set(finding)
     ids = {d["requirement"] for d in data["deductions"]}
     assert "3.5.3" in ids and all(not i.startswith(("IA.", "AC.")) for i in ids)
+    assert (data["readiness"], data["status_of_record"]) == ("none", None)
+    assert data["full_score_date"]["determined"] is False
+
+
+def _with_record(tmp_path: Path, record: str) -> Path:
+    folder = tmp_path / "system"
+    shutil.copytree(SUMMIT, folder)
+    ssp = folder / "ssp.yaml"
+    text = ssp.read_text("utf-8").replace("\nrequirements:\n", f"\n{record}\nrequirements:\n", 1)
+    ssp.write_text(text, "utf-8")
+    return folder
+
+
+def test_check_shows_the_standing_and_what_a_new_assessment_would_award(tmp_path: Path) -> None:
+    folder = _with_record(
+        tmp_path,
+        "cmmc:\n  assessments:\n    - {type: c3pao, date: 2026-06-12, status_date: 2026-06-20, "
+        "result: conditional, score: 91, uid: L2C3-1}\n  affirmations:\n"
+        "    - {type: initial, date: 2026-06-22, official: Daniel Ortiz, title: CEO}\n",
+    )
+    code, out, _ = run("check", str(folder), "--as-of", "2026-12-18", "-f", "json")
+    data = json.loads(out)
+    assert (data["verdict"], data["readiness"]) == ("expired", "conditional")
+    assert data["status_of_record"]["uid"] == "L2C3-1"
+    assert code == 1
+    code, text, _ = run("check", str(folder), "--as-of", "2026-11-27")
+    assert "Readiness    Conditional Level 2  (what a new assessment today would award)" in text
+    assert "Affirmation  last 2026-06-22 by Daniel Ortiz, CEO; annual due 2027-06-22" in text
 
 
 def test_check_conditional_example_has_its_deadline() -> None:
