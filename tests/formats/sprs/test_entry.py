@@ -273,3 +273,45 @@ def test_the_examples_give_a_full_list(name: str) -> None:
     assert len(entry.requirements) == 110
     assert entry.score is not None
     assert entry.deducted == 110 - entry.score
+
+
+def test_the_status_of_record_and_the_affirming_official() -> None:
+    from dataclasses import replace
+
+    from poam.core.model import (
+        Affirmation,
+        AffirmationKind,
+        AssessmentOfRecord,
+        AssessmentResult,
+        AssessmentType,
+        CmmcRecord,
+    )
+    from poam.formats.sprs import entry_to_data, entry_to_text
+
+    status = AssessmentOfRecord(
+        AssessmentType.SELF,
+        date(2026, 9, 1),
+        date(2026, 9, 3),
+        AssessmentResult.CONDITIONAL,
+        score=104,
+        uid="L2S-42",
+    )
+    official = Affirmation(AffirmationKind.INITIAL, date(2026, 9, 3), "Ana Ruiz", "President")
+    the_ssp = replace(
+        ssp(record("3.1.3", NOT_IMPLEMENTED)), cmmc=CmmcRecord((status,), (official,))
+    )
+    entry = entry_for(the_ssp, internal(item("P-1", "3.1.3", date(2027, 1, 15))))
+    assert entry.verdict.of_record == status
+    assert entry.readiness.verdict.value == "conditional"
+    assert entry.affirmation == official
+    data = entry_to_data(entry)
+    assert data["status"]["of_record"]["uid"] == "L2S-42"
+    assert data["affirming_official"]["name"] == "Ana Ruiz"
+    assert data["affirming_official"]["rule"].startswith("32 CFR 170.22")
+    text = entry_to_text(entry)
+    assert "Affirming Official              Ana Ruiz, President (last affirmed 2026-09-03" in text
+    assert (
+        "CMMC status of record           Conditional Level 2: Conditional Level 2 (Self) of" in text
+    )
+    without = entry_for(ssp(), internal())
+    assert any("No affirmation is on record" in note for note in without.notes)
