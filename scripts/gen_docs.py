@@ -50,6 +50,15 @@ def checks_md() -> str:
         lines += [
             f"## {item.code}\n",
             f"- **Severity:** {item.severity.value}",
+            f"- **Group:** {item.group.value}",
+            *(
+                [
+                    f"- **Formerly:** {', '.join(f'`{alias}`' for alias in item.aliases)} (still "
+                    "accepted by `--ignore`, `poam.ignore` and waivers)"
+                ]
+                if item.aliases
+                else []
+            ),
             f"- **Rule:** {item.rule}",
             f"- **Finds:** {item.summary}",
             f"- **Fix:** {item.hint}",

@@ -299,3 +299,21 @@ def test_main_runs_a_command_built_alone(capsys: pytest.CaptureFixture[str]) -> 
         main(["catalog", "show", "3.5.3", "--format", "json"])
     assert exited.value.code == 0
     assert json.loads(capsys.readouterr().out)["cmmc_id"] == "IA.L2-3.5.3"
+
+
+def test_an_old_code_still_ignores_its_check(tmp_path: Path) -> None:
+    _, out, _ = run("check", str(ACME), "--as-of", "2026-11-27", "-f", "json")
+    assert "entry-without-owner" in {f["code"] for f in json.loads(out)["findings"]}
+    _, out, _ = run(
+        "check", str(ACME), "--as-of", "2026-11-27", "-f", "json", "--ignore", "item-without-owner"
+    )
+    assert "entry-without-owner" not in {f["code"] for f in json.loads(out)["findings"]}
+    folder = tmp_path / "acme"
+    shutil.copytree(ACME, folder)
+    poam = folder / "poam.yaml"
+    poam.write_text(
+        poam.read_text("utf-8").replace("poam:\n", "poam:\n  ignore: [item-without-owner]\n", 1),
+        "utf-8",
+    )
+    _, out, _ = run("check", str(folder), "--as-of", "2026-11-27", "-f", "json")
+    assert "entry-without-owner" not in {f["code"] for f in json.loads(out)["findings"]}

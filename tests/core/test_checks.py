@@ -9,7 +9,7 @@ import pytest
 
 from poam.core.assess import assess
 from poam.core.checks import REGISTRY, RegistryError, build_registry
-from poam.core.checks.base import Hit, Severity, check
+from poam.core.checks.base import Group, Hit, Severity, check
 from poam.formats.native.reader import poam_from_source, ssp_from_source
 from poam.formats.native.source import Source
 from tests.core.golden import CASES, Case, base_ssp, load_cases
@@ -48,8 +48,8 @@ def test_the_issue_codes_exist_with_the_required_severities() -> None:
         "ssp-not-in-place",
         "ssp-gap-without-poam",
         "poam-contradicts-ssp",
-        "item-without-owner",
-        "item-without-milestone",
+        "entry-without-owner",
+        "entry-without-milestone",
         "milestone-moved-without-justification",
         "completed-without-evidence",
         "ineligible-on-conditional-poam",
@@ -98,15 +98,57 @@ def test_registry_refuses_duplicates_and_missing_citations() -> None:
     def nothing(_ctx):  # type: ignore[no-untyped-def]
         return iter(())
 
-    first = check("some-code", Severity.INFO, rule="32 CFR 170.24", summary="s", hint="h")(nothing)
+    def make(code: str, rule: str = "32 CFR 170.24", aliases: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+        return check(
+            code, Severity.INFO, group=Group.SSP, rule=rule, summary="s", hint="h", aliases=aliases
+        )(nothing)
+
+    first = make("some-code")
     with pytest.raises(RegistryError, match="duplicate"):
         build_registry((first, first))
-    uncited = check("other-code", Severity.INFO, rule=" ", summary="s", hint="h")(nothing)
     with pytest.raises(RegistryError, match="no rule"):
-        build_registry((uncited,))
-    badly_named = check("Other_Code", Severity.INFO, rule="r", summary="s", hint="h")(nothing)
+        build_registry((make("other-code", rule=" "),))
     with pytest.raises(RegistryError, match="kebab-case"):
-        build_registry((badly_named,))
+        build_registry((make("Other_Code"),))
+    with pytest.raises(RegistryError, match="kebab-case"):
+        build_registry((make("other-code", aliases=("Old_Code",)),))
+    with pytest.raises(RegistryError, match="duplicate check code 'some-code'"):
+        build_registry((first, make("other-code", aliases=("some-code",))))
+    with pytest.raises(RegistryError, match="duplicate check code 'old'"):
+        build_registry((make("one", aliases=("old",)), make("two", aliases=("old",))))
+    registry = build_registry((first, make("new-code", aliases=("old-code",))))
+    assert (registry.canonical("old-code"), registry.canonical("new-code")) == ("new-code",) * 2
+    assert registry.canonical("nothing") is None
+    assert list(registry) == ["some-code", "new-code"] and "old-code" not in registry
+
+
+def test_renamed_codes_keep_working_in_ignore_and_waivers() -> None:
+    from poam.core.model import Waiver
+    from poam.core.selection import select
+
+    assert REGISTRY.canonical("item-without-owner") == "entry-without-owner"
+    finding = next(
+        f for f in load_cases_by_code("entry-without-owner") if f.code == "entry-without-owner"
+    )
+    as_of = date(2026, 3, 1)
+    assert select([finding], as_of=as_of, ignore=["item-without-owner"]) == ([], [])
+    reported, waived = select(
+        [finding], as_of=as_of, waivers=[Waiver("item-without-owner", "accepted")]
+    )
+    assert reported == [] and [w.finding for w in waived] == [finding]
+
+
+def load_cases_by_code(code: str) -> list:  # type: ignore[type-arg]
+    case = next(c for c in ALL_CASES if c.code == code and c.expect)
+    return list(case.run().findings)
+
+
+def test_every_group_has_checks_and_pages_derive_lists_from_groups() -> None:
+    assert {item.group for item in REGISTRY.values()} == set(Group)
+    assert REGISTRY.codes_in(Group.ELIGIBILITY) == {
+        "ineligible-on-conditional-poam",
+        "must-be-met-before-assessment",
+    }
 
 
 def test_a_clean_system_has_no_findings() -> None:
@@ -133,7 +175,9 @@ def test_findings_carry_code_severity_rule_and_hint() -> None:
     def hits(_ctx):  # type: ignore[no-untyped-def]
         yield Hit("message", requirement="3.1.1", item="P1")
 
-    custom = check("x-check", Severity.WARNING, rule="32 CFR 170.24", summary="s", hint="fix")(hits)
+    custom = check(
+        "x-check", Severity.WARNING, group=Group.SSP, rule="32 CFR 170.24", summary="s", hint="fix"
+    )(hits)
     finding = next(custom.run(None))  # type: ignore[arg-type]
     assert (finding.code, finding.severity, finding.rule, finding.hint) == (
         "x-check",

@@ -2,7 +2,8 @@
 
 ``ignore`` drops whole codes; a waiver accepts one code, optionally for one requirement or one
 entry, until an optional date, with a reason that is shown; ``fail_on`` sets the lowest severity
-that fails the run (or ``never``).
+that fails the run (or ``never``). Codes are resolved through the registry, so that a check's
+old code (an alias) keeps working in ``--ignore``, ``poam.ignore`` and waivers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from poam.core.checks import REGISTRY, Registry
 from poam.core.checks.base import Finding, Severity
 from poam.core.model import Waiver
 
@@ -28,9 +30,9 @@ class Waived:
     waiver: Waiver
 
 
-def _matches(waiver: Waiver, finding: Finding, as_of: date) -> bool:
+def _matches(waiver: Waiver, finding: Finding, as_of: date, registry: Registry) -> bool:
     return (
-        waiver.code == finding.code
+        (registry.canonical(waiver.code) or waiver.code) == finding.code
         and (waiver.requirement is None or waiver.requirement == finding.requirement)
         and (waiver.item is None or waiver.item == finding.item)
         and (waiver.until is None or as_of <= waiver.until)
@@ -43,16 +45,18 @@ def select(
     as_of: date,
     ignore: Iterable[str] = (),
     waivers: Iterable[Waiver] = (),
+    registry: Registry = REGISTRY,
 ) -> tuple[list[Finding], list[Waived]]:
     """Split findings into (reported, waived); ignored codes disappear entirely."""
-    ignored = set(ignore)
+    codes = list(ignore)
+    ignored = set(codes) | registry.canonical_codes(codes)
     waiver_list = list(waivers)
     reported: list[Finding] = []
     waived: list[Waived] = []
     for finding in findings:
         if finding.code in ignored:
             continue
-        waiver = next((w for w in waiver_list if _matches(w, finding, as_of)), None)
+        waiver = next((w for w in waiver_list if _matches(w, finding, as_of, registry)), None)
         if waiver is None:
             reported.append(finding)
         else:

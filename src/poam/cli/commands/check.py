@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--fail-on: {fail_on!r} is not one of error, warning, never") from None
         from poam.core.checks import REGISTRY
 
-        unknown = [code for code in ignore or () if code not in REGISTRY]
+        unknown = [code for code in ignore or () if REGISTRY.canonical(code) is None]
         if unknown:
             raise fail(f"--ignore: no check {', '.join(map(repr, unknown))} (see `poam checks`)")
         assessment = _assess(load_pair(directory, ssp, poam), as_of, ignore)

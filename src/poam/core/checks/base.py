@@ -22,6 +22,28 @@ from poam.core.scoring import Score
 from poam.core.verdict import VerdictResult
 
 
+class Group(StrEnum):
+    """What a check is about: the report and the web application group and filter findings by
+    it, so that no page keeps a hand-made list of codes."""
+
+    SSP = "ssp"
+    """The SSP on its own: completeness, objectives, partial credit, exceptions, currency."""
+    RECONCILIATION = "reconciliation"
+    """The SSP and the POA&M tell the same story, and entries name real requirements."""
+    ELIGIBILITY = "eligibility"
+    """What may sit on a Conditional POA&M (32 CFR 170.21(a)(2))."""
+    ENTRY = "entry"
+    """The content of each POA&M entry: owner, gap, remediation, completion."""
+    SCHEDULE = "schedule"
+    """Milestones: dated, on time, moved only with a justification, before the deadline."""
+    EVIDENCE = "evidence"
+    """Evidence present and unchanged."""
+    GOVERNANCE = "governance"
+    """How the record is kept: reviews, a maintainer, dates that record facts."""
+    STATUS = "status"
+    """The CMMC status over time: closeout, validity, affirmations, the record itself."""
+
+
 class Severity(StrEnum):
     """error: stops a certification or is recorded by an assessor; warning: weakens
     credibility; info: worth knowing."""
@@ -132,7 +154,8 @@ CheckFunction = Callable[[CheckContext], Iterable[Hit]]
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A registered check: stable code, severity, citation, and what it looks for."""
+    """A registered check: stable code (and the codes it had before, ``aliases``), severity,
+    group, citation, and what it looks for."""
 
     code: str
     severity: Severity
@@ -140,6 +163,8 @@ class Check:
     summary: str
     hint: str
     function: CheckFunction
+    group: Group
+    aliases: tuple[str, ...] = ()
 
     def run(self, context: CheckContext) -> Iterator[Finding]:
         for hit in self.function(context):
@@ -155,11 +180,19 @@ class Check:
 
 
 def check(
-    code: str, severity: Severity, *, rule: str, summary: str, hint: str
+    code: str,
+    severity: Severity,
+    *,
+    group: Group,
+    rule: str,
+    summary: str,
+    hint: str,
+    aliases: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], Check]:
-    """Declare a check; it still has to be listed in the registry to run."""
+    """Declare a check; it still has to be listed in the registry to run. ``aliases`` are the
+    codes it was known by: ``--ignore``, ``poam.ignore`` and waivers keep accepting them."""
 
     def wrap(function: CheckFunction) -> Check:
-        return Check(code, severity, rule, summary, hint, function)
+        return Check(code, severity, rule, summary, hint, function, group, aliases)
 
     return wrap

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from poam.core import rules
 from poam.core.catalog import Requirement
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.checks.entries import _label
 from poam.core.model import ItemStatus, PoamItem, PoamKind
+from poam.core.states import is_after_deadline
 from poam.core.verdict import Verdict
 
 
@@ -54,6 +55,7 @@ def _is(ctx: CheckContext, kind: PoamKind) -> bool:
 @check(
     "ineligible-on-conditional-poam",
     Severity.ERROR,
+    group=Group.ELIGIBILITY,
     rule=rules.CONDITIONAL_POINT_VALUE + "; " + rules.CONDITIONAL_EXCLUDED,
     summary="A Conditional POA&M holds a requirement that the rules do not allow on it.",
     hint="The requirement must be MET for a Conditional status; a Conditional POA&M may hold "
@@ -69,6 +71,7 @@ def ineligible_on_conditional_poam(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "must-be-met-before-assessment",
     Severity.WARNING,
+    group=Group.ELIGIBILITY,
     rule=rules.CONDITIONAL_POINT_VALUE + "; " + rules.CONDITIONAL_EXCLUDED,
     summary="An internal entry is for a requirement that could never sit on a Conditional "
     "POA&M: it must be MET before the assessment.",
@@ -90,6 +93,7 @@ def must_be_met_before_assessment(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "milestone-after-closeout-deadline",
     Severity.ERROR,
+    group=Group.SCHEDULE,
     rule=rules.CLOSEOUT,
     summary="A milestone of a Conditional POA&M falls on or after the 180-day closeout deadline.",
     hint="Every milestone, and the closeout assessment itself, must come before the deadline; "
@@ -103,12 +107,8 @@ def milestone_after_closeout_deadline(ctx: CheckContext) -> Iterator[Hit]:
         if item.status is ItemStatus.CLOSED:
             continue
         for milestone in item.milestones:
-            # Day 0 or day 1 is undefined: a milestone due on the deadline itself may be late.
-            if (
-                milestone.completed is None
-                and milestone.due is not None
-                and milestone.due >= deadline
-            ):
+            if is_after_deadline(milestone, deadline):
+                assert milestone.due is not None
                 yield Hit(
                     f"{_label(ctx, item.id, item.requirement)}: milestone '{milestone.title}' is "
                     f"due {milestone.due.isoformat()}, not before the closeout deadline "
@@ -121,6 +121,7 @@ def milestone_after_closeout_deadline(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "closeout-deadline-approaching",
     Severity.WARNING,
+    group=Group.STATUS,
     rule=rules.CLOSEOUT,
     summary="The closeout deadline is 30 days away or less and entries are still open.",
     hint="Finish the open entries and schedule the closeout assessment now.",
@@ -141,6 +142,7 @@ def closeout_deadline_approaching(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "conditional-status-expired",
     Severity.ERROR,
+    group=Group.STATUS,
     rule=rules.CLOSEOUT,
     summary="The 180 days of the Conditional status have passed with no POA&M closeout (result "
     "MET) on record by the deadline, whatever the SSP says now.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.model import ItemStatus
 from poam.core.wording import is_group, vagueness
 
@@ -18,8 +18,10 @@ def _label(ctx: CheckContext, item_id: str, requirement: str) -> str:
 
 
 @check(
-    "item-without-owner",
+    "entry-without-owner",
     Severity.ERROR,
+    group=Group.ENTRY,
+    aliases=("item-without-owner",),
     rule=rules.POAM_ENTRY_CONTENT,
     summary="An entry has no owner.",
     hint="Name one role or person accountable for the entry, e.g. 'Jane Doe, ISSO'.",
@@ -37,6 +39,7 @@ def item_without_owner(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "owner-is-a-group",
     Severity.WARNING,
+    group=Group.ENTRY,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="An entry's owner is a department, team or committee instead of a role or person.",
     hint="Name one role or person (e.g. 'IT Manager' or 'Jane Doe'), not a group.",
@@ -55,6 +58,7 @@ def owner_is_a_group(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "vague-gap",
     Severity.WARNING,
+    group=Group.ENTRY,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="The gap description is too vague to say what is missing, where.",
     hint="Say what is not in place, for which users, systems or data, e.g. 'MFA is enforced for "
@@ -75,6 +79,7 @@ def vague_gap(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "vague-remediation",
     Severity.WARNING,
+    group=Group.ENTRY,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="The remediation steps are too vague to act on or to verify.",
     hint="List concrete steps: what will be configured, bought or written, on which systems.",
@@ -94,6 +99,7 @@ def vague_remediation(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "completed-without-evidence",
     Severity.ERROR,
+    group=Group.ENTRY,
     rule=rules.EVIDENCE_FOR_COMPLETION,
     summary="An entry is completed or closed without any evidence.",
     hint="Attach the artifact that shows the work is done (configuration export, record, "
@@ -113,6 +119,7 @@ def completed_without_evidence(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "closed-with-open-milestones",
     Severity.WARNING,
+    group=Group.ENTRY,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="An entry is completed or closed while some of its milestones are not.",
     hint="Record the completion date of each milestone, or reopen the entry.",

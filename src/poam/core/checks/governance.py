@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.wording import is_group
 
 QUARTER_DAYS = 92
@@ -15,6 +15,7 @@ QUARTER_DAYS = 92
 @check(
     "poam-not-reviewed",
     Severity.WARNING,
+    group=Group.GOVERNANCE,
     rule=rules.POAM_REVIEWED,
     summary="The POA&M was last reviewed longer ago than its review cadence, or never.",
     hint="Review every entry with its owner, update statuses and dates, then record "
@@ -40,6 +41,7 @@ def poam_not_reviewed(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "review-cadence-too-long",
     Severity.WARNING,
+    group=Group.GOVERNANCE,
     rule=rules.POAM_REVIEWED,
     summary="The review cadence is less often than quarterly.",
     hint="Review the POA&M at least quarterly (`review_cadence_days: 90`) and after any "
@@ -56,6 +58,7 @@ def review_cadence_too_long(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "maintainer-missing",
     Severity.WARNING,
+    group=Group.GOVERNANCE,
     rule=rules.POAM_REVIEWED,
     summary="The POA&M has no maintainer, or a team or committee instead of one named role or "
     "person.",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.checks.entries import _label
 from poam.core.lifecycle import affirmations_due, describe_status
 from poam.core.model import AffirmationKind, AssessmentResult, CloseoutResult, PoamKind
@@ -27,6 +27,7 @@ def _days(count: int) -> str:
 @check(
     "affirmation-overdue",
     Severity.ERROR,
+    group=Group.STATUS,
     rule=rules.AFFIRMATION,
     summary="An affirmation the status requires is not on record: upon the status, after a "
     "POA&M closeout, or a year after the last one.",
@@ -47,6 +48,7 @@ def affirmation_overdue(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "affirmation-due",
     Severity.WARNING,
+    group=Group.STATUS,
     rule=rules.AFFIRMATION,
     summary="An affirmation falls due soon (30 days by default) or today.",
     hint="Plan the Affirming Official's affirmation in SPRS before the date, and record it.",
@@ -63,6 +65,7 @@ def affirmation_due(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "status-validity-ending",
     Severity.WARNING,
+    group=Group.STATUS,
     rule=rules.STATUS_VALIDITY,
     summary="The Final status stops being current within 90 days (by default): it lasts 3 years.",
     hint="Schedule the next assessment now (a C3PAO's calendar fills months ahead), so that its "
@@ -84,6 +87,7 @@ def status_validity_ending(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "final-status-expired",
     Severity.ERROR,
+    group=Group.STATUS,
     rule=rules.STATUS_VALIDITY,
     summary="The Final status is older than 3 years: it is no longer current.",
     hint="A new assessment (self or C3PAO, as the contracts require) is needed.",
@@ -97,6 +101,7 @@ def final_status_expired(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "entry-added-after-status-date",
     Severity.ERROR,
+    group=Group.STATUS,
     rule=rules.CONDITIONAL_POAM_SCOPE,
     summary="An entry was added to a Conditional POA&M after its status date: the closeout "
     "assesses only the requirements NOT MET at the assessment.",
@@ -121,6 +126,7 @@ def entry_added_after_status_date(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "conditional-poam-not-on-record",
     Severity.WARNING,
+    group=Group.STATUS,
     rule=rules.CONDITIONAL_POAM_SCOPE,
     summary="The SSP records assessments, but none is the Conditional status the POA&M closes out.",
     hint="Record the assessment (type, dates, score, CMMC UID) in the SSP's `cmmc.assessments`, "
@@ -182,6 +188,7 @@ def _record_problems(ctx: CheckContext) -> Iterator[str]:
 @check(
     "status-record-inconsistent",
     Severity.ERROR,
+    group=Group.STATUS,
     rule=rules.CONDITIONAL_STATUS + "; " + rules.CLOSEOUT,
     summary="An assessment of record contradicts itself or the rules: a status date before the "
     "assessment, a Final below 110, a Conditional below 88, a closeout out of its window.",
@@ -231,6 +238,7 @@ def _future(ctx: CheckContext) -> Iterator[tuple[str, date, str | None, str | No
 @check(
     "date-in-future",
     Severity.ERROR,
+    group=Group.GOVERNANCE,
     rule=rules.RECORD_DATES,
     summary="A date that records something done (a completion, a review, an assessment, an "
     "affirmation) is later than the as-of date.",

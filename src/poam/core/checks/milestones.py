@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.checks.entries import _label
+from poam.core.states import is_overdue
 
 
 @check(
-    "item-without-milestone",
+    "entry-without-milestone",
     Severity.ERROR,
+    group=Group.SCHEDULE,
+    aliases=("item-without-milestone",),
     rule=rules.POAM_ENTRY_CONTENT,
     summary="An open entry has no dated milestone.",
     hint="Add at least one milestone with a due date.",
@@ -31,6 +34,7 @@ def item_without_milestone(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "milestone-overdue",
     Severity.WARNING,
+    group=Group.SCHEDULE,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="A milestone of an open entry is past its due date and not completed.",
     hint="Complete the milestone, or move its date with a documented justification.",
@@ -40,11 +44,8 @@ def milestone_overdue(ctx: CheckContext) -> Iterator[Hit]:
         if not item.is_open:
             continue
         for milestone in item.milestones:
-            if (
-                milestone.completed is None
-                and milestone.due is not None
-                and milestone.due < ctx.as_of
-            ):
+            if is_overdue(milestone, ctx.as_of):
+                assert milestone.due is not None
                 days = (ctx.as_of - milestone.due).days
                 yield Hit(
                     f"{_label(ctx, item.id, item.requirement)}: milestone '{milestone.title}' was "
@@ -57,6 +58,7 @@ def milestone_overdue(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "milestone-moved-without-justification",
     Severity.ERROR,
+    group=Group.SCHEDULE,
     rule=rules.MILESTONE_CHANGE_JUSTIFIED,
     summary="A milestone date was moved without a documented justification.",
     hint="Record why the date moved (what changed, what was learned) in the change's "
@@ -81,6 +83,7 @@ def milestone_moved_without_justification(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "milestone-moved-repeatedly",
     Severity.WARNING,
+    group=Group.SCHEDULE,
     rule=rules.MILESTONE_CHANGE_JUSTIFIED,
     summary="A milestone's date has moved repeatedly (2 or more times by default).",
     hint="Re-plan the entry realistically; repeated extensions undermine the POA&M's credibility.",
@@ -104,6 +107,7 @@ def milestone_moved_repeatedly(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "milestone-history-inconsistent",
     Severity.WARNING,
+    group=Group.SCHEDULE,
     rule=rules.MILESTONE_CHANGE_JUSTIFIED,
     summary="A milestone's history does not chain: a move's `from` is not the previous `to`, "
     "or the last `to` is not the due date.",

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.model import ItemStatus, PoamKind
 from poam.core.scoring import SSP_REQUIREMENT, Basis
 
@@ -14,6 +14,7 @@ from poam.core.scoring import SSP_REQUIREMENT, Basis
 @check(
     "ssp-gap-without-poam",
     Severity.ERROR,
+    group=Group.RECONCILIATION,
     rule=rules.POAM_FOR_EACH_GAP,
     summary="A requirement is NOT MET and no open POA&M entry (not-started or in-progress) "
     "covers it.",
@@ -49,6 +50,7 @@ def ssp_gap_without_poam(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "poam-contradicts-ssp",
     Severity.ERROR,
+    group=Group.RECONCILIATION,
     rule=rules.POAM_RECONCILED,
     summary="An open POA&M entry covers a requirement that the SSP calls implemented or not "
     "applicable.",
@@ -83,6 +85,7 @@ def poam_contradicts_ssp(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "unknown-requirement",
     Severity.ERROR,
+    group=Group.RECONCILIATION,
     rule=rules.SSP_DESCRIBES_EACH,
     summary="An SSP key or a POA&M entry names a requirement that NIST SP 800-171 Rev 2 does "
     "not have.",
@@ -103,6 +106,7 @@ def unknown_requirement(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "duplicate-item-id",
     Severity.ERROR,
+    group=Group.RECONCILIATION,
     rule=rules.POAM_ENTRY_CONTENT,
     summary="Two POA&M entries share an id, so neither can be referenced unambiguously.",
     hint="Give every entry its own id.",

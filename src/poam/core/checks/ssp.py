@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 
 from poam.core import rules
-from poam.core.checks.base import CheckContext, Hit, Severity, check
+from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.model import ImplementationStatus, ItemStatus, MfaState, ObjectiveResult
 from poam.core.scoring import (
     MFA_PRIVILEGED_OBJECTIVES,
@@ -20,6 +20,7 @@ from poam.core.scoring import (
 @check(
     "ssp-incomplete",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.SSP_DESCRIBES_EACH,
     summary="A requirement is missing from the SSP; unassessed, it scores as NOT MET.",
     hint="Add the requirement to the SSP with its status and a narrative of how it is met.",
@@ -38,6 +39,7 @@ def ssp_incomplete(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "ssp-not-in-place",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.SSP_REQUIRED,
     summary="CA.L2-3.12.4 (System Security Plan) is not MET: no assessment can be completed.",
     hint="Complete the SSP (all requirements, boundary, environment, connections) and mark "
@@ -88,6 +90,7 @@ def _expected(
 @check(
     "status-contradicts-objectives",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.MET_ALL_OBJECTIVES,
     summary="The requirement's status disagrees with its objective results; objectives win.",
     hint="Correct the status, or the objective results, so that both say the same.",
@@ -117,6 +120,7 @@ def status_contradicts_objectives(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "objectives-incomplete",
     Severity.WARNING,
+    group=Group.SSP,
     rule=rules.OBJECTIVES_171A,
     summary="Some objectives have results and others none; the status decides for the rest.",
     hint="Record a result (met, not-met, not-applicable) for every objective, or for none.",
@@ -137,6 +141,7 @@ def objectives_incomplete(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "unknown-objective",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.OBJECTIVES_171A,
     summary="An objective letter that the requirement does not have (NIST SP 800-171A).",
     hint="Use the objective letters of NIST SP 800-171A (see `poam catalog show ID`).",
@@ -168,6 +173,7 @@ def unknown_objective(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "not-applicable-without-rationale",
     Severity.WARNING,
+    group=Group.SSP,
     rule=rules.NOT_APPLICABLE_IS_MET,
     summary="A requirement or objective is NOT APPLICABLE with no narrative saying why.",
     hint="Explain in the narrative why it does not apply (e.g. no wireless access in scope).",
@@ -191,6 +197,7 @@ def not_applicable_without_rationale(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "partial-credit-state-missing",
     Severity.WARNING,
+    group=Group.SSP,
     rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
     summary="3.5.3 or 3.13.11 is NOT MET without its state, so the full 5 points are deducted.",
     hint="Record `mfa:` (3.5.3) or `encryption:` (3.13.11) so that partial credit applies if due.",
@@ -211,6 +218,7 @@ def partial_credit_state_missing(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "partial-credit-contradicts-status",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
     summary="The MFA or encryption state disagrees with the requirement's status.",
     hint="A partial state (remote-and-privileged, not-fips-validated) is NOT MET; a full state "
@@ -242,6 +250,7 @@ def partial_credit_contradicts_status(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "partial-credit-field-misplaced",
     Severity.WARNING,
+    group=Group.SSP,
     rule=rules.PARTIAL_CREDIT_MFA + "; " + rules.PARTIAL_CREDIT_ENCRYPTION,
     summary="`mfa` belongs to 3.5.3 and `encryption` to 3.13.11 only; elsewhere it is ignored.",
     hint="Remove the field, or move it to the requirement it describes.",
@@ -264,6 +273,7 @@ def partial_credit_field_misplaced(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "temporary-deficiency-without-plan",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.TEMPORARY_DEFICIENCY_IS_MET,
     summary="A temporary deficiency counts as MET only when an operational plan of action "
     "addresses it.",
@@ -288,6 +298,7 @@ def _with_basis(ctx: CheckContext, basis: Basis) -> Iterator[RequirementResult]:
 @check(
     "temporary-deficiency-never-implemented",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.TEMPORARY_DEFICIENCY_AFTER_IMPLEMENTATION,
     summary="A temporary deficiency is declared on a requirement that was never implemented "
     "(planned or not implemented): it counts as NOT MET.",
@@ -309,6 +320,7 @@ def temporary_deficiency_never_implemented(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "temporary-deficiency-3-12-2-not-met",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.TEMPORARY_DEFICIENCY_NEEDS_3_12_2,
     summary="A temporary deficiency counts as MET only through an operational plan of action, "
     "and CA.L2-3.12.2 (plans of action) is NOT MET: it counts as NOT MET.",
@@ -328,6 +340,7 @@ def temporary_deficiency_3_12_2_not_met(ctx: CheckContext) -> Iterator[Hit]:
 @check(
     "ssp-requirement-excepted",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.SSP_REQUIRED,
     summary="CA.L2-3.12.4 (System Security Plan) is claimed not applicable or an enduring "
     "exception: without an SSP there is no assessment.",
@@ -360,6 +373,7 @@ def _claims_not_applicable(record: object) -> bool:
 @check(
     "not-applicable-contradicts-partial-credit",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.PARTIAL_CREDIT_APPLIES,
     summary="3.5.3 or 3.13.11 is claimed not applicable while its `mfa` or `encryption` state "
     "is recorded: the state says the requirement applies, and it is scored by that state.",
@@ -385,6 +399,7 @@ def not_applicable_contradicts_partial_credit(ctx: CheckContext) -> Iterator[Hit
 @check(
     "mfa-privileged-objectives-not-met",
     Severity.ERROR,
+    group=Group.SSP,
     rule=rules.PARTIAL_CREDIT_MFA_PRIVILEGED,
     summary="3.5.3 says MFA covers remote and privileged users, but an objective about "
     "privileged accounts ([a]-[c]) is NOT MET: 5 points are deducted, not 3.",
@@ -418,6 +433,7 @@ _DONE = (ItemStatus.COMPLETED_PENDING_VERIFICATION, ItemStatus.CLOSED)
 @check(
     "ssp-outdated",
     Severity.WARNING,
+    group=Group.SSP,
     rule=rules.SSP_UP_TO_DATE,
     summary="The SSP is older than its update cadence (365 days by default), or than a change it "
     "should describe.",

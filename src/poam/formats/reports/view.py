@@ -52,7 +52,7 @@ RECONCILIATION_CODES = frozenset(
         "unknown-requirement",
         "must-be-met-before-assessment",
         "ineligible-on-conditional-poam",
-        "item-without-milestone",
+        "entry-without-milestone",
     }
 )
 VERDICT_TONE = {

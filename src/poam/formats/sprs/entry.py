@@ -31,7 +31,8 @@ from enum import StrEnum
 from poam.core import rules
 from poam.core.assess import Assessment
 from poam.core.catalog import load_catalog
-from poam.core.model import Affirmation, AssessmentType, EncryptionState, MfaState, Scope, Ssp
+from poam.core.labels import SCOPE, state_words
+from poam.core.model import Affirmation, AssessmentType, Scope, Ssp
 from poam.core.plan import FullScoreDate, describe_full_score, full_score_date
 from poam.core.scoring import SSP_REQUIREMENT, Basis, RequirementResult
 from poam.core.verdict import Verdict, VerdictResult
@@ -49,27 +50,7 @@ class SprsStatus(StrEnum):
     NOT_APPLICABLE = "N/A"
 
 
-SCOPE_LABEL = {Scope.ENTERPRISE: "Enterprise", Scope.ENCLAVE: "Enclave", Scope.CONTRACT: "Contract"}
-
-# Two tables, not one: MfaState.NONE and EncryptionState.NONE are equal strings ("none").
-_MFA_WORDS = {
-    MfaState.NONE: "MFA for no users",
-    MfaState.REMOTE_AND_PRIVILEGED: "MFA for remote and privileged users only",
-    MfaState.ALL: "MFA for all users",
-}
-_ENCRYPTION_WORDS = {
-    EncryptionState.NONE: "CUI not encrypted",
-    EncryptionState.NOT_FIPS_VALIDATED: "encryption not FIPS-validated",
-    EncryptionState.FIPS_VALIDATED: "FIPS-validated encryption",
-}
-
-
-def state_words(state: MfaState | EncryptionState | None) -> str:
-    if state is None:
-        return ""
-    if isinstance(state, MfaState):
-        return _MFA_WORDS[state]
-    return _ENCRYPTION_WORDS[state]
+SCOPE_LABEL = SCOPE
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,102 @@
+"""The display states of milestones and evidence, decided by the functions the checks use.
+
+A page that says "overdue" or "hash mismatch" and a finding that says so must never disagree,
+so both come from here: the checks call the predicates, the report and the web pages the states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from poam.core.checks.base import EvidenceStore, LocalFile
+from poam.core.model import Evidence, Milestone
+
+
+class MilestoneState(StrEnum):
+    DONE = "done"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    """Past its due date and not completed (milestone-overdue)."""
+    LATE = "late"
+    """Due on or after the closeout deadline: too late whatever today is
+    (milestone-after-closeout-deadline, 32 CFR 170.21(b)); not the same as overdue."""
+    UNDATED = "undated"
+
+
+def is_overdue(milestone: Milestone, as_of: date) -> bool:
+    """Not completed and past its due date (the check milestone-overdue)."""
+    return milestone.completed is None and milestone.due is not None and milestone.due < as_of
+
+
+def is_after_deadline(milestone: Milestone, deadline: date | None) -> bool:
+    """Not completed and due on or after the closeout deadline: day 0 or day 1 is undefined, so a
+    milestone due on the deadline itself may already be late (32 CFR 170.21(b))."""
+    return (
+        deadline is not None
+        and milestone.completed is None
+        and milestone.due is not None
+        and milestone.due >= deadline
+    )
+
+
+def milestone_state(milestone: Milestone, as_of: date, deadline: date | None) -> MilestoneState:
+    """One state per milestone; "late" (after the deadline) outranks "overdue"."""
+    if milestone.completed is not None:
+        return MilestoneState.DONE
+    if milestone.due is None:
+        return MilestoneState.UNDATED
+    if is_after_deadline(milestone, deadline):
+        return MilestoneState.LATE
+    if is_overdue(milestone, as_of):
+        return MilestoneState.OVERDUE
+    return MilestoneState.OPEN
+
+
+class EvidenceState(StrEnum):
+    MATCHES = "matches"
+    MISMATCH = "mismatch"
+    """evidence-hash-mismatch"""
+    MISSING = "missing"
+    """evidence-file-missing"""
+    NO_HASH = "no-hash"
+    """evidence-without-hash"""
+    NOT_LOCAL = "not-local"
+    """A URL: nothing to verify here."""
+    NO_LOCATION = "no-location"
+    NOT_CHECKED = "not-checked"
+    """No evidence store was given (nothing was looked at)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCheck:
+    """What was found of one evidence artifact: its state, the local file, the recorded hash."""
+
+    state: EvidenceState
+    local: LocalFile | None
+    recorded: str | None
+
+    @property
+    def actual(self) -> str | None:
+        return None if self.local is None else self.local.sha256
+
+
+def evidence_state(evidence: Evidence, store: EvidenceStore | None) -> EvidenceCheck:
+    """Verify one artifact against the store: present, hashed, unchanged (NIST SP 800-171A
+    3.12.2[c]; the SHA-256 recorded when it was accepted)."""
+    recorded = (evidence.sha256 or "").strip().lower() or None
+    uri = evidence.uri.strip()
+    if not uri:
+        return EvidenceCheck(EvidenceState.NO_LOCATION, None, recorded)
+    if store is None:
+        return EvidenceCheck(EvidenceState.NOT_CHECKED, None, recorded)
+    local = store.locate(uri)
+    if local is None:
+        return EvidenceCheck(EvidenceState.NOT_LOCAL, None, recorded)
+    if not local.exists:
+        return EvidenceCheck(EvidenceState.MISSING, local, recorded)
+    if recorded is None:
+        return EvidenceCheck(EvidenceState.NO_HASH, local, recorded)
+    state = EvidenceState.MATCHES if local.sha256 == recorded else EvidenceState.MISMATCH
+    return EvidenceCheck(state, local, recorded)
