@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from poam.core import labels
-from poam.core.checks.base import LocalFile
 from poam.core.model import Evidence, Milestone
 from poam.core.states import (
     EvidenceState,
+    LocalFile,
     MilestoneState,
     evidence_state,
     is_after_deadline,

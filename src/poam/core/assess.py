@@ -13,11 +13,12 @@ from datetime import date
 
 from poam.core.catalog import Catalog, load_catalog
 from poam.core.checks import REGISTRY, run_checks
-from poam.core.checks.base import CheckContext, EvidenceStore, Finding, Severity
+from poam.core.checks.base import CheckContext, Finding, Severity
 from poam.core.lifecycle import standing
 from poam.core.model import Poam, Ssp, Thresholds
 from poam.core.scoring import Score, score
 from poam.core.selection import Waived, select
+from poam.core.states import EvidenceStore
 from poam.core.verdict import VerdictResult, readiness
 
 

@@ -9,9 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
-from poam.core.checks.base import EvidenceStore, LocalFile
 from poam.core.model import Evidence, Milestone
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """What the evidence store knows of one evidence file."""
+
+    path: str
+    exists: bool
+    sha256: str | None = None
+
+
+class EvidenceStore(Protocol):
+    """Resolves an evidence URI to a local file; None when the URI is not local (a URL)."""
+
+    def locate(self, uri: str) -> LocalFile | None: ...
 
 
 class MilestoneState(StrEnum):

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from poam.core.catalog import Catalog, Requirement
 from poam.core.model import Poam, PoamItem, RequirementRecord, Ssp, Thresholds
 from poam.core.scoring import Score
+from poam.core.states import EvidenceStore, LocalFile
 from poam.core.verdict import VerdictResult
 
 
@@ -92,21 +93,6 @@ class Hit(NamedTuple):
     requirement: str | None = None
     item: str | None = None
     hint: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LocalFile:
-    """What the evidence store knows of one evidence file."""
-
-    path: str
-    exists: bool
-    sha256: str | None = None
-
-
-class EvidenceStore(Protocol):
-    """Resolves an evidence URI to a local file; None when the URI is not local (a URL)."""
-
-    def locate(self, uri: str) -> LocalFile | None: ...
 
 
 @dataclass(frozen=True)
@@ -196,3 +182,17 @@ def check(
         return Check(code, severity, rule, summary, hint, function, group, aliases)
 
     return wrap
+
+
+__all__ = [  # EvidenceStore and LocalFile live in poam.core.states; importable here as before
+    "Check",
+    "CheckContext",
+    "CheckFunction",
+    "EvidenceStore",
+    "Finding",
+    "Group",
+    "Hit",
+    "LocalFile",
+    "Severity",
+    "check",
+]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from poam.core.checks.base import LocalFile
+from poam.core.states import LocalFile
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CHUNK = 1 << 20
