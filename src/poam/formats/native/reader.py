@@ -13,14 +13,7 @@ from typing import Any
 
 from poam.core.catalog import Catalog, is_rev3_id, load_catalog, rev3_message
 from poam.core.model import (
-    Affirmation,
-    AffirmationKind,
-    AssessmentOfRecord,
-    AssessmentResult,
     AssessmentType,
-    Closeout,
-    CloseoutResult,
-    CmmcRecord,
     ConditionalInfo,
     EncryptionState,
     Evidence,
@@ -42,6 +35,7 @@ from poam.core.model import (
     Thresholds,
     Waiver,
 )
+from poam.core.serialize import cmmc_from_data
 from poam.formats.errors import InputError, Problem
 from poam.formats.native.schema import schema_problems
 from poam.formats.native.source import Path, Source, parse, read_text
@@ -144,7 +138,7 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
             responsible=conv.optional(raw.get("responsible")),
         )
     ssp_date = conv.date(info["date"], ("ssp", "date"))
-    cmmc = _cmmc(conv, data.get("cmmc") or {})
+    cmmc = cmmc_from_data(data.get("cmmc"))  # the schema has checked every field and date
     conv.fail_if_any()
     assert ssp_date is not None
     return Ssp(
@@ -164,42 +158,6 @@ def ssp_from_source(source: Source, catalog: Catalog | None = None) -> Ssp:
         unknown=tuple(unknown),
         cmmc=cmmc,
     )
-
-
-def _cmmc(conv: _Converter, raw: dict[str, Any]) -> CmmcRecord:
-    """The assessments of record and affirmations under ``cmmc`` (schema-checked already)."""
-    assessments = []
-    for index, item in enumerate(raw.get("assessments") or ()):
-        path: Path = ("cmmc", "assessments", index)
-        closeout = item.get("closeout")
-        closeout_date = (
-            None if closeout is None else conv.date(closeout["date"], (*path, "closeout", "date"))
-        )
-        when = conv.date(item["date"], (*path, "date"))
-        status_date = conv.date(item["status_date"], (*path, "status_date"))
-        if when is None or status_date is None:
-            continue
-        assessments.append(
-            AssessmentOfRecord(
-                type=AssessmentType(item["type"]),
-                date=when,
-                status_date=status_date,
-                result=AssessmentResult(item["result"]),
-                score=item.get("score"),
-                uid=conv.optional(item.get("uid")),
-                closeout=None
-                if closeout is None or closeout_date is None
-                else Closeout(closeout_date, CloseoutResult(closeout["result"])),
-            )
-        )
-    affirmations = []
-    for index, item in enumerate(raw.get("affirmations") or ()):
-        when = conv.date(item["date"], ("cmmc", "affirmations", index, "date"))
-        if when is not None:
-            affirmations.append(
-                Affirmation(AffirmationKind(item["type"]), when, item["official"], item["title"])
-            )
-    return CmmcRecord(tuple(assessments), tuple(affirmations))
 
 
 def _item(conv: _Converter, catalog: Catalog, raw: dict[str, Any], path: Path) -> PoamItem:
