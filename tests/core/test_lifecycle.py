@@ -228,3 +228,28 @@ def test_standing_invariants(record: CmmcRecord, as_of: date) -> None:
         assert as_of <= standing.valid_until <= add_years(standing.of_record.status_date, 3)
     if standing.verdict is Verdict.CONDITIONAL:
         assert standing.days_left is not None and 0 <= standing.days_left <= 180
+
+
+def test_the_timeline_lists_the_status_over_time() -> None:
+    from poam.core.lifecycle import EventKind, timeline
+
+    record = conditional_record(Closeout(date(2026, 7, 1), CloseoutResult.MET))
+    given = (Affirmation(AffirmationKind.INITIAL, date(2026, 2, 2), "Pat Lee", "CEO"),)
+    ssp = on_record(all_implemented(), record, affirmations=given)
+    as_of = date(2026, 8, 1)
+    result = assess(ssp, None, as_of=as_of)
+    events = timeline(ssp, None, result.verdict, as_of)
+    assert [(e.day, e.kind) for e in events] == [
+        (date(2026, 1, 28), EventKind.ASSESSMENT),
+        (STATUS, EventKind.STATUS),
+        (date(2026, 2, 2), EventKind.AFFIRMATION),
+        (date(2026, 7, 1), EventKind.CLOSEOUT),
+        (date(2026, 7, 1), EventKind.AFFIRMATION_DUE),  # owed after the closeout, not given
+        (DEADLINE, EventKind.CLOSEOUT_DEADLINE),
+        (date(2027, 2, 2), EventKind.AFFIRMATION_DUE),  # a year after the last one
+        (date(2029, 2, 1), EventKind.VALID_UNTIL),
+    ]
+    due = next(e for e in events if e.kind is EventKind.AFFIRMATION_DUE)
+    assert due.late and due.rule.startswith("32 CFR 170.22")
+    deadline = next(e for e in events if e.kind is EventKind.CLOSEOUT_DEADLINE)
+    assert deadline.past and not deadline.late  # closed out in time

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from poam.core import rules
 from poam.core.model import (
@@ -281,3 +282,144 @@ def affirmations_due(
             )
         )
     return owed
+
+
+class EventKind(StrEnum):
+    ASSESSMENT = "assessment"
+    STATUS = "status"
+    CLOSEOUT = "closeout"
+    CLOSEOUT_DEADLINE = "closeout-deadline"
+    AFFIRMATION = "affirmation"
+    AFFIRMATION_DUE = "affirmation-due"
+    VALID_UNTIL = "valid-until"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated step of a system's CMMC status, past or to come, with the rule behind it."""
+
+    day: date
+    kind: EventKind
+    title: str
+    detail: str
+    rule: str
+    past: bool
+    late: bool = False
+    """A step owed and missed (an affirmation overdue, a deadline passed without closeout)."""
+
+
+def timeline(
+    ssp: Ssp, poam: Poam | None, current: VerdictResult, as_of: date
+) -> list[TimelineEvent]:
+    """The status over time, oldest first: every assessment of record with its status date,
+    closeout deadline and closeout, every affirmation, and what the standing status
+    (``current``, from :func:`standing`) owes next. The web's timeline page and the report
+    both show this list."""
+    events: list[TimelineEvent] = []
+    records = list(ssp.cmmc.assessments)
+    implied = implied_record(poam)
+    if implied is not None and all(a.status_date != implied.status_date for a in records):
+        records.append(implied)
+    for record in records:
+        name = describe_status(record)
+        score = "" if record.score is None else f", score {record.score}"
+        uid = f", CMMC UID {record.uid}" if record.uid else ""
+        if not record.implied:
+            events.append(
+                TimelineEvent(
+                    record.date,
+                    EventKind.ASSESSMENT,
+                    f"{_TYPE[record.type.value]} assessment",
+                    f"Assessment completed{score}.",
+                    rules.SPRS_ENTRY,
+                    record.date <= as_of,
+                )
+            )
+        events.append(
+            TimelineEvent(
+                record.status_date,
+                EventKind.STATUS,
+                f"{name} status",
+                f"CMMC Status Date{uid}"
+                + (" (as the Conditional POA&M states)" if record.implied else "")
+                + ".",
+                rules.CONDITIONAL_STATUS
+                if record.result is AssessmentResult.CONDITIONAL
+                else rules.FINAL_STATUS,
+                record.status_date <= as_of,
+            )
+        )
+        if record.result is AssessmentResult.CONDITIONAL:
+            deadline = closeout_deadline(record.status_date)
+            closed = _closed_out(record, max(as_of, deadline))
+            events.append(
+                TimelineEvent(
+                    deadline,
+                    EventKind.CLOSEOUT_DEADLINE,
+                    "POA&M closeout deadline",
+                    "Day 180: a closeout with result MET is due by this day; there is no "
+                    "extension.",
+                    rules.CLOSEOUT,
+                    deadline < as_of,
+                    late=deadline < as_of and not closed,
+                )
+            )
+            if record.closeout is not None:
+                met = record.closeout.result is CloseoutResult.MET
+                events.append(
+                    TimelineEvent(
+                        record.closeout.date,
+                        EventKind.CLOSEOUT,
+                        "POA&M closeout",
+                        "Result MET: the status is Final."
+                        if met and closed
+                        else "Result MET, but after the deadline: too late."
+                        if met
+                        else "Result NOT MET: the status stays Conditional until the deadline.",
+                        rules.CLOSEOUT,
+                        record.closeout.date <= as_of,
+                    )
+                )
+    for affirmation in ssp.cmmc.affirmations:
+        events.append(
+            TimelineEvent(
+                affirmation.date,
+                EventKind.AFFIRMATION,
+                f"Affirmation ({affirmation.kind.value})",
+                f"Affirmed by {affirmation.official}, {affirmation.title}.",
+                rules.AFFIRMATION,
+                affirmation.date <= as_of,
+            )
+        )
+    for due in affirmations_due(current, ssp.cmmc, as_of):
+        if due.done is None:
+            events.append(
+                TimelineEvent(
+                    due.due,
+                    EventKind.AFFIRMATION_DUE,
+                    f"Affirmation due ({due.kind.value})",
+                    f"Owed after {due.follows}.",
+                    rules.AFFIRMATION,
+                    due.due < as_of,
+                    late=due.due < as_of,
+                )
+            )
+    if current.valid_until is not None:
+        expired = current.verdict is Verdict.EXPIRED
+        events.append(
+            TimelineEvent(
+                current.valid_until,
+                EventKind.EXPIRED if expired else EventKind.VALID_UNTIL,
+                "Final status current until",
+                "3 years from the status date; a new assessment is needed by then.",
+                rules.STATUS_VALIDITY,
+                current.valid_until < as_of,
+                late=expired,
+            )
+        )
+    events.sort(key=lambda event: (event.day, _ORDER[event.kind]))
+    return events
+
+
+_ORDER = {kind: index for index, kind in enumerate(EventKind)}
