@@ -46,6 +46,16 @@ import django  # noqa: E402 -- after the environment above
 
 django.setup()
 
+if WEB_DB != "postgresql":
+    # A file, as in production, rather than Django's shared in-memory database: requests that
+    # race on their own connections (tests/web/test_setup_race.py) then wait for SQLite's write
+    # lock as a server's would, instead of failing with "database table is locked".
+    from django.conf import settings as _settings
+
+    _settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(_data_dir) / "tests.sqlite3"
+    )
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if WEB_DB == "postgresql" and not PG_URL:

@@ -23,10 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-try:  # POSIX; elsewhere the bound is per process
-    import fcntl
-except ImportError:  # pragma: no cover - not on Linux
-    fcntl = None  # type: ignore[assignment]
+import fcntl  # POSIX only: poam serves from Linux (and other Unix) machines
 
 POLL = 0.01
 
@@ -73,9 +70,6 @@ def slot() -> Iterator[None]:
     if not local.acquire(timeout=_wait()):
         raise HashingBusy()
     try:
-        if fcntl is None:
-            yield
-            return
         handle = _take_file_slot(limit, deadline)
         try:
             yield

@@ -72,9 +72,9 @@ def policy_of(key: str) -> Policy:
     return {"address": ADDRESS, "account": ACCOUNT, "device": DEVICE}[kind]
 
 
-def decayed(score: float, since: datetime, now: datetime, policy: Policy) -> float:
+def decay_to(score: float, policy: Policy, since: datetime, now: datetime) -> float:
     elapsed = max(0.0, (now - since).total_seconds())
-    return score * 0.5 ** (elapsed / policy.half_life)
+    return float(score * 0.5 ** (elapsed / policy.half_life))
 
 
 def delay(score: float, policy: Policy) -> float:
@@ -112,7 +112,7 @@ def _fail_one(key: str, now: datetime) -> bool:
                 row = Backoff.objects.select_for_update().filter(key=key).first()
                 if row is None:
                     row = Backoff.objects.create(key=key, score=0.0, updated_at=now)
-                before = decayed(row.score, row.updated_at, now, policy)
+                before = decay_to(row.score, policy, row.updated_at, now)
                 after = before + 1
                 wait = delay(after, policy)
                 Backoff.objects.filter(pk=row.pk).update(

@@ -85,7 +85,7 @@ def security(request: HttpRequest) -> HttpResponse:
     from allauth.mfa.models import Authenticator
 
     factors = list(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
-    events = SecurityEvent.objects.filter(user_id=user.pk).order_by("-at", "-id")[:25]
+    events = SecurityEvent.objects.filter(user_id=int(user.pk or 0)).order_by("-at", "-id")[:25]
     return render(
         request,
         "accounts/security.html",
