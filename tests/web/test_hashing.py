@@ -51,9 +51,7 @@ def test_never_more_than_the_limit_at_once(bounded: Any, monkeypatch: Any) -> No
 
     monkeypatch.setattr(Argon2PasswordHasher, "verify", slow_verify)
     hasher = BoundedArgon2PasswordHasher()
-    threads = [
-        threading.Thread(target=hasher.verify, args=("pw", "argon2$x")) for _ in range(12)
-    ]
+    threads = [threading.Thread(target=hasher.verify, args=("pw", "argon2$x")) for _ in range(12)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -22,9 +22,7 @@ PASSWORD = "a-long-test-password"
 
 
 def _sign_in(client: Client, username: str, password: str, ip: str = "203.0.113.7") -> Any:
-    return client.post(
-        "/account/login/", {"login": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post("/account/login/", {"login": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_delay_grows_after_the_free_failures_and_is_capped() -> None:

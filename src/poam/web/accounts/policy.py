@@ -37,9 +37,7 @@ def requiring_organizations(user: Any) -> list[str]:
 
 
 def has_second_factor(user: Any) -> bool:
-    return bool(
-        Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists()
-    )
+    return bool(Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists())
 
 
 def lacks_required_mfa(user: Any) -> bool:
