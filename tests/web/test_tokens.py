@@ -67,7 +67,7 @@ def test_a_password_change_revokes_every_token(world: Any) -> None:
     user = world.users["editor"]
     first, clear = ApiToken.issue(user, "one")
     ApiToken.issue(user, "two", scope="write")
-    other, other_clear = ApiToken.issue(world.users["viewer"], "someone else's")
+    _other, other_clear = ApiToken.issue(world.users["viewer"], "someone else's")
     client = Client()
     client.force_login(user)
     changed = client.post(

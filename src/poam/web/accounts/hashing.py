@@ -13,6 +13,7 @@ with :class:`HashingBusy` (503 with ``Retry-After``) instead of queueing without
 from __future__ import annotations
 
 import contextlib
+import fcntl  # POSIX only: poam serves from Linux (and other Unix) machines
 import os
 import random
 import threading
@@ -22,8 +23,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
-
-import fcntl  # POSIX only: poam serves from Linux (and other Unix) machines
 
 POLL = 0.01
 
