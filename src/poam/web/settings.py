@@ -145,6 +145,7 @@ MFA_ADAPTER = "poam.web.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = ENV.get("POAM_MFA_ISSUER", "poam")
+MFA_TOTP_TOLERANCE = 1  # one 30 s step either side for clock drift (RFC 6238 section 6)
 MFA_FORMS = {
     "authenticate": "poam.web.accounts.adapter.PoamAuthenticateForm",
     "reauthenticate": "poam.web.accounts.adapter.PoamReauthenticateForm",

@@ -13,6 +13,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from poam.web.accounts import devices, throttle
@@ -49,7 +50,10 @@ class AccountAdapter(DefaultAccountAdapter):
         throttle.check(attempt_keys(request, str(credentials.get("username", ""))))
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        note_failure(request, str(credentials.get("username", "")))
+        username = str(credentials.get("username", ""))
+        # the event names the account when there is one, so its owner sees the attempt
+        owner = get_user_model().objects.filter(username=username).first() if username else None
+        note_failure(request, username, owner)
 
 
 class PoamAuthenticateForm(AuthenticateForm):
