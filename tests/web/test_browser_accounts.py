@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core import mail
 from playwright.sync_api import expect
 
 from poam.web.accounts.models import SecurityEvent
