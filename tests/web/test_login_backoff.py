@@ -177,3 +177,18 @@ def test_undecodable_forms_never_fail_the_server(world: Any, body: bytes) -> Non
         "/account/login/", body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code in (200, 400, 429), response.status_code
+
+
+def test_the_address_behind_trusted_proxies(world: Any, settings: Any) -> None:
+    from poam.web.accounts.network import client_ip
+
+    request = Client().get("/").wsgi_request
+    request.META.update({"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 5.6.7.8"})
+    assert client_ip(request) == "10.0.0.2"  # no proxy configured: the header is ignored
+    settings.POAM_PROXY_HOPS = 1
+    assert client_ip(request) == "5.6.7.8"  # the entry the one trusted proxy added
+    settings.POAM_PROXY_HOPS = 2
+    assert client_ip(request) == "1.2.3.4"
+    request.META["HTTP_X_FORWARDED_FOR"] = "not-an-address"
+    settings.POAM_PROXY_HOPS = 1
+    assert client_ip(request) is None
