@@ -42,17 +42,14 @@ from urllib.parse import urlencode
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PASSWORD = "owner-correct-horse-battery-42"
-SETUP = (
-    """
+SETUP = f"""
 import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from django.contrib.auth import get_user_model
-get_user_model().objects.create_user(username="owner", password=%r)
+get_user_model().objects.create_user(username="owner", password={PASSWORD!r})
 """
-    % PASSWORD
-)
 
 
 class Client:
