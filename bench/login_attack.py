@@ -212,6 +212,7 @@ def run(source: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
             "POAM_SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
             "POAM_PROXY_HOPS": "1",
             "POAM_HASH_CONCURRENCY": str(args.hash_concurrency),
+            "POAM_HASH_WAIT_MS": str(args.hash_wait_ms),
             "POAM_LOG_LEVEL": "ERROR",
         }
         subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=data, check=True)
@@ -229,6 +230,7 @@ def run(source: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
             result = attack(port, mode, args.clients, args.seconds, server.pid)
             result["idle_rss_mib"] = round(idle, 1)
             result["hash_concurrency"] = args.hash_concurrency
+            result["hash_wait_ms"] = args.hash_wait_ms
             results.append(result)
             print(json.dumps(result), flush=True)
         finally:
@@ -244,6 +246,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--modes", default="single,distributed")
     parser.add_argument("--hash-concurrency", type=int, default=2, help="POAM_HASH_CONCURRENCY")
+    parser.add_argument("--hash-wait-ms", type=int, default=2000, help="POAM_HASH_WAIT_MS")
     parser.add_argument("--before", metavar="REV", help="run the code of this git revision")
     args = parser.parse_args()
     if not args.before:

@@ -192,3 +192,11 @@ def test_the_address_behind_trusted_proxies(world: Any, settings: Any) -> None:
     request.META["HTTP_X_FORWARDED_FOR"] = "not-an-address"
     settings.POAM_PROXY_HOPS = 1
     assert client_ip(request) is None
+
+
+def test_rows_that_decayed_to_nothing_are_pruned(db: Any) -> None:
+    now = timezone.now()
+    throttle.fail(["account:old"], now=now - timedelta(hours=13))
+    throttle.fail(["account:recent"], now=now - timedelta(hours=1))
+    assert throttle.prune(now=now) == 1
+    assert list(Backoff.objects.values_list("key", flat=True)) == ["account:recent"]

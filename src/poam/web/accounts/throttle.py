@@ -22,6 +22,7 @@ section 5.2.2, "Rate Limiting (Throttling)"):
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,6 +49,10 @@ ADDRESS = Policy(free=20, base=1, cap=15 * 60, half_life=30 * 60)
 ACCOUNT = Policy(free=5, base=2, cap=15 * 60, half_life=60 * 60)
 DEVICE = Policy(free=10, base=1, cap=5 * 60, half_life=30 * 60)
 """A browser that signed in to the account before: its owner's typos, slowed gently."""
+
+
+PRUNE_CHANCE = 0.01
+"""About one failure in a hundred also removes rows that have decayed to nothing."""
 
 
 class Throttled(Exception):
@@ -97,10 +102,9 @@ def check(keys: list[str], *, now: datetime | None = None) -> None:
 def fail(keys: list[str], *, now: datetime | None = None) -> list[str]:
     """Count a failure against every key; returns the keys that have just started a back-off."""
     now = now or timezone.now()
-    started = []
-    for key in keys:
-        if _fail_one(key, now):
-            started.append(key)
+    started = [key for key in keys if _fail_one(key, now)]
+    if random.random() < PRUNE_CHANCE:
+        prune(now=now)
     return started
 
 
