@@ -166,3 +166,23 @@ def test_the_old_add_member_form_is_gone(login: Any, world: Any) -> None:
     assert "Send invitation" in page and "Require two-factor authentication" in page
     viewer = login(world.users["viewer"]).get(f"/orgs/{world.org.slug}/").content.decode()
     assert "Send invitation" not in viewer
+
+
+def test_an_address_with_an_account_must_sign_in_to_accept(world: Any) -> None:
+    world.users["outsider"].email = "olive@example.com"
+    world.users["outsider"].save()
+    admin = Client()
+    admin.force_login(world.users["administrator"])
+    _invite(admin, world.org, "olive@example.com")
+    link = _link(mail.outbox[0])
+    refused = Client().post(
+        link,
+        {
+            "username": "olive2",
+            "password1": "a-new-members-pass-91",
+            "password2": "a-new-members-pass-91",
+        },
+    )
+    assert refused.status_code == 422
+    assert "An account already uses olive@example.com" in refused.content.decode()
+    assert not get_user_model().objects.filter(username="olive2").exists()

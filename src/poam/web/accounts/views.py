@@ -248,6 +248,15 @@ def _new_account(request: HttpRequest, found: Any, errors: dict[str, list[str]])
             users.username_validator(username)
         except ValidationError as error:
             errors["username"] = _messages_of(error)
+    if (
+        users.objects.filter(email__iexact=found.email).exists()
+        or EmailAddress.objects.filter(email__iexact=found.email).exists()
+    ):
+        # the invitee holds the link sent to this address: telling them it has an account is
+        # telling them what they already know
+        errors["username"] = [
+            f"An account already uses {found.email}: sign in with it, then open this link again."
+        ]
     if password != request.POST.get("password2", ""):
         errors["password2"] = ["The two passwords differ."]
     first, _, last = full_name.partition(" ")

@@ -81,7 +81,7 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
 
     # Behind POAM_PROXY_HOPS proxies, pass X-Forwarded-For through: poam reads the client's
     # address from it (accounts/network.py); waitress would otherwise strip it.
-    proxied = {"clear_untrusted_proxy_headers": False} if settings.POAM_PROXY_HOPS else {}
+    strip_proxy_headers = not settings.POAM_PROXY_HOPS  # waitress's default: strip them
 
     tune_gc()
 
@@ -98,7 +98,12 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
         pid = os.fork()
         if pid == 0:
             waitress_serve(
-                application, sockets=[sock], threads=threads, ident="poam", _quiet=True, **proxied
+                application,
+                sockets=[sock],
+                threads=threads,
+                ident="poam",
+                _quiet=True,
+                clear_untrusted_proxy_headers=strip_proxy_headers,
             )
             os._exit(0)
         children.append(pid)
@@ -110,7 +115,12 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
         signal.signal(signal.SIGTERM, stop)
     try:
         waitress_serve(
-            application, sockets=[sock], threads=threads, ident="poam", _quiet=True, **proxied
+            application,
+            sockets=[sock],
+            threads=threads,
+            ident="poam",
+            _quiet=True,
+            clear_untrusted_proxy_headers=strip_proxy_headers,
         )
     finally:
         for pid in children:
