@@ -80,10 +80,13 @@ def _fast_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """Each test starts with empty in-memory assessment caches (the database is new too)."""
+    """Each test starts with empty caches (the database is new too)."""
+    from django.core.cache import caches
+
     from poam.web.workbench.assessment import clear_cache
 
     clear_cache()
+    caches["default"].clear()  # allauth's used TOTP codes and rate limits
     yield
     clear_cache()
 

@@ -139,3 +139,21 @@ def test_the_security_page_lists_the_accounts_own_events(
     page = client.get("/account/security/").content.decode()
     assert "login-failed" in page and "192.0.2.4" in page
     assert "outsider" not in page
+
+
+def test_a_totp_code_works_once_in_any_server_process(
+    world: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    # the used codes are kept in the default cache, which every server process shares
+    assert settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    client = Client()
+    _sign_in(client, "editor")
+    secret = _enrol_totp(client, django_capture_on_commit_callbacks)
+    client.post("/account/logout/")
+    code = _code(secret, 1)
+    _sign_in(client, "editor")
+    assert client.post("/account/2fa/authenticate/", {"code": code}).status_code == 302
+    replay = Client()
+    _sign_in(replay, "editor")
+    again = replay.post("/account/2fa/authenticate/", {"code": code})
+    assert again.status_code == 200 and "Incorrect code" in again.content.decode()

@@ -172,7 +172,14 @@ USE_I18N = False
 USE_TZ = True
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by the server processes of the machine: allauth keeps in it the TOTP codes already
+    # used (no replay on another process) and its rate limits (password reset emails).
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "default"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+    },
     # Loaded systems, shared by every worker process: keyed by system and revision, so a
     # change is never served stale (see workbench/assessment.py).
     "snapshots": {
