@@ -71,15 +71,15 @@ class Session:
         return response.status, data
 
     def login(self, username: str) -> None:
-        _status, page = self.request("GET", "/login/")
+        _status, page = self.request("GET", "/account/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token is not None, "no CSRF token on the login page"
         body = urlencode(
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1].decode()}
+            {"login": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1].decode()}
         ).encode()
         status, _ = self.request(
             "POST",
-            "/login/",
+            "/account/login/",
             body,
             {"Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
         )

@@ -46,6 +46,16 @@ import django  # noqa: E402 -- after the environment above
 
 django.setup()
 
+if WEB_DB != "postgresql":
+    # A file, as in production, rather than Django's shared in-memory database: requests that
+    # race on their own connections (tests/web/test_setup_race.py) then wait for SQLite's write
+    # lock as a server's would, instead of failing with "database table is locked".
+    from django.conf import settings as _settings
+
+    _settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(_data_dir) / "tests.sqlite3"
+    )
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if WEB_DB == "postgresql" and not PG_URL:
@@ -70,10 +80,13 @@ def _fast_hashing(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """Each test starts with empty in-memory assessment caches (the database is new too)."""
+    """Each test starts with empty caches (the database is new too)."""
+    from django.core.cache import caches
+
     from poam.web.workbench.assessment import clear_cache
 
     clear_cache()
+    caches["default"].clear()  # allauth's used TOTP codes and rate limits
     yield
     clear_cache()
 

@@ -18,7 +18,7 @@ from tests.web.conftest import AS_OF, EXAMPLES, ROOT
 
 @pytest.fixture
 def api(world: Any) -> Client:
-    _token, clear = ApiToken.issue(world.users["editor"], "tests")
+    _token, clear = ApiToken.issue(world.users["editor"], "tests", scope="write")
     return Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
 
 
@@ -183,7 +183,7 @@ def test_review_comment_history_and_exports(api: Client, world: Any) -> None:
 
 
 def test_import_with_a_bad_file_names_the_problem(world: Any) -> None:
-    _token, clear = ApiToken.issue(world.users["administrator"], "t")
+    _token, clear = ApiToken.issue(world.users["administrator"], "t", scope="write")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
     bad = client.post(
         f"/api/systems/{world.system.pk}/import",

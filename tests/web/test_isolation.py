@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from poam.web.accounts.models import Invitation, OrganizationPolicy
 from poam.web.api.routes import api
 from poam.web.workbench.models import (
     ApiToken,
@@ -80,6 +83,10 @@ def fingerprint(org: Any) -> dict[str, Any]:
                 "pk", "revoked_at"
             )
         ),
+        "invitations": sorted(
+            Invitation.objects.filter(organization=org).values_list("pk", "revoked_at")
+        ),
+        "policy": list(OrganizationPolicy.objects.filter(organization=org).values_list()),
     }
 
 
@@ -108,6 +115,14 @@ class Targets:
         assert self.evidence is not None and self.milestone is not None
         self.membership = Membership.objects.get(organization=world.org, user=world.users["viewer"])
         self.token, _clear = ApiToken.issue(world.users["viewer"], "walk")
+        self.invitation = Invitation.objects.create(
+            organization=world.org,
+            email="walk@example.com",
+            role="viewer",
+            digest="0" * 64,
+            created_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
 
     def fresh(self) -> None:
         for name in ("owned", "other_entry", "poam", "milestone", "evidence", "system"):
@@ -232,9 +247,21 @@ PAGES: list[Page] = [
         "manage",
     ),
     (
-        "member-add",
+        "invitation-create",
         lambda t: {"slug": t.world.org.slug},
-        lambda t: {"username": "newbie", "role": "viewer"},
+        lambda t: {"email": "newbie@example.com", "role": "viewer"},
+        "manage",
+    ),
+    (
+        "invitation-revoke",
+        lambda t: {"slug": t.world.org.slug, "pk": t.invitation.pk},
+        lambda t: {},
+        "manage",
+    ),
+    (
+        "org-security",
+        lambda t: {"slug": t.world.org.slug},
+        lambda t: {"mfa_required": "0"},
         "manage",
     ),
     (
@@ -248,14 +275,46 @@ PAGES: list[Page] = [
 WITHOUT_TENANT_OBJECT = {
     "portfolio",
     "login",
-    "logout",
-    "password",
+    "account-security",
     "tokens",
     "token-create",
     "setup",
     "org-create",
+    "invitation",
+    # django-allauth's pages: signing in and out, passwords, two-factor authentication
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
+    "account_email",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reset_password",
+    "account_confirm_login_code",
+    "account_reset_password_from_key_done",
+    "account_reset_password_from_key",
+    "account_reset_password_done",
+    "mfa_index",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_reauthenticate_webauthn",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_remove_webauthn",
+    "mfa_edit_webauthn",
 }
-"""Pages about the user themselves, checked separately: they show only the user's own data."""
+"""Pages about the user themselves, checked separately: they show only the user's own data
+(the invitation page answers only to the secret in its link; see test_invitations.py)."""
 
 ALLOWED = {
     "administrator": {
@@ -335,7 +394,7 @@ def test_pages_without_a_tenant_object_show_only_the_users_own(world: Any) -> No
     client = Client()
     client.force_login(world.users["outsider"])
     before = fingerprint(world.org)
-    for url in ("/", "/account/tokens/", "/account/password/"):
+    for url in ("/", "/account/tokens/", "/account/password/change/", "/account/security/"):
         body = client.get(url).content.decode()
         assert "Summit Fasteners" in body or url != "/"
         assert not any(secret in body for secret in _secrets(world)), url
@@ -449,7 +508,7 @@ def test_the_api_walk_knows_every_path_parameter(world: Any) -> None:
 
 def test_an_outsider_token_gets_404_from_every_api_operation(world: Any) -> None:
     targets = Targets(world)
-    _token, clear = ApiToken.issue(world.users["outsider"], "outsider")
+    _token, clear = ApiToken.issue(world.users["outsider"], "outsider", scope="write")
     client = Client()
     before = fingerprint(world.org)
     params = _api_params(targets)
@@ -486,7 +545,7 @@ def test_api_roles_are_enforced(world: Any) -> None:
     client = Client()
     system = world.system.pk
     for index, role in enumerate(ALLOWED):
-        _token, clear = ApiToken.issue(world.users[role], "role")
+        _token, clear = ApiToken.issue(world.users[role], "role", scope="write")
         headers = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
         assert client.get(f"/api/systems/{system}/assessment", **headers).status_code == 200
         before = fingerprint(world.org)

@@ -29,8 +29,8 @@ def _entry(world: Any, item_id: str) -> Entry:
 
 def test_login_page_and_redirect_for_anonymous(client: Any, world: Any) -> None:
     response = client.get(f"/systems/{world.system.pk}/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/")
-    page = client.get("/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+    page = client.get("/account/login/")
     assert b"Sign in to poam" in page.content and b'autocomplete="current-password"' in page.content
     assert client.login(username="editor", password="a-long-test-password")
 

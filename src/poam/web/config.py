@@ -13,6 +13,11 @@ Environment variables:
   otherwise generated once and kept in ``DATA_DIR/secret_key``.
 - ``POAM_DEBUG`` (``1``/``0``), ``POAM_ALLOWED_HOSTS`` (comma-separated), ``POAM_HTTPS`` (``1``
   when served over HTTPS: secure cookies, HSTS, CSRF trusted origins).
+- ``POAM_EMAIL_HOST``, ``POAM_EMAIL_PORT``, ``POAM_EMAIL_USER``, ``POAM_EMAIL_PASSWORD``,
+  ``POAM_EMAIL_SECURITY`` (``starttls``, ``tls`` or ``none``), ``POAM_EMAIL_FROM``: the SMTP
+  server for invitations and password resets (without a host, emails are printed on the console).
+- ``POAM_SESSION_IDLE_MINUTES``, ``POAM_HASH_CONCURRENCY``, ``POAM_HASH_WAIT_MS``,
+  ``POAM_PROXY_HOPS``: sign-in protections (see docs/web.md).
 """
 
 from __future__ import annotations
@@ -157,3 +162,57 @@ def csrf_trusted_origins(hosts: list[str], *, https: bool) -> list[str]:
             continue
         origins.append(f"https://{'*' + host if host.startswith('.') else host}")
     return origins
+
+
+def positive_int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    """An integer setting, at least ``minimum``; a clear error for anything else."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Email:
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    tls: bool = False
+    ssl: bool = False
+    sender: str = "poam <poam@localhost>"
+
+
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+SMTP_EMAIL = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def email(env: Mapping[str, str]) -> Email:
+    """SMTP settings from ``POAM_EMAIL_*``; the console backend when no host is given."""
+    sender = env.get("POAM_EMAIL_FROM", "").strip() or "poam <poam@localhost>"
+    host = env.get("POAM_EMAIL_HOST", "").strip()
+    if not host:
+        return Email(CONSOLE_EMAIL, sender=sender)
+    security = env.get("POAM_EMAIL_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "tls", "none"):
+        raise ConfigError(
+            f"POAM_EMAIL_SECURITY={security!r}: use starttls (port 587), tls (465) or none"
+        )
+    default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    return Email(
+        SMTP_EMAIL,
+        host=host,
+        port=positive_int(env, "POAM_EMAIL_PORT", default_port),
+        user=env.get("POAM_EMAIL_USER", "").strip(),
+        password=env.get("POAM_EMAIL_PASSWORD", ""),
+        tls=security == "starttls",
+        ssl=security == "tls",
+        sender=sender,
+    )

@@ -48,8 +48,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's MFA pages
     "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "poam.web.workbench",
+    "poam.web.accounts",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "poam.web.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "poam.web.workbench.middleware.SecurityHeadersMiddleware",
 ]
@@ -84,13 +91,18 @@ TEMPLATES = [
     }
 ]
 
-# argon2 first: new passwords are hashed with it; the others only verify older hashes.
+# --- authentication (poam.web.accounts; docs/web.md "Accounts and sign-in") --------------------
+# argon2 first: new passwords are hashed with it, at most POAM_HASH_CONCURRENCY at once on this
+# machine (accounts/hashing.py); the others only verify older hashes.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "poam.web.accounts.hashing.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+POAM_HASH_CONCURRENCY = config.positive_int(ENV, "POAM_HASH_CONCURRENCY", 2)
+POAM_HASH_WAIT = float(config.positive_int(ENV, "POAM_HASH_WAIT_MS", 2000)) / 1000
+POAM_PROXY_HOPS = config.positive_int(ENV, "POAM_PROXY_HOPS", 0, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -99,11 +111,60 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "poam.web.accounts.validators.GuessabilityValidator"},
 ]
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portfolio"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+# Sessions end 12 hours after sign-in, or after POAM_SESSION_IDLE_MINUTES without a request
+# (default 30; NIST SP 800-63B 4.2.3), whichever comes first; and when the browser closes.
 SESSION_COOKIE_AGE = 12 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+POAM_SESSION_IDLE_SECONDS = 60 * config.positive_int(ENV, "POAM_SESSION_IDLE_MINUTES", 30)
+
+# django-allauth: sign-in by user name, no open sign-up (invitations only), password reset by
+# email, MFA (TOTP, WebAuthn security keys, recovery codes).
+ACCOUNT_ADAPTER = "poam.web.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never email strangers whose address someone typed
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[poam] "
+ACCOUNT_RATE_LIMITS = {
+    # sign-in failures are throttled by poam's back-off, shared by every process (throttle.py)
+    "login": None,
+    "login_failed": None,
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = POAM_PROXY_HOPS
+MFA_ADAPTER = "poam.web.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = ENV.get("POAM_MFA_ISSUER", "poam")
+MFA_TOTP_TOLERANCE = 1  # one 30 s step either side for clock drift (RFC 6238 section 6)
+MFA_FORMS = {
+    "authenticate": "poam.web.accounts.adapter.PoamAuthenticateForm",
+    "reauthenticate": "poam.web.accounts.adapter.PoamReauthenticateForm",
+}
+
+# Email (invitations, password resets, security notices): SMTP when POAM_EMAIL_HOST is set,
+# else printed on the console (development). Tests use Django's in-memory outbox.
+_email = config.email(ENV)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.tls
+EMAIL_USE_SSL = _email.ssl
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = _email.sender
+SERVER_EMAIL = _email.sender
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")
@@ -111,7 +172,14 @@ USE_I18N = False
 USE_TZ = True
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by the server processes of the machine: allauth keeps in it the TOTP codes already
+    # used (no replay on another process) and its rate limits (password reset emails).
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "default"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
+    },
     # Loaded systems, shared by every worker process: keyed by system and revision, so a
     # change is never served stale (see workbench/assessment.py).
     "snapshots": {

@@ -1,4 +1,5 @@
-"""URLs: the pages (``workbench.urls``) and the API under ``/api``."""
+"""URLs: the accounts' pages (``accounts.urls``), the workbench's (``workbench.urls``) and the
+API under ``/api``."""
 
 from __future__ import annotations
 
@@ -8,5 +9,6 @@ from poam.web.api.routes import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("", include("poam.web.accounts.urls")),
     path("", include("poam.web.workbench.urls")),
 ]

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from poam.web.accounts import views as accounts
 from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, system
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "account/password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password.html", success_url="/"
-        ),
-        name="password",
-    ),
-    path("account/tokens/", accounts.tokens, name="tokens"),
-    path("account/tokens/new/", accounts.token_create, name="token-create"),
-    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),
-    path("setup/", accounts.setup, name="setup"),
     path("orgs/new/", portfolio.create_organization, name="org-create"),
     path("orgs/<slug:slug>/", portfolio.organization, name="organization"),
     path("orgs/<slug:slug>/systems/new/", portfolio.create_system, name="system-create"),
-    path("orgs/<slug:slug>/members/new/", portfolio.add_member, name="member-add"),
     path("orgs/<slug:slug>/members/<int:member>/", portfolio.change_member, name="member-change"),
     path("systems/<int:pk>/", system.dashboard, name="dashboard"),
     path("systems/<int:pk>/findings/", system.findings, name="findings"),

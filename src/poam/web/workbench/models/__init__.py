@@ -13,7 +13,14 @@ from poam.web.workbench.models.poam import (
 )
 from poam.web.workbench.models.ssp import RequirementRecord, System
 from poam.web.workbench.models.summary import Summary
-from poam.web.workbench.models.tenancy import ApiToken, Membership, Organization, Role, token_digest
+from poam.web.workbench.models.tenancy import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    TokenScope,
+    token_digest,
+)
 
 __all__ = [
     "ApiToken",
@@ -33,5 +40,6 @@ __all__ = [
     "Role",
     "Summary",
     "System",
+    "TokenScope",
     "token_digest",
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -57,10 +59,17 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API, acting as its user (with the user's memberships)."""
+    """A bearer token for the API, acting as its user (with the user's memberships), within its
+    scope, until it expires or is revoked (see ``poam.web.accounts.tokens``)."""
 
     PREFIX = "poam_"
+    LIFETIME = timedelta(days=90)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -71,16 +80,31 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ("-created_at",)
 
     @classmethod
-    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        user: object,
+        name: str,
+        *,
+        scope: str = TokenScope.READ,
+        expires_at: datetime | None = None,
+    ) -> tuple[ApiToken, str]:
         """A new token for ``user``; the clear text is returned once and never stored."""
         clear = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, hint=clear[: len(cls.PREFIX) + 6], digest=token_digest(clear)
+            user=user,
+            name=name,
+            hint=clear[: len(cls.PREFIX) + 6],
+            digest=token_digest(clear),
+            scope=scope,
+            expires_at=expires_at or timezone.now() + cls.LIFETIME,
         )
         return token, clear
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
@@ -10,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -80,44 +78,6 @@ def delete_system(actor: Actor, system: System, *, reason: str = "") -> None:
             action="delete",
             reason=reason,
         )
-
-
-def add_member(
-    actor: Actor,
-    org: Organization,
-    username: str,
-    role: str,
-    *,
-    email: str = "",
-    full_name: str = "",
-) -> tuple[Membership, str | None]:
-    """Add a user to the organization, creating the account if needed.
-
-    Returns the membership and, for a new account, its one-time password (shown once).
-    """
-    username = username.strip()
-    if not username:
-        raise ValidationError({"username": "give a user name"})
-    if role not in Role.values:
-        raise ValidationError({"role": f"{role!r} is not a role"})
-    users = get_user_model()
-    password = None
-    with transaction.atomic():
-        user = users.objects.filter(username=username).first()
-        if user is None:
-            password = secrets.token_urlsafe(12)
-            first, _, last = full_name.strip().partition(" ")
-            user = users.objects.create_user(
-                username=username,
-                email=email.strip(),
-                password=password,
-                first_name=first,
-                last_name=last,
-            )
-        if Membership.objects.filter(user=user, organization=org).exists():
-            raise ValidationError({"username": f"{username} is already a member"})
-        membership = Membership.objects.create(user=user, organization=org, role=role)
-    return membership, password
 
 
 def change_role(org: Organization, membership: Membership, role: str) -> None:

@@ -128,7 +128,6 @@ def organization(request: HttpRequest, slug: str) -> HttpResponse:
         "members": members,
         "systems": systems.order_by("name"),
         "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
-        "new_password": request.session.pop("new_member_password", None),
         "errors": {},
         "tab": "organization",
     }
@@ -153,31 +152,6 @@ def create_system(request: HttpRequest, slug: str) -> HttpResponse:
         request, f"Created {system.name}: describe its requirements in the SSP editor."
     )
     return redirect("ssp", pk=system.pk)
-
-
-@login_required
-@require_POST
-def add_member(request: HttpRequest, slug: str) -> HttpResponse:
-    org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
-    try:
-        _membership, password = system_service.add_member(
-            actor(request),
-            org,
-            request.POST.get("username", ""),
-            request.POST.get("role", ""),
-            email=request.POST.get("email", ""),
-            full_name=request.POST.get("full_name", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
-        return redirect("organization", slug=org.slug)
-    if password:
-        request.session["new_member_password"] = {
-            "username": request.POST.get("username", "").strip(),
-            "password": password,
-        }
-    messages.success(request, "Member added.")
-    return redirect("organization", slug=org.slug)
 
 
 @login_required

@@ -74,9 +74,14 @@ def tune_gc() -> None:
 
 
 def serve(host: str, port: int, *, workers: int, threads: int) -> None:
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from poam.web.wsgi import application
+
+    # Behind POAM_PROXY_HOPS proxies, pass X-Forwarded-For through: poam reads the client's
+    # address from it (accounts/network.py); waitress would otherwise strip it.
+    strip_proxy_headers = not settings.POAM_PROXY_HOPS  # waitress's default: strip them
 
     tune_gc()
 
@@ -92,7 +97,14 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
     for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:
-            waitress_serve(application, sockets=[sock], threads=threads, ident="poam", _quiet=True)
+            waitress_serve(
+                application,
+                sockets=[sock],
+                threads=threads,
+                ident="poam",
+                _quiet=True,
+                clear_untrusted_proxy_headers=strip_proxy_headers,
+            )
             os._exit(0)
         children.append(pid)
 
@@ -102,7 +114,14 @@ def serve(host: str, port: int, *, workers: int, threads: int) -> None:
     if children:  # the parent takes its workers down with it
         signal.signal(signal.SIGTERM, stop)
     try:
-        waitress_serve(application, sockets=[sock], threads=threads, ident="poam", _quiet=True)
+        waitress_serve(
+            application,
+            sockets=[sock],
+            threads=threads,
+            ident="poam",
+            _quiet=True,
+            clear_untrusted_proxy_headers=strip_proxy_headers,
+        )
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
