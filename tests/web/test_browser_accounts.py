@@ -6,11 +6,11 @@ organization by invitation. Screenshots land in ``tests/web/screenshots/`` like 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
@@ -106,7 +106,20 @@ def test_a_security_key_as_second_factor(context: Any, world: Any) -> None:
     assert "mfa-added" in kinds and kinds.count("login") == 2
 
 
-def test_an_authenticator_app_as_second_factor(context: Any, world: Any) -> None:
+NOW = 1_800_000_000.0
+
+
+class _Clock:
+    @staticmethod
+    def time() -> float:
+        return NOW
+
+
+def test_an_authenticator_app_as_second_factor(
+    context: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the live server runs in this process: pin allauth's TOTP clock, as test_mfa.py does
+    monkeypatch.setattr(totp_auth, "time", _Clock)
     page = _page(context)
     _sign_in(page, "viewer")
     page.wait_for_url(page.base + "/")
@@ -116,7 +129,7 @@ def test_an_authenticator_app_as_second_factor(context: Any, world: Any) -> None
     secret = page.get_by_label("Authenticator secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret
     assert page.locator("main img, main svg").count() == 1  # the QR code
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    code = format_hotp_value(hotp_value(secret, int(NOW) // 30))
     page.get_by_label("Authenticator code").fill(code)
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url(re.compile(r".*/account/2fa/.*"))
@@ -126,9 +139,7 @@ def test_an_authenticator_app_as_second_factor(context: Any, world: Any) -> None
     page.get_by_role("button", name="Sign out viewer").click()
     _sign_in(page, "viewer")
     page.wait_for_url(page.base + "/account/2fa/authenticate/")
-    page.get_by_label("Code").fill(
-        format_hotp_value(hotp_value(secret, int(time.time()) // 30 + 1))
-    )
+    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(NOW) // 30 + 1)))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(page.base + "/")
 

@@ -4,11 +4,12 @@ policy "MFA required". WebAuthn security keys are exercised in a real browser
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 
@@ -19,8 +20,24 @@ from poam.web.accounts.throttle import ACCOUNT
 PASSWORD = "a-long-test-password"
 
 
+NOW = 1_800_000_000.0  # the TOTP clock of these tests: no test reads the wall clock
+
+
+class _Clock:
+    @staticmethod
+    def time() -> float:
+        return NOW
+
+
+@pytest.fixture(autouse=True)
+def _fixed_totp_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """allauth counts TOTP steps from time.time(): pin it, so that a code never crosses a
+    30-second boundary however slow the machine."""
+    monkeypatch.setattr(totp_auth, "time", _Clock)
+
+
 def _code(secret: str, step: int = 0) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
+    return format_hotp_value(hotp_value(secret, int(NOW) // 30 + step))
 
 
 def _sign_in(client: Client, username: str) -> Any:
