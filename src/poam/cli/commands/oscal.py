@@ -42,8 +42,13 @@ ImportOutOpt = Annotated[
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 MaxSizeOpt = Annotated[
-    int,
-    typer.Option("--max-size", min=1, help="Refuse an OSCAL file larger than this many MiB."),
+    int | None,
+    typer.Option(
+        "--max-size",
+        min=1,
+        help="Refuse an OSCAL file larger than this many MiB (default: 32 for JSON and XML, "
+        "8 for YAML).",
+    ),
 ]
 
 
@@ -88,7 +93,7 @@ def _export(
     )
 
 
-def _import(sources: list[Path], out: Path, force: bool, max_size: int) -> None:
+def _import(sources: list[Path], out: Path, force: bool, max_size: int | None) -> None:
     from poam.cli.render import console, error_console
     from poam.core.model import Poam, Ssp
     from poam.formats.errors import InputError
@@ -99,7 +104,8 @@ def _import(sources: list[Path], out: Path, force: bool, max_size: int) -> None:
     problems: list[Any] = []
     for source in sources:
         try:
-            imported.append(read_file(source, max_bytes=max_size * 1024 * 1024))
+            max_bytes = max_size * 1024 * 1024 if max_size else None
+            imported.append(read_file(source, max_bytes=max_bytes))
         except InputError as error:
             problems.extend(error.problems)
     with input_errors():
@@ -158,7 +164,7 @@ def register(app: typer.Typer) -> None:
         sources: FilesArg,
         out: ImportOutOpt = Path(),
         force: ForceOpt = False,
-        max_size: MaxSizeOpt = 32,
+        max_size: MaxSizeOpt = None,
     ) -> None:
         """Read OSCAL SSP and POA&M documents (JSON, YAML or XML) into ssp.yaml and poam.yaml.
 

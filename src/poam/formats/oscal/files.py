@@ -7,9 +7,6 @@ OSCAL JSON or YAML, ready to be written atomically.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ import yaml
 from poam.core.catalog import Catalog
 from poam.core.model import Poam, Ssp
 from poam.formats.errors import InputError
-from poam.formats.oscal.detect import MAX_BYTES, Document, parse_document, read_bytes
+from poam.formats.oscal.detect import Document, parse_document, read_bytes
 from poam.formats.oscal.mapping import POAM_ROOT, SSP_ROOT
 from poam.formats.oscal.poam_reader import poam_from_document
 from poam.formats.oscal.poam_writer import poam_to_oscal
@@ -54,27 +51,12 @@ def read_document(document: Document, catalog: Catalog | None = None) -> Importe
     return Imported(document, None, report)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a document is read.
+def read_file(path: Path, catalog: Catalog | None = None, max_bytes: int | None = None) -> Imported:
+    """Read one OSCAL file (JSON, YAML or XML) into the model; InputError when it cannot be used.
 
-    Parsing creates hundreds of thousands of acyclic objects, and each allocation burst would
-    otherwise trigger collections that walk all of them again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def read_file(path: Path, catalog: Catalog | None = None, max_bytes: int = MAX_BYTES) -> Imported:
-    """Read one OSCAL file (JSON or YAML) into the model; InputError when it cannot be used."""
-    with _collector_paused():
-        data = read_bytes(path, max_bytes)
-        return read_document(parse_document(str(path), data, max_bytes), catalog)
+    ``max_bytes`` replaces the size limits (32 MiB for JSON and XML, 8 MiB for YAML)."""
+    data = read_bytes(path, max_bytes)
+    return read_document(parse_document(str(path), data, max_bytes), catalog)
 
 
 def _expect(imported: Imported, root: str, what: str) -> None:
