@@ -229,6 +229,7 @@ def register(app: typer.Typer) -> None:
         """Read OSCAL SSP and POA&M documents (JSON, YAML or XML) into ssp.yaml and poam.yaml.
 
         Reports on stderr what was used and what was skipped (SP 800-53 control ids, props
-        poam does not read). Nothing is written when a file is not usable OSCAL (exit 2).
+        poam does not read). Evidence paths are rewritten to name the same files from OUT.
+        Nothing is written when a file is not usable OSCAL (exit 2).
         """
         _import(sources, out, force, max_size)

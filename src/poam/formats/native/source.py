@@ -7,7 +7,7 @@ would silently overwrite), and keeps dates and versions as the text the user wro
 Every parse is bounded, since files arrive from anyone (an upload, a file handed over by a
 supplier): a size per format (:data:`MAX_YAML_BYTES`, :data:`MAX_JSON_BYTES`), a nesting depth
 (:data:`MAX_DEPTH`, checked before any recursive step can run out of stack), and the values YAML
-aliases may add (:data:`MAX_ALIAS_VALUES`: a 340-byte "billion laughs" file expands to billions).
+aliases may add (:data:`MAX_ALIAS_VALUES`: a 324-byte "billion laughs" adds 490 million values).
 Input beyond a bound is refused with an :class:`InputError` naming the file, the place and the
 limit, in time and memory proportional to the bound, not to what the input would expand to.
 """
@@ -40,7 +40,7 @@ fewer than 12."""
 MAX_ALIAS_VALUES = 10_000
 """The most values YAML aliases (``*name``) may add to a document by repeating an anchored
 mapping or list. Aliases are legitimate YAML, but each repeats its whole anchor, and nested ones
-multiply: a "billion laughs" file of 340 bytes adds billions of values."""
+multiply: a "billion laughs" file of 324 bytes adds 490 million values."""
 
 MAX_YAML_BYTES = 8 * 1024 * 1024
 """The largest YAML file poam reads (8 MiB). A native ``poam.yaml`` of 1,000 entries is about
