@@ -70,6 +70,7 @@ DOCTYPE = "an XML document type declaration (<!DOCTYPE>)"
 HOSTILE: tuple[Hostile, ...] = (
     Hostile("yaml-laughs-9", "ssp.yaml", laughs(9), ALIASES),
     Hostile("yaml-laughs-8", "ssp.yaml", laughs(8), ALIASES),
+    Hostile("yaml-laughs-7", "ssp.yaml", laughs(7), ALIASES),
     Hostile("yaml-recursive-alias", "ssp.yaml", b"a: &a [1, *a]\n", "inside its own anchor"),
     Hostile("yaml-deep-flow-100k", "ssp.yaml", b"a: " + deep_json(100_000), DEPTH),
     Hostile("yaml-deep-block-999", "ssp.yaml", deep_yaml_block(999), DEPTH),

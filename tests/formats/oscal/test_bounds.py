@@ -226,3 +226,14 @@ def test_any_depth_is_read_or_refused_for_its_depth(levels: int, fmt: str) -> No
     else:
         assert deepest <= MAX_DEPTH
         assert imported.model is not None
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "name", ["NIST_SP800-171_rev3_catalog.xml", "NIST_SP800-171_rev3_catalog.converted.json"]
+)
+def test_nists_deepest_documents_are_well_within_the_bounds(shared: Path, name: str) -> None:
+    """The official SP 800-171 Rev 3 catalog nests 16 levels (JSON), the deepest document in
+    ../shared: the bounds leave four times that."""
+    imported = read_file(shared / "oscal" / "catalogs" / name)
+    assert imported.document.root == "catalog" and imported.model is None

@@ -133,25 +133,30 @@ def too_deep(
 
 
 def deeper_than(data: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether parsed data nests more than ``limit`` levels (``[[1]]`` is 2), without recursion."""
-    if not isinstance(data, dict | list):
-        return False
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth = pop()
+    """Whether parsed data nests more than ``limit`` levels (``[[1]]`` is 2), without recursion.
+
+    Level by level, so that the walk allocates a list per level rather than an object per
+    container (each would count towards the next garbage collection)."""
+    level = [data] if isinstance(data, dict | list) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        for value in node.values() if type(node) is dict else node:
-            kind = type(value)
-            if kind is dict or kind is list:
-                push((value, depth + 1))
+        below: list[Any] = []
+        add = below.append
+        for node in level:
+            for value in node.values() if type(node) is dict else node:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    add(value)
+        level = below
+        depth += 1
     return False
 
 
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_JSON_TOKEN = re.compile(_JSON_STRING.pattern + r"|[\[\]{}]")
+_JSON_TOKEN = re.compile(_JSON_STRING.pattern + r"|[\[\]{}]", re.DOTALL)
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
