@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from poam.cli.app import app
@@ -81,6 +82,7 @@ def test_the_profile_selects_the_whole_catalog() -> None:
     assert profile["merge"] == {"as-is": True}
 
 
+@pytest.mark.shared
 def test_the_baseline_is_valid_oscal_and_reproducible(official: Validate) -> None:
     assert official(catalog_to_oscal()) == []
     assert official(profile_to_oscal()) == []
