@@ -13,8 +13,11 @@ process (after a warm-up on a small file, so that imports and built validators a
 - ``trestle``: compliance-trestle's ``PlanOfActionAndMilestones.oscal_read`` on the same file
   (parse and validate into pydantic models; no mapping to anything);
 - ``floor``: ``orjson.loads`` plus validation against NIST's official 1.1.3 POA&M schema with
-  jsonschema-rs (needs ``../shared``), the least any validating import can do (with the
-  garbage collector paused, as poam pauses it).
+  jsonschema-rs (needs ``../shared``), the least any validating import can do. Neither poam nor
+  the floor touches the garbage collector: switching it off is a process-wide decision that a
+  library must not take (a web server's other threads would run without it).
+
+``--src`` measures another source tree (``git archive <commit> src | tar -x -C /tmp/old``).
 
 Time is the best of ``--rounds`` fresh processes per tool (run in turn, so that a busy moment
 on a shared machine hits every tool) of ``--runs`` runs each; peak memory is the largest growth
@@ -24,8 +27,8 @@ of a process's resident set (peak RSS minus RSS before reading) during its first
 from __future__ import annotations
 
 import argparse
-import gc
 import json
+import os
 import random
 import resource
 import subprocess
@@ -177,15 +180,9 @@ def _runner(tool: str) -> Any:
     )
 
     def floor(path: Path) -> Any:
-        # The garbage collector is paused, as poam's import pauses it: otherwise collections
-        # during orjson.loads make the floor slower than poam itself at 10,000 entries.
-        gc.disable()
-        try:
-            data = orjson.loads(path.read_bytes())
-            validator.validate(data)
-            return data
-        finally:
-            gc.enable()
+        data = orjson.loads(path.read_bytes())
+        validator.validate(data)
+        return data
 
     return floor
 
@@ -215,6 +212,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="timed runs per process")
     parser.add_argument("--rounds", type=int, default=3, help="processes per tool, interleaved")
     parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--src", help="the src folder of another tree to measure (poam only)")
     parser.add_argument(
         "--child", nargs=3, metavar=("TOOL", "FILE", "WARMUP"), help=argparse.SUPPRESS
     )
@@ -235,6 +233,9 @@ def main() -> None:
         figures: dict[str, dict[str, float]] = {}
         for _ in range(args.rounds):  # interleaved, so that a busy moment hits every tool
             for tool in tools:
+                env = dict(os.environ)
+                if args.src:
+                    env["PYTHONPATH"] = str(Path(args.src).resolve())
                 output = subprocess.run(
                     [
                         sys.executable,
@@ -249,6 +250,7 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                     text=True,
+                    env=env,
                 ).stdout
                 found = json.loads(output)
                 if tool not in figures:

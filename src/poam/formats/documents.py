@@ -1,6 +1,8 @@
 """Open an SSP or a POA&M file whatever its format, recognised by content, not by name.
 
 The CLI and the web import call these, so that every command accepts every format poam reads.
+Both read within the bounds of ``native.source`` (size, nesting depth, YAML aliases), so that a
+hostile upload is refused with an InputError, not a crash.
 """
 
 from __future__ import annotations
@@ -9,22 +11,8 @@ from pathlib import Path
 
 from poam.core.catalog import Catalog
 from poam.core.model import Poam, Ssp
-from poam.formats.errors import InputError
 from poam.formats.native.reader import poam_from_source, ssp_from_source
-from poam.formats.native.source import Source, parse, read_text
-
-
-def _source(path: Path) -> Source:
-    name = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(name, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(name, "is a directory, not a file") from None
-    except OSError as error:
-        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
-    return parse(name, read_text(name, data))
+from poam.formats.native.source import read_source
 
 
 def _is_oscal(path: Path) -> bool:
@@ -45,7 +33,7 @@ def load_ssp_file(path: Path, catalog: Catalog | None = None) -> Ssp:
         from poam.formats.oscal import load_ssp
 
         return load_ssp(path, catalog)
-    return ssp_from_source(_source(path), catalog)
+    return ssp_from_source(read_source(path), catalog)
 
 
 def load_poam_file(path: Path, catalog: Catalog | None = None) -> Poam:
@@ -54,4 +42,4 @@ def load_poam_file(path: Path, catalog: Catalog | None = None) -> Poam:
         from poam.formats.oscal import load_poam
 
         return load_poam(path, catalog)
-    return poam_from_source(_source(path), catalog)
+    return poam_from_source(read_source(path), catalog)

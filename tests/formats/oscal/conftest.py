@@ -12,7 +12,12 @@ import pytest
 
 from poam.formats.oscal.mapping import POAM_ROOT, SSP_ROOT
 
-SCHEMA_FILES = {SSP_ROOT: "oscal_ssp_schema.json", POAM_ROOT: "oscal_poam_schema.json"}
+SCHEMA_FILES = {
+    SSP_ROOT: "oscal_ssp_schema.json",
+    POAM_ROOT: "oscal_poam_schema.json",
+    "catalog": "oscal_catalog_schema.json",
+    "profile": "oscal_profile_schema.json",
+}
 
 Validate = Callable[[dict[str, Any]], list[str]]
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from poam.cli.app import app
 from poam.formats.native import load_poam, load_ssp
+from poam.formats.oscal import rebase_evidence
 from tests.conftest import EXAMPLES
 
 ACME = EXAMPLES / "acme-enclave"
@@ -23,8 +24,13 @@ def run(*args: str) -> tuple[int, str]:
 def test_export_then_import_gives_the_same_system(tmp_path: Path) -> None:
     code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path / "oscal"))
     assert code == 0, output
-    assert sorted(p.name for p in (tmp_path / "oscal").iterdir()) == ["poam.json", "ssp.json"]
-    assert "110 requirements described, 18 POA&M entries" in output
+    assert sorted(p.name for p in (tmp_path / "oscal").iterdir()) == [
+        "catalog.json",
+        "poam.json",
+        "profile.json",
+        "ssp.json",
+    ]
+    assert "110 requirements described, 18 POA&M entries; the CMMC Level 2 baseline" in output
     poam = json.loads((tmp_path / "oscal" / "poam.json").read_text("utf-8"))
     assert poam["plan-of-action-and-milestones"]["import-ssp"] == {"href": "ssp.json"}
     code, output = run(
@@ -39,7 +45,8 @@ def test_export_then_import_gives_the_same_system(tmp_path: Path) -> None:
     assert "used requirements: 110" in output
     assert "used poam-items: 18, milestones: 40, evidence: 5" in output
     assert load_ssp(tmp_path / "back" / "ssp.yaml") == load_ssp(ACME / "ssp.yaml")
-    assert load_poam(tmp_path / "back" / "poam.yaml") == load_poam(ACME / "poam.yaml")
+    back = load_poam(tmp_path / "back" / "poam.yaml")
+    assert back == rebase_evidence(load_poam(ACME / "poam.yaml"), ACME, tmp_path / "back")
 
 
 def test_export_and_import_refuse_to_overwrite_without_force(tmp_path: Path) -> None:
@@ -63,7 +70,9 @@ def test_export_and_import_refuse_to_overwrite_without_force(tmp_path: Path) -> 
     assert not (back / "ssp.yaml").exists()  # all or nothing
     assert (back / "poam.yaml").read_text("utf-8") == "mine"
     assert run("import", "oscal", str(out / "poam.json"), "--out", str(back), "--force")[0] == 0
-    assert load_poam(back / "poam.yaml") == load_poam(ACME / "poam.yaml")
+    assert load_poam(back / "poam.yaml") == rebase_evidence(
+        load_poam(ACME / "poam.yaml"), ACME, back
+    )
     assert not list(back.glob(".*.tmp"))  # no temporary file left behind
 
 
@@ -71,8 +80,15 @@ def test_yaml_export_imports_too(tmp_path: Path) -> None:
     out = tmp_path / "oscal"
     code, output = run("export", "oscal", str(ACME), "--out", str(out), "--format", "yaml")
     assert code == 0, output
-    assert sorted(p.name for p in out.iterdir()) == ["poam.oscal.yaml", "ssp.oscal.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "catalog.oscal.yaml",
+        "poam.oscal.yaml",
+        "profile.oscal.yaml",
+        "ssp.oscal.yaml",
+    ]
     assert (out / "ssp.oscal.yaml").read_text("utf-8").startswith("system-security-plan:")
+    assert "href: profile.oscal.yaml" in (out / "ssp.oscal.yaml").read_text("utf-8")
+    assert "href: catalog.oscal.yaml" in (out / "profile.oscal.yaml").read_text("utf-8")
     code, output = run(
         "import",
         "oscal",
@@ -83,29 +99,46 @@ def test_yaml_export_imports_too(tmp_path: Path) -> None:
     )
     assert code == 0, output
     assert load_ssp(tmp_path / "back" / "ssp.yaml") == load_ssp(ACME / "ssp.yaml")
-    assert load_poam(tmp_path / "back" / "poam.yaml") == load_poam(ACME / "poam.yaml")
+    assert load_poam(tmp_path / "back" / "poam.yaml") == rebase_evidence(
+        load_poam(ACME / "poam.yaml"), ACME, tmp_path / "back"
+    )
 
 
-def test_export_without_a_poam_writes_the_ssp_only(tmp_path: Path) -> None:
+def test_export_without_a_poam_writes_the_ssp_and_its_baseline(tmp_path: Path) -> None:
     system = tmp_path / "system"
     system.mkdir()
     shutil.copy(ACME / "ssp.yaml", system / "ssp.yaml")
     assert run("export", "oscal", str(system), "--out", str(tmp_path / "oscal"))[0] == 0
-    assert [p.name for p in (tmp_path / "oscal").iterdir()] == ["ssp.json"]
+    assert sorted(p.name for p in (tmp_path / "oscal").iterdir()) == [
+        "catalog.json",
+        "profile.json",
+        "ssp.json",
+    ]
 
 
-def test_bad_options(tmp_path: Path) -> None:
-    code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path), "--format", "xml")
-    assert (code, output) == (2, "poam: error: --format: 'xml' is not one of json, yaml")
-    (tmp_path / "file").write_text("", "utf-8")
-    code, output = run("export", "oscal", str(ACME), "--out", str(tmp_path / "file"))
-    assert (code, output) == (2, f"poam: error: --out: {tmp_path / 'file'} is not a folder")
+def test_export_of_the_baseline_alone_needs_no_ssp(tmp_path: Path) -> None:
+    code, output = run(
+        "export",
+        "oscal",
+        str(tmp_path / "nowhere"),
+        "--out",
+        str(tmp_path / "b"),
+        "--baseline-only",
+    )
+    assert code == 0, output
+    assert output.endswith(
+        "(OSCAL 1.1.3: the CMMC Level 2 baseline, 110 requirements and 320 assessment objectives)."
+    )
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["catalog.json", "profile.json"]
+
+
+def _findings(output: str) -> list[tuple[str, str, str]]:
+    return [(f["code"], f["requirement"], f["item"]) for f in json.loads(output)["findings"]]
 
 
 def test_check_reads_oscal_files_directly(tmp_path: Path) -> None:
     out = tmp_path / "oscal"
     assert run("export", "oscal", str(ACME), "--out", str(out))[0] == 0
-    shutil.copytree(ACME / "evidence", out / "evidence")  # evidence paths are relative
     on_oscal = CliRunner().invoke(
         app,
         [
@@ -124,7 +157,9 @@ def test_check_reads_oscal_files_directly(tmp_path: Path) -> None:
         app, ["check", str(ACME), "--as-of", "2026-11-27", "--format", "json"]
     )
     assert on_oscal.exit_code == on_native.exit_code == 1
-    assert json.loads(on_oscal.output) == json.loads(on_native.output)
+    assert _findings(on_oscal.output) == _findings(on_native.output)  # evidence found from out/
+    oscal, native = json.loads(on_oscal.output), json.loads(on_native.output)
+    assert (oscal["score"], oscal["verdict"]) == (native["score"], native["verdict"])
     score = CliRunner().invoke(
         app, ["score", str(out), "--ssp", str(out / "ssp.json"), "--as-of", "2026-11-27"]
     )

@@ -1,13 +1,15 @@
-"""Every official NIST and FedRAMP example imports without a crash (../shared/oscal/examples).
+"""Every official NIST and FedRAMP example imports or is refused cleanly (../shared/oscal/examples).
 
-What poam can use is used; what it cannot (SP 800-53 control ids, unknown props) is reported;
-only a file that is not OSCAL at all is refused, with nothing written. XML examples import
-like JSON ones.
+What poam can use is used; what it cannot (SP 800-53 control ids, unknown props) is reported.
+Refused, with nothing written: a file that is not OSCAL at all, and an SSP without one NIST SP
+800-171 Rev 2 requirement (every official example SSP describes SP 800-53 controls), since its
+import would write an SSP that says nothing. XML examples import like JSON ones.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +19,11 @@ from poam.core.model import ItemStatus, Poam, Ssp
 from poam.formats.errors import InputError
 from poam.formats.native import load_poam, load_ssp
 from poam.formats.oscal import read_file
+from poam.formats.oscal.detect import Document, read_document
+from poam.formats.oscal.files import Imported
+from poam.formats.oscal.files import read_document as map_document
 from poam.formats.oscal.poam_reader import NO_REQUIREMENT
+from tests.formats.oscal.conftest import write_json
 
 pytestmark = pytest.mark.shared
 
@@ -89,14 +95,43 @@ def test_fedramp_xml_poams(examples: Path, name: str, items: int) -> None:
     )
 
 
+FEDRAMP_NS = "https://fedramp.gov/ns/oscal"
+
+
+def with_a_rev2_requirement(document: Document) -> Imported:
+    """The document with one Rev 2 requirement added (implemented, by FedRAMP's prop), mapped."""
+    document.body["control-implementation"]["implemented-requirements"].append(
+        {
+            "uuid": "11111111-1111-4111-8111-111111111111",
+            "control-id": "sp800-171r2-3.1.1",
+            "props": [{"name": "implementation-status", "ns": FEDRAMP_NS, "value": "implemented"}],
+        }
+    )
+    return map_document(document)
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(InputError) as caught:
+        read_file(path)
+    (problem,) = caught.value.problems
+    return str(problem)
+
+
 def test_fedramp_xml_ssp(examples: Path) -> None:
-    imported = read_file(examples / "fedramp/fedramp-ssp-example.oscal.xml")
+    path = examples / "fedramp/fedramp-ssp-example.oscal.xml"
+    assert _refusal(path) == (
+        f"{path}: system-security-plan.control-implementation.implemented-requirements: not one "
+        "of its 323 implemented-requirements names a NIST SP 800-171 Rev 2 requirement (ac-1, "
+        "ac-2, at-1, ...): this is not an SSP poam can use for CMMC Level 2 (32 CFR "
+        "170.14(c)(3)); nothing is imported"
+    )
+    imported = with_a_rev2_requirement(read_document(path))
     assert isinstance(imported.model, Ssp)
     ssp = imported.model
     assert ssp.system.name == "System's Full Name"
     assert ssp.system.organization == "Cloud Service Provider (CSP) Name"
     assert ssp.info.version == "fedramp3.0.0-oscal1.1.4"
-    assert ssp.requirements == {}
+    assert list(ssp.requirements) == ["3.1.1"]
     assert len(ssp.unknown) == 323
     assert ssp.system.description is not None
     assert ssp.system.description.startswith("[Insert CSO Name] is delivered as [a/an]")
@@ -114,15 +149,20 @@ def test_other_oscal_models_are_reported_not_refused(examples: Path, name: str) 
 
 
 @pytest.mark.parametrize("name", sorted(SSPS))
-def test_ssp_examples_report_their_sp800_53_ids(examples: Path, name: str) -> None:
-    imported = read_file(examples / name)
+def test_ssp_examples_of_sp800_53_are_refused_naming_their_ids(examples: Path, name: str) -> None:
+    refusal = _refusal(examples / name)
+    assert (
+        f"not one of its {SSPS[name]} implemented-requirements names a NIST SP 800-171 Rev 2 "
+        "requirement ("
+    ) in refusal
+    imported = with_a_rev2_requirement(read_document(examples / name))
     assert isinstance(imported.model, Ssp)
     ssp = imported.model
-    assert ssp.requirements == {}
+    assert list(ssp.requirements) == ["3.1.1"]
     assert len(ssp.unknown) == SSPS[name]
     assert all("-" in control and control[:2].isalpha() for control in ssp.unknown)
     lines = imported.report.lines()
-    assert lines[0] == f"{examples / name}: system-security-plan: used requirements: 0"
+    assert lines[0] == f"{examples / name}: system-security-plan: used requirements: 1"
     assert lines[1].startswith(
         f"{examples / name}: skipped {SSPS[name]} requirements: NIST SP 800-53 control id, not "
         "a NIST SP 800-171 Rev 2 requirement ("
@@ -131,7 +171,9 @@ def test_ssp_examples_report_their_sp800_53_ids(examples: Path, name: str) -> No
 
 
 def test_fedramp_ssp_template_keeps_the_system(examples: Path) -> None:
-    imported = read_file(examples / "fedramp/FedRAMP-SSP-OSCAL-Template.json")
+    imported = with_a_rev2_requirement(
+        read_document(examples / "fedramp/FedRAMP-SSP-OSCAL-Template.json")
+    )
     assert isinstance(imported.model, Ssp)
     assert imported.model.system.name == "System's Full Name"
     assert imported.model.unknown[:3] == ("ac-1", "ac-2", "at-1")
@@ -180,7 +222,7 @@ def test_nist_poam_example(examples: Path) -> None:
 def test_cli_import_of_each_example(examples: Path, tmp_path: Path, name: str) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["import", "oscal", str(examples / name), "--out", str(out)])
-    if name in NOT_OSCAL:
+    if name in NOT_OSCAL or name in SSPS or name in XML_SSPS:
         assert result.exit_code == 2, result.output
         assert not out.exists()
         return
@@ -189,30 +231,31 @@ def test_cli_import_of_each_example(examples: Path, tmp_path: Path, name: str) -
         assert not out.exists()
         assert "nothing written" in result.output
         return
-    written = sorted(p.name for p in out.iterdir())
-    is_ssp = name in SSPS or name in XML_SSPS
-    assert written == (["ssp.yaml"] if is_ssp else ["poam.yaml"])
-    if is_ssp:  # the native file reads back, so `poam check` can run on it
-        assert load_ssp(out / "ssp.yaml").requirements == {}
-    else:
-        assert len(load_poam(out / "poam.yaml").items) >= 2
+    assert sorted(p.name for p in out.iterdir()) == ["poam.yaml"]
+    assert len(load_poam(out / "poam.yaml").items) >= 2
 
 
 def test_an_ssp_and_a_poam_import_together(examples: Path, tmp_path: Path) -> None:
+    document: dict[str, Any] = read_document(examples / "nist/ssp-example.json").data
+    with_a_rev2_requirement(Document("x", "system-security-plan", document, b""))
     files = [
-        examples / "nist/ssp-example.json",
+        write_json(tmp_path / "ssp.json", document),
         examples / "nist/ifa_plan-of-action-and-milestones.json",
     ]
-    result = CliRunner().invoke(app, ["import", "oscal", *map(str, files), "--out", str(tmp_path)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["import", "oscal", *map(str, files), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["poam.yaml", "ssp.yaml"]
-    check = CliRunner().invoke(app, ["check", str(tmp_path), "--as-of", "2026-11-27"])
-    assert check.exit_code == 1  # 800-53 and missing requirements are findings, not a crash
-    assert "unknown-requirement" in check.output or "not a Level 2 requirement" in check.output
+    assert sorted(p.name for p in out.iterdir()) == ["poam.yaml", "ssp.yaml"]
+    check = CliRunner().invoke(app, ["check", str(out), "--as-of", "2026-11-27"])
+    assert check.exit_code == 1  # missing requirements and unnamed controls are findings
+    assert load_ssp(out / "ssp.yaml").requirements["3.1.1"].status.value == "implemented"
 
 
 def test_one_bad_file_means_nothing_written(examples: Path, tmp_path: Path) -> None:
-    files = [examples / "nist/ssp-example.json", examples / "fedramp/fedramp_values.json"]
+    files = [
+        examples / "nist/ifa_plan-of-action-and-milestones.json",
+        examples / "fedramp/fedramp_values.json",
+    ]
     result = CliRunner().invoke(
         app, ["import", "oscal", *map(str, files), "--out", str(tmp_path / "out")]
     )

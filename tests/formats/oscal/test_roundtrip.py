@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from poam.core.model import (
     AssessmentType,
@@ -194,3 +194,46 @@ def test_native_files_hold_what_the_strategies_generate(tmp_path: Path) -> None:
     (tmp_path / "poam.yaml").write_text(dump_poam(edge_poam()), "utf-8")
     assert load_ssp(tmp_path / "ssp.yaml") == edge_ssp()
     assert load_poam(tmp_path / "poam.yaml") == edge_poam()
+
+
+def _texts(node: object, path: tuple[object, ...] = ()) -> list[tuple[tuple[object, ...], str]]:
+    if isinstance(node, dict):
+        return [t for key, value in node.items() for t in _texts(value, (*path, key))]
+    if isinstance(node, list):
+        return [t for index, value in enumerate(node) for t in _texts(value, (*path, index))]
+    return [(path, node)] if isinstance(node, str) else []
+
+
+def _sources(poam: Poam, ssp: Ssp) -> list[str]:
+    """Every text the user wrote that an export carries."""
+    texts = [ssp.system.name, ssp.system.description or "", ssp.info.version]
+    texts += [r.narrative for r in ssp.requirements.values()]
+    for item in poam.items:
+        texts += [item.id, item.gap, item.owner, *item.remediation, item.comments or ""]
+        texts += [m.title for m in item.milestones] + [e.title for e in item.evidence]
+    return texts
+
+
+@given(poam=poams(), ssp=ssps())
+@settings(max_examples=40, deadline=None)
+def test_no_text_is_cut_except_a_summary_beside_its_exact_text(poam: Poam, ssp: Ssp) -> None:
+    """Issue 9: remediation descriptions were cut to 120 characters with "…". Only a prop's
+    value may be a summary, when its remarks hold the exact text."""
+    assume(not any("…" in text for text in _sources(poam, ssp)))
+    for document in (ssp_to_oscal(ssp), poam_to_oscal(poam, ssp)):
+        for path, text in _texts(document):
+            summary = len(path) >= 3 and path[-3] == "props" and path[-1] == "value"
+            assert summary or "…" not in text, (path, text)
+
+
+def test_the_remediation_description_holds_every_step_in_full() -> None:
+    poam = load_poam(EXAMPLES / "acme-enclave" / "poam.yaml")
+    risks = poam_to_oscal(poam)["plan-of-action-and-milestones"]["risks"]
+    long_steps = 0
+    for item, risk in zip(poam.items, risks, strict=True):
+        (remediation,) = risk["remediations"]
+        for step in item.remediation:
+            assert f"- {step.strip().splitlines()[0]}" in remediation["description"]
+            long_steps += len(step) > 120
+        assert "…" not in remediation["description"]
+    assert long_steps >= 1  # the sample has steps longer than the old 120-character cut

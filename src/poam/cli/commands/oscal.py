@@ -1,9 +1,10 @@
 """``poam export oscal`` and ``poam import oscal``: OSCAL 1.1.3 SSP and POA&M (JSON, YAML, XML).
 
-Exports read the native pair of a folder and write ``ssp.json`` and ``poam.json``; imports read
-OSCAL documents (recognised by content) and write the native ``ssp.yaml`` and ``poam.yaml``, all
-or nothing, saying on stderr what was used and what was skipped. The mapping lives in
-``poam.formats.oscal`` (see docs/oscal.md).
+Exports read the native pair of a folder and write ``ssp.json`` and ``poam.json`` with the CMMC
+Level 2 baseline the SSP imports (``profile.json``, ``catalog.json``); imports read OSCAL
+documents (recognised by content) and write the native ``ssp.yaml`` and ``poam.yaml``, all or
+nothing, saying on stderr what was used and what was skipped. Both keep evidence paths valid
+from the folder written to. The mapping lives in ``poam.formats.oscal`` (see docs/oscal.md).
 """
 
 # Commands import the core and the formats inside their functions, so that `poam` starts fast.
@@ -31,7 +32,14 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="json (ssp.json, poam.json) or yaml (ssp.oscal.yaml, poam.oscal.yaml).",
+        help="json (ssp.json, poam.json...) or yaml (ssp.oscal.yaml, poam.oscal.yaml...).",
+    ),
+]
+BaselineOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--baseline-only",
+        help="Write only the CMMC Level 2 baseline (catalog.json and profile.json); no SSP needed.",
     ),
 ]
 FilesArg = Annotated[
@@ -40,10 +48,30 @@ FilesArg = Annotated[
 ImportOutOpt = Annotated[
     Path, typer.Option("--out", "-o", help="Folder to write ssp.yaml and poam.yaml into.")
 ]
+ProfileHrefOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile-href",
+        help="Where the SSP finds the baseline profile, if not beside it: a URL, or "
+        "trestle://profiles/NAME/profile.json in a compliance-trestle workspace.",
+    ),
+]
+CatalogHrefOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog-href",
+        help="Where the profile finds the catalog, if not beside it (as --profile-href).",
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 MaxSizeOpt = Annotated[
-    int,
-    typer.Option("--max-size", min=1, help="Refuse an OSCAL file larger than this many MiB."),
+    int | None,
+    typer.Option(
+        "--max-size",
+        min=1,
+        help="Refuse an OSCAL file larger than this many MiB (default: 32 for JSON and XML, "
+        "8 for YAML).",
+    ),
 ]
 
 
@@ -61,13 +89,29 @@ def _write(directory: Path, files: dict[str, bytes], force: bool) -> list[Path]:
 
 
 def _export(
-    directory: Path, out: Path, ssp: Path | None, poam: Path | None, fmt: str, force: bool
+    directory: Path,
+    out: Path,
+    ssp: Path | None,
+    poam: Path | None,
+    fmt: str,
+    force: bool,
+    baseline_only: bool,
+    hrefs: tuple[str | None, str | None] = (None, None),
 ) -> None:
     from poam.cli.render import console
-    from poam.formats.oscal.files import export
+    from poam.formats.oscal.files import baseline, export
 
     if fmt not in ("json", "yaml"):
         raise fail(f"--format: {fmt!r} is not one of json, yaml")
+    if baseline_only:
+        written = _write(out, baseline(fmt, catalog_href=hrefs[1]), force)
+        console().print(
+            f"Wrote {' and '.join(str(p) for p in written)} (OSCAL 1.1.3: the CMMC Level 2 "
+            "baseline, 110 requirements and 320 assessment objectives).",
+            markup=False,
+            highlight=False,
+        )
+        return
     pair = load_pair(directory, ssp, poam)
     if pair.ssp.unknown:
         from poam.cli.render import error_console
@@ -78,28 +122,41 @@ def _export(
             markup=False,
             highlight=False,
         )
-    written = _write(out, export(pair.ssp, pair.poam, fmt), force)
+    source = (pair.poam_path or pair.ssp_path).parent  # where `poam check` resolves evidence
+    files = export(
+        pair.ssp,
+        pair.poam,
+        fmt,
+        source=source,
+        target=out,
+        profile_href=hrefs[0],
+        catalog_href=hrefs[1],
+    )
+    written = _write(out, files, force)
     items = f", {len(pair.poam.items)} POA&M entries" if pair.poam is not None else ""
     console().print(
-        f"Wrote {' and '.join(str(p) for p in written)} (OSCAL 1.1.3: "
-        f"{len(pair.ssp.requirements)} requirements described{items}).",
+        f"Wrote {', '.join(str(p) for p in written)} (OSCAL 1.1.3: "
+        f"{len(pair.ssp.requirements)} requirements described{items}; the CMMC Level 2 "
+        "baseline the SSP imports).",
         markup=False,
         highlight=False,
     )
 
 
-def _import(sources: list[Path], out: Path, force: bool, max_size: int) -> None:
+def _import(sources: list[Path], out: Path, force: bool, max_size: int | None) -> None:
     from poam.cli.render import console, error_console
     from poam.core.model import Poam, Ssp
     from poam.formats.errors import InputError
     from poam.formats.native import dump_poam, dump_ssp
     from poam.formats.oscal.files import read_file
+    from poam.formats.oscal.links import rebase_evidence
 
     imported: list[Any] = []
     problems: list[Any] = []
     for source in sources:
         try:
-            imported.append(read_file(source, max_bytes=max_size * 1024 * 1024))
+            max_bytes = max_size * 1024 * 1024 if max_size else None
+            imported.append(read_file(source, max_bytes=max_bytes))
         except InputError as error:
             problems.extend(error.problems)
     with input_errors():
@@ -120,8 +177,9 @@ def _import(sources: list[Path], out: Path, force: bool, max_size: int) -> None:
     files: dict[str, bytes] = {}
     if ssps:
         files["ssp.yaml"] = dump_ssp(ssps[0].model).encode("utf-8")
-    if poams:
-        files["poam.yaml"] = dump_poam(poams[0].model).encode("utf-8")
+    if poams:  # evidence paths were relative to the OSCAL file; now to the folder written to
+        source = Path(poams[0].document.file).parent
+        files["poam.yaml"] = dump_poam(rebase_evidence(poams[0].model, source, out)).encode("utf-8")
     if not files:
         errors.print(
             "poam: warning: no system-security-plan or plan-of-action-and-milestones "
@@ -149,20 +207,29 @@ def register(app: typer.Typer) -> None:
         poam: PoamOpt = None,
         fmt: FormatOpt = "json",
         force: ForceOpt = False,
+        baseline_only: BaselineOnlyOpt = False,
+        profile_href: ProfileHrefOpt = None,
+        catalog_href: CatalogHrefOpt = None,
     ) -> None:
-        """Write the SSP and POA&M of DIR as OSCAL 1.1.3 (ssp.json, poam.json)."""
-        _export(directory, out, ssp, poam, fmt, force)
+        """Write the SSP and POA&M of DIR as OSCAL 1.1.3 (ssp.json, poam.json), with the CMMC
+        Level 2 baseline the SSP imports (profile.json, catalog.json).
+
+        Evidence paths are rewritten to name the same files from OUT, with their SHA-256, so
+        that `poam check OUT` finds them and reports any that changed.
+        """
+        _export(directory, out, ssp, poam, fmt, force, baseline_only, (profile_href, catalog_href))
 
     @import_app.command("oscal")
     def import_oscal(
         sources: FilesArg,
         out: ImportOutOpt = Path(),
         force: ForceOpt = False,
-        max_size: MaxSizeOpt = 32,
+        max_size: MaxSizeOpt = None,
     ) -> None:
         """Read OSCAL SSP and POA&M documents (JSON, YAML or XML) into ssp.yaml and poam.yaml.
 
         Reports on stderr what was used and what was skipped (SP 800-53 control ids, props
-        poam does not read). Nothing is written when a file is not usable OSCAL (exit 2).
+        poam does not read). Evidence paths are rewritten to name the same files from OUT.
+        Nothing is written when a file is not usable OSCAL (exit 2).
         """
         _import(sources, out, force, max_size)

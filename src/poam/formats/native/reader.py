@@ -38,20 +38,7 @@ from poam.core.model import (
 from poam.core.serialize import cmmc_from_data
 from poam.formats.errors import InputError, Problem
 from poam.formats.native.schema import schema_problems
-from poam.formats.native.source import Path, Source, parse, read_text
-
-
-def _read(path: str | FsPath) -> Source:
-    name = str(path)
-    try:
-        data = FsPath(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(name, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(name, "is a directory, not a file") from None
-    except OSError as error:
-        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
-    return parse(name, read_text(name, data))
+from poam.formats.native.source import Path, Source, parse, read_source
 
 
 class _Converter:
@@ -269,12 +256,12 @@ def poam_from_source(source: Source, catalog: Catalog | None = None) -> Poam:
 
 def load_ssp(path: str | FsPath, catalog: Catalog | None = None) -> Ssp:
     """Read an SSP file; InputError names every problem with its line and field."""
-    return ssp_from_source(_read(path), catalog)
+    return ssp_from_source(read_source(FsPath(path)), catalog)
 
 
 def load_poam(path: str | FsPath, catalog: Catalog | None = None) -> Poam:
     """Read a POA&M file; InputError names every problem with its line and field."""
-    return poam_from_source(_read(path), catalog)
+    return poam_from_source(read_source(FsPath(path)), catalog)
 
 
 def loads_ssp(text: str, name: str = "ssp.yaml", catalog: Catalog | None = None) -> Ssp:

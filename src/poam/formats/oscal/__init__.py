@@ -11,12 +11,26 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from poam.formats.oscal.files import Imported, dumps, export, load_poam, load_ssp, read_file
+    from poam.formats.oscal.baseline import catalog_to_oscal, profile_to_oscal
+    from poam.formats.oscal.files import (
+        Imported,
+        baseline,
+        dumps,
+        export,
+        load_poam,
+        load_ssp,
+        read_file,
+    )
+    from poam.formats.oscal.links import rebase_evidence
     from poam.formats.oscal.poam_writer import poam_to_oscal
     from poam.formats.oscal.ssp_writer import ssp_to_oscal
 
 _WHERE = {
     "Imported": "files",
+    "baseline": "files",
+    "catalog_to_oscal": "baseline",
+    "profile_to_oscal": "baseline",
+    "rebase_evidence": "links",
     "dumps": "files",
     "export": "files",
     "load_poam": "files",
@@ -28,12 +42,16 @@ _WHERE = {
 
 __all__ = [
     "Imported",
+    "baseline",
+    "catalog_to_oscal",
     "dumps",
     "export",
     "load_poam",
     "load_ssp",
     "poam_to_oscal",
+    "profile_to_oscal",
     "read_file",
+    "rebase_evidence",
     "ssp_to_oscal",
 ]
 

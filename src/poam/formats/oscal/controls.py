@@ -44,10 +44,6 @@ class ControlRef:
     kind: Kind
     nist_id: str | None = None
 
-    @property
-    def usable(self) -> bool:
-        return self.nist_id is not None
-
 
 _REV2_PREFIX = re.compile(r"^(?:sp[-_ ]?800[-_ ]?171[-_ ]?r(?:ev)?[-_ ]?2[-_ ]?|_)", re.IGNORECASE)
 _REV3 = re.compile(

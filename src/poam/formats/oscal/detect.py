@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from poam.formats.errors import InputError
+from poam.formats.native import source as bounds
 from poam.formats.native.source import Path as DataPath
 from poam.formats.native.source import Source, parse, read_text
 
@@ -30,13 +31,13 @@ ROOTS = (
 )
 """The root keys of the OSCAL 1.1 models; a document has exactly one."""
 
-MAX_BYTES = 32 * 1024 * 1024
-"""The largest OSCAL file poam reads (32 MiB). A CMMC Level 2 SSP is about 0.2 MB and a POA&M
-of 1,000 entries about 9 MB; a larger file is refused before it is parsed, so that a wrong file
-cannot exhaust memory (parsed, a JSON document takes about five times its size; see
-bench/RESULTS.md)."""
+MAX_BYTES = bounds.MAX_JSON_BYTES
+"""The largest OSCAL file poam reads (32 MiB; YAML: 8 MiB, ``native.source.MAX_YAML_BYTES``). A
+CMMC Level 2 SSP is about 0.2 MB and a POA&M of 1,000 entries about 9 MB; a larger file is
+refused before it is parsed, so that a wrong file cannot exhaust memory (parsed, a JSON document
+takes about five times its size; see bench/RESULTS.md)."""
 
-LINES_FOR_ERRORS_MAX = 4 * 1024 * 1024
+LINES_FOR_ERRORS_MAX = bounds.LINES_FOR_JSON_MAX
 """Up to this size, errors in a JSON file name their line (found by parsing it again)."""
 
 
@@ -57,12 +58,6 @@ class Document:
     def body(self) -> dict[str, Any]:
         return self.data[self.root]  # type: ignore[no-any-return]
 
-    @property
-    def oscal_version(self) -> str:
-        metadata = self.body.get("metadata")
-        version = metadata.get("oscal-version") if isinstance(metadata, dict) else None
-        return str(version) if version is not None else "?"
-
     @cached_property
     def located(self) -> Source | None:
         """The document parsed with line numbers, when affordable (for error messages)."""
@@ -80,29 +75,9 @@ class Document:
         return (None, None) if located is None else located.where(path)
 
 
-def _size_error(file: str, size: int, limit: int) -> InputError:
-    return InputError.single(
-        file,
-        f"{size / 1_048_576:.1f} MiB is larger than the {limit / 1_048_576:.0f} MiB poam reads "
-        "from one OSCAL file (a CMMC Level 2 SSP or POA&M is far smaller); check that this is "
-        "the right file",
-    )
-
-
-def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of ``path``, refusing a missing, unreadable or oversized file."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError.single(name, "is a directory, not a file")
-        if size > max_bytes:
-            raise _size_error(name, size, max_bytes)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(name, "no such file") from None
-    except OSError as error:
-        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
+def read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of ``path``, refusing a missing, unreadable or oversized file before reading."""
+    return bounds.read_bytes(path, max_bytes or MAX_BYTES, "OSCAL file")
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -159,10 +134,31 @@ def _as_text(node: Any, raw: dict[DataPath, str], path: DataPath) -> Any:
     return node
 
 
-def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
-    """Parse OSCAL JSON or YAML, refusing what is not OSCAL with a message naming the file."""
-    if len(data) > max_bytes:
-        raise _size_error(file, len(data), max_bytes)
+def _parse_json(file: str, data: bytes) -> Any:
+    """JSON with orjson (which refuses nesting deeper than 1,024 levels without recursing),
+    then refused beyond ``MAX_DEPTH``, since everything after it (validation, the readers, the
+    error messages) may recurse once per level."""
+    try:
+        parsed = orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
+    except orjson.JSONDecodeError as error:
+        text = read_text(file, data)  # a clearer message for a binary or non-UTF-8 file
+        bounds.check_json_depth(file, text)  # orjson's depth limit, in poam's words
+        raise InputError.single(
+            file, f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno
+        ) from None
+    if bounds.deeper_than(parsed):
+        bounds.check_json_depth(file, read_text(file, data))  # names the line
+        raise bounds.too_deep(file)  # pragma: no cover - the scan finds what the walk found
+    return parsed
+
+
+def parse_document(file: str, data: bytes, max_bytes: int | None = None) -> Document:
+    """Parse OSCAL JSON, YAML or XML, refusing what is not OSCAL with a message naming the file.
+
+    ``max_bytes`` raises (or lowers) the size limits: 32 MiB for JSON and XML, 8 MiB for YAML.
+    """
+    if len(data) > (max_bytes or MAX_BYTES):
+        raise bounds.too_large(file, len(data), max_bytes or MAX_BYTES, "OSCAL file")
     source = None
     if looks_like_xml(data):
         from poam.formats.oscal.xml import xml_to_data
@@ -174,18 +170,12 @@ def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Docume
         return Document(file, root, parsed, data, None, xml=True)
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        try:
-            parsed = orjson.loads(data[3:] if data.startswith(b"\xef\xbb\xbf") else data)
-        except orjson.JSONDecodeError as error:
-            read_text(file, data)  # a clearer message for a binary or non-UTF-8 file
-            raise InputError.single(
-                file, f"not valid JSON: {error.msg}", line=error.lineno, column=error.colno
-            ) from None
+        parsed = _parse_json(file, data)
     else:
         text = read_text(file, data)
         if not text.strip():
             raise InputError.single(file, "the file is empty")
-        source = parse(file, text)
+        source = parse(file, text, max_bytes)
         parsed = _as_text(source.data, source.raw, ())
     root = root_of(parsed)
     if root is None:
@@ -195,6 +185,6 @@ def parse_document(file: str, data: bytes, max_bytes: int = MAX_BYTES) -> Docume
     return Document(file, root, parsed, data, source)
 
 
-def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+def read_document(path: Path, max_bytes: int | None = None) -> Document:
     """Read and parse one OSCAL file."""
     return parse_document(str(path), read_bytes(path, max_bytes), max_bytes)

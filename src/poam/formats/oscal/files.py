@@ -1,15 +1,13 @@
 """OSCAL files in and out: what the CLI and ``formats.documents`` call.
 
 Reading: :func:`read_file` parses, validates and maps one file, returning the model and a
-report of what was used and skipped. Writing: :func:`export` renders the SSP (and POA&M) as
-OSCAL JSON or YAML, ready to be written atomically.
+report of what was used and skipped. Writing: :func:`export` renders the SSP (and POA&M), with
+the CMMC Level 2 baseline the SSP imports, as OSCAL JSON or YAML, ready to be written
+atomically (:func:`write_all`).
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,10 @@ import yaml
 from poam.core.catalog import Catalog
 from poam.core.model import Poam, Ssp
 from poam.formats.errors import InputError
-from poam.formats.oscal.detect import MAX_BYTES, Document, parse_document, read_bytes
-from poam.formats.oscal.mapping import POAM_ROOT, SSP_ROOT
+from poam.formats.oscal.baseline import catalog_to_oscal, profile_to_oscal
+from poam.formats.oscal.detect import Document, parse_document, read_bytes
+from poam.formats.oscal.links import rebase_evidence
+from poam.formats.oscal.mapping import POAM_ROOT, SSP_ROOT, as_uri_reference, is_uri_reference
 from poam.formats.oscal.poam_reader import poam_from_document
 from poam.formats.oscal.poam_writer import poam_to_oscal
 from poam.formats.oscal.report import Report
@@ -54,27 +54,12 @@ def read_document(document: Document, catalog: Catalog | None = None) -> Importe
     return Imported(document, None, report)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a document is read.
+def read_file(path: Path, catalog: Catalog | None = None, max_bytes: int | None = None) -> Imported:
+    """Read one OSCAL file (JSON, YAML or XML) into the model; InputError when it cannot be used.
 
-    Parsing creates hundreds of thousands of acyclic objects, and each allocation burst would
-    otherwise trigger collections that walk all of them again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def read_file(path: Path, catalog: Catalog | None = None, max_bytes: int = MAX_BYTES) -> Imported:
-    """Read one OSCAL file (JSON or YAML) into the model; InputError when it cannot be used."""
-    with _collector_paused():
-        data = read_bytes(path, max_bytes)
-        return read_document(parse_document(str(path), data, max_bytes), catalog)
+    ``max_bytes`` replaces the size limits (32 MiB for JSON and XML, 8 MiB for YAML)."""
+    data = read_bytes(path, max_bytes)
+    return read_document(parse_document(str(path), data, max_bytes), catalog)
 
 
 def _expect(imported: Imported, root: str, what: str) -> None:
@@ -125,15 +110,56 @@ def dumps(data: dict[str, Any], fmt: str = "json") -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def export(
-    ssp: Ssp, poam: Poam | None, fmt: str = "json", catalog: Catalog | None = None
-) -> dict[str, bytes]:
-    """The OSCAL files for a native pair: ``ssp.json`` and, with a POA&M, ``poam.json``."""
+def _names(fmt: str) -> dict[str, str]:
+    """The file of each document: ``ssp.json``..., or ``ssp.oscal.yaml``... for YAML."""
     suffix = "json" if fmt == "json" else "oscal.yaml"
-    files = {f"ssp.{suffix}": dumps(ssp_to_oscal(ssp, catalog), fmt)}
+    return {kind: f"{kind}.{suffix}" for kind in ("ssp", "poam", "profile", "catalog")}
+
+
+def baseline(
+    fmt: str = "json", catalog: Catalog | None = None, catalog_href: str | None = None
+) -> dict[str, bytes]:
+    """The CMMC Level 2 baseline: ``profile.json``, importing ``catalog.json`` (beside it
+    unless ``catalog_href`` says where the catalog will be)."""
+    names = _names(fmt)
+    href = _href(catalog_href or names["catalog"])
+    return {
+        names["profile"]: dumps(profile_to_oscal(href, catalog), fmt),
+        names["catalog"]: dumps(catalog_to_oscal(catalog), fmt),
+    }
+
+
+def _href(text: str) -> str:
+    return text if is_uri_reference(text) else as_uri_reference(text)
+
+
+def export(
+    ssp: Ssp,
+    poam: Poam | None,
+    fmt: str = "json",
+    catalog: Catalog | None = None,
+    *,
+    source: Path | None = None,
+    target: Path | None = None,
+    profile_href: str | None = None,
+    catalog_href: str | None = None,
+) -> dict[str, bytes]:
+    """The OSCAL files for a native pair: ``ssp.json``, ``poam.json`` with a POA&M, and the
+    baseline the SSP imports (``profile.json``, ``catalog.json``).
+
+    Given the folder the POA&M was read from (``source``) and the one the files will be written
+    to (``target``), each relative evidence path is rewritten to name the same file from there
+    (``links.py``). ``profile_href`` and ``catalog_href`` say where the SSP finds the profile,
+    and the profile the catalog, when not beside them (a URL, ``trestle://profiles/...``)."""
+    names = _names(fmt)
+    profile = _href(profile_href or names["profile"])
+    files = {names["ssp"]: dumps(ssp_to_oscal(ssp, catalog, profile), fmt)}
     if poam is not None:
-        data = poam_to_oscal(poam, ssp, catalog=catalog, ssp_href=f"ssp.{suffix}")
-        files[f"poam.{suffix}"] = dumps(data, fmt)
+        if source is not None and target is not None:
+            poam = rebase_evidence(poam, source, target)
+        data = poam_to_oscal(poam, ssp, catalog=catalog, ssp_href=names["ssp"])
+        files[names["poam"]] = dumps(data, fmt)
+    files.update(baseline(fmt, catalog, catalog_href))
     return files
 
 

@@ -68,13 +68,22 @@ def is_plain(text: str) -> bool:
     return text.isprintable() or all(_plain_char(char) for char in text)
 
 
-def one_line(text: str, limit: int = 120) -> str:
-    """A plain, one-line summary of ``text`` (for a field that must be a StringDatatype)."""
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` on one plain line (for a title, a name or a StringDatatype): line breaks and
+    control characters become spaces. Cut to ``limit`` characters, with "…", only where the
+    exact text is kept beside it (a prop's value summarising its ``remarks``)."""
     words = "".join(char if _plain_char(char) else " " for char in text).split()
     summary = " ".join(words)
-    if len(summary) > limit:
+    if limit is not None and len(summary) > limit:
         summary = summary[: limit - 1].rstrip() + "…"
     return summary if is_plain(summary) else "(blank)"
+
+
+def markdown_list(items: Iterable[str]) -> str:
+    """Items as a Markdown list, each in full (continuation lines indented under their item)."""
+    return "\n".join(
+        "- " + "\n  ".join(line.rstrip() for line in item.strip().splitlines()) for item in items
+    )
 
 
 VERBATIM = "verbatim-in-remarks"
@@ -93,7 +102,7 @@ def text_prop(name: str, text: str, **extra: str) -> Prop:
     return {
         "name": name,
         "ns": NS,
-        "value": one_line(text),
+        "value": one_line(text, limit=120),
         "class": VERBATIM,
         **extra,
         "remarks": text,

@@ -44,6 +44,7 @@ from poam.formats.oscal.mapping import (
     in_range,
     is_plain,
     is_uri_reference,
+    markdown_list,
     one_line,
     prop,
     stable_uuid,
@@ -309,7 +310,7 @@ class _Writer:
             "uuid": response_uuid,
             "lifecycle": "completed" if item.status in DONE else "planned",
             "title": "Remediation plan",
-            "description": "\n".join(f"- {one_line(step)}" for step in item.remediation),
+            "description": markdown_list(item.remediation),
         }
         if item.resources is not None:
             response["required-assets"] = [

@@ -1,11 +1,14 @@
 """Read an OSCAL ``system-security-plan`` into the core model.
 
-The status of a requirement is read, in this order, from the ``this-system`` component's
-``implementation-status``, FedRAMP's ``implementation-status`` prop on the requirement, or the
-statuses of the other components (the least implemented wins: a requirement is MET only when
-all of it is, 32 CFR 170.24(b)(1)). A requirement with no status anywhere is left unassessed
-(so NOT MET), and said so. Control ids that are not NIST SP 800-171 Rev 2 requirements (SP
-800-53's ``ac-2``) are kept in ``Ssp.unknown``, where ``poam check`` reports them.
+The status of a requirement is read from every status it carries: FedRAMP's
+``implementation-status`` prop on the requirement and the ``implementation-status`` of each
+component (``this-system`` and the others, for the requirement or one of its statements). A
+requirement is MET only when all of it is (32 CFR 170.24(b)(1)): the least implemented status
+wins, and a part in a state CMMC does not score (``alternative``) leaves it unassessed. A
+requirement with no status anywhere is left unassessed (so NOT MET), and said so. Control ids
+that are not NIST SP 800-171 Rev 2 requirements (SP 800-53's ``ac-2``) are kept in
+``Ssp.unknown``, where ``poam check`` reports them. Refused: a requirement listed twice, and an
+SSP that names not one Rev 2 requirement (an SP 800-53 SSP: its import would say nothing).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from poam.formats.oscal.mapping import SSP_ROOT, fedramp_prop
 from poam.formats.oscal.parties import ORGANIZATION_ROLE, Names
 from poam.formats.oscal.reading import Reader, at
 from poam.formats.oscal.report import Report
+from poam.formats.oscal.schema import describe as describe_path
 
 STATUS_FROM_OSCAL = {
     "implemented": ImplementationStatus.IMPLEMENTED,
@@ -121,12 +125,13 @@ class _SspReader(Reader):
         if status is not None:
             return status
         if state in NO_CMMC_EQUIVALENT:
-            self.reported.add(control)
-            self.report.skip(
-                f"requirements with the status '{state}', which CMMC does not "
-                "score (left unassessed, so NOT MET)",
-                control,
-            )
+            if control not in self.reported:
+                self.reported.add(control)
+                self.report.skip(
+                    f"requirements with a part in the status '{state}', which CMMC does not "
+                    "score (the requirement is left unassessed, so NOT MET)",
+                    control,
+                )
             return None
         self.fail(
             path,
@@ -135,30 +140,32 @@ class _SspReader(Reader):
         return None
 
     def status(self, raw: dict[str, Any], path: Path, control: str) -> ImplementationStatus | None:
-        """The requirement's status (see the module docstring), or None when there is none."""
-        for index, by in enumerate(raw.get("by-components") or ()):
-            if str(by["component-uuid"]) in self.this_system and "implementation-status" in by:
-                where = (*path, "by-components", index, "implementation-status", "state")
-                return self._state(by["implementation-status"]["state"], where, control)
+        """The requirement's status (see the module docstring), or None when there is none.
+
+        Every status the requirement carries counts: a requirement is MET only when all of it
+        is (32 CFR 170.24(b)(1)), so one part in a state CMMC does not score (``alternative``)
+        leaves the whole requirement unassessed, and otherwise the least implemented wins."""
+        found: list[ImplementationStatus] = []
+        unscored = False
         fedramp = fedramp_prop(raw.get("props"), "implementation-status")
         if fedramp is not None:
-            return self._state(fedramp, (*path, "props"), control)
-        found = []
+            state = self._state(fedramp, (*path, "props"), control)
+            unscored |= state is None and fedramp in NO_CMMC_EQUIVALENT
+            if state is not None:
+                found.append(state)
         for where, by in self._by_components(raw, path):
             if "implementation-status" in by:
-                state = self._state(
-                    by["implementation-status"]["state"],
-                    (*where, "implementation-status", "state"),
-                    control,
-                )
+                value = by["implementation-status"]["state"]
+                state = self._state(value, (*where, "implementation-status", "state"), control)
+                unscored |= state is None and value in NO_CMMC_EQUIVALENT
                 if state is not None:
                     found.append(state)
-        if not found:
+        if unscored or not found:
             return None
         if len(set(found)) > 1:
             self.report.note(
-                "some requirements have components with different statuses: "
-                "poam took the least implemented (32 CFR 170.24(b)(1))"
+                "some requirements have parts with different statuses: poam took the least "
+                "implemented (32 CFR 170.24(b)(1))"
             )
         return min(found, key=_WEAKEST_FIRST.index)
 
@@ -237,6 +244,7 @@ class _SspReader(Reader):
         info = self.info()
         system = self.system()
         records: dict[str, RequirementRecord] = {}
+        first: dict[str, int] = {}
         unknown: list[str] = []
         path: Path = (*self.root, "control-implementation", "implemented-requirements")
         implemented = body["control-implementation"]["implemented-requirements"]
@@ -249,15 +257,40 @@ class _SspReader(Reader):
                     unknown.append(control)
                 self.report.skip(f"requirements: {describe(ref.kind)}", control)
                 continue
-            if ref.nist_id in records:
-                self.report.skip("requirements listed twice (the first was used)", control)
+            if ref.nist_id in first:
+                self.twice(where, ref.nist_id, (*path, first[ref.nist_id]))
                 continue
+            first[ref.nist_id] = index
             record = self.requirement(raw, where, ref.nist_id)
             if record is not None:
                 records[ref.nist_id] = record
+        if not first and not self.problems:
+            self.fail(path, self.no_requirement(len(implemented), unknown))
         self.fail_if_any()
         self.report.use("requirements", len(records))
         return Ssp(system=system, info=info, requirements=records, unknown=tuple(unknown))
+
+    def twice(self, where: Path, nist_id: str, first: Path) -> None:
+        """A requirement described twice: which description holds is anyone's guess."""
+        line = self.document.where((*first, "control-id"))[0]
+        at = f"line {line}" if line is not None else describe_path(first, self.document.data)
+        self.fail(
+            (*where, "control-id"),
+            f"describes requirement {nist_id} a second time (first at {at}): an SSP describes "
+            "each requirement once; merge the two",
+        )
+
+    @staticmethod
+    def no_requirement(listed: int, unknown: list[str]) -> str:
+        """Why an SSP naming no Rev 2 requirement is refused: its import would say nothing."""
+        ids = ""
+        if unknown:
+            ids = f" ({', '.join(unknown[:3])}{', ...' if len(unknown) > 3 else ''})"
+        return (
+            f"not one of its {listed} implemented-requirements names a NIST SP 800-171 Rev 2 "
+            f"requirement{ids}: this is not an SSP poam can use for CMMC Level 2 "
+            "(32 CFR 170.14(c)(3)); nothing is imported"
+        )
 
 
 def ssp_from_document(document: Document, catalog: Catalog | None = None) -> tuple[Ssp, Report]:

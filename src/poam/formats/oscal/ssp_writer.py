@@ -37,8 +37,8 @@ STATUS_TO_OSCAL = {
 }
 """OSCAL's implementation states, plus ``not-implemented`` (a token OSCAL allows: it has none)."""
 
-PROFILE_TITLE = "NIST SP 800-171 Rev 2, as assessed for CMMC Level 2 (32 CFR 170.14(c)(3))"
-PROFILE_URL = "https://doi.org/10.6028/NIST.SP.800-171r2"
+PROFILE_HREF = "profile.json"
+"""Where an SSP finds the CMMC Level 2 baseline (``baseline.py``): beside it, as exported."""
 
 
 def system_uuid(ssp: Ssp) -> str:
@@ -105,8 +105,11 @@ def _requirement(
     return implemented
 
 
-def ssp_to_oscal(ssp: Ssp, catalog: Catalog | None = None) -> dict[str, Any]:
-    """The SSP as an OSCAL document (plain data, ready for JSON or YAML)."""
+def ssp_to_oscal(
+    ssp: Ssp, catalog: Catalog | None = None, profile_href: str = PROFILE_HREF
+) -> dict[str, Any]:
+    """The SSP as an OSCAL document (plain data, ready for JSON or YAML), importing the CMMC
+    Level 2 baseline profile at ``profile_href`` (relative to the SSP)."""
     catalog = catalog or load_catalog()
     system = ssp.system
     key = system.name
@@ -155,11 +158,14 @@ def ssp_to_oscal(ssp: Ssp, catalog: Catalog | None = None) -> dict[str, Any]:
         if role["id"].startswith("responsible-")
     ] or [{"uuid": stable_uuid(key, "user"), "title": "Users of the system"}]
     directory.add_to(metadata)
-    profile = stable_uuid(key, "profile")
     document = {
         "uuid": stable_uuid(key, "ssp", info.version, info.date.isoformat()),
         "metadata": metadata,
-        "import-profile": {"href": f"#{profile}"},
+        "import-profile": {
+            "href": profile_href,
+            "remarks": "The CMMC Level 2 baseline: the 110 requirements of NIST SP 800-171 Rev 2 "
+            "(32 CFR 170.14(c)(3)), written by `poam export oscal` beside this SSP.",
+        },
         "system-characteristics": {
             "system-ids": [
                 {"identifier-type": "https://ietf.org/rfc/rfc4122", "id": system_uuid(ssp)}
@@ -196,15 +202,6 @@ def ssp_to_oscal(ssp: Ssp, catalog: Catalog | None = None) -> dict[str, Any]:
         "control-implementation": {
             "description": "How each NIST SP 800-171 Rev 2 requirement is implemented.",
             "implemented-requirements": requirements,
-        },
-        "back-matter": {
-            "resources": [
-                {
-                    "uuid": profile,
-                    "title": PROFILE_TITLE,
-                    "rlinks": [{"href": PROFILE_URL}],
-                }
-            ]
         },
     }
     return {"system-security-plan": document}

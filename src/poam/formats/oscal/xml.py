@@ -8,15 +8,21 @@ Markdown. The tables below give those spellings for the SSP and POA&M models; an
 do not name keeps its own name (a single object, or a list when repeated), which is enough for
 everything poam ignores. Prose becomes plain text: paragraphs separated by a blank line, list
 items as ``- item``.
+
+Parsing is bounded like every other format's (``native.source``): elements nested deeper than
+``MAX_DEPTH`` are refused as they are met, before the tree exists, and so is any DOCTYPE, since
+OSCAL XML has none and a document type's entities can expand without end ("billion laughs").
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NoReturn
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from poam.formats.errors import InputError
+from poam.formats.native.source import MAX_DEPTH, too_deep
 
 OSCAL_XMLNS = "http://csrc.nist.gov/ns/oscal/1.0"
 
@@ -191,16 +197,90 @@ def _convert(element: ElementTree.Element) -> Any:
     return result
 
 
+class _Refused(Exception):
+    """Stops expat from inside a handler; carries the error to raise."""
+
+    def __init__(self, error: InputError) -> None:
+        self.error = error
+
+
+class _BoundedBuilder:
+    """An ElementTree built from expat's events, refusing a DOCTYPE and excessive depth."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.buffer_text = True
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.data
+        self.parser.StartDoctypeDeclHandler = self.doctype
+        self.parser.EntityDeclHandler = self.doctype
+        self.tree = ElementTree.TreeBuilder()
+        self.depth = 0
+        self.names: dict[str, str] = {}
+
+    def _name(self, name: str) -> str:
+        """expat's ``uri}local`` as ElementTree's ``{uri}local``."""
+        found = self.names.get(name)
+        if found is None:
+            found = self.names[name] = f"{{{name}" if "}" in name else name
+        return found
+
+    def _refuse(self, error: InputError) -> NoReturn:
+        raise _Refused(error)
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            parser = self.parser
+            self._refuse(
+                too_deep(
+                    self.file,
+                    parser.CurrentLineNumber,
+                    parser.CurrentColumnNumber + 1,
+                    f"<{name.rsplit('}', 1)[-1]}>",
+                )
+            )
+        named = {self._name(key): value for key, value in attributes.items()}
+        self.tree.start(self._name(name), named)
+
+    def end(self, name: str) -> None:
+        self.depth -= 1
+        self.tree.end(self._name(name))
+
+    def data(self, text: str) -> None:
+        self.tree.data(text)
+
+    def doctype(self, *_: Any) -> None:
+        parser = self.parser
+        self._refuse(
+            InputError.single(
+                self.file,
+                "an XML document type declaration (<!DOCTYPE>): OSCAL XML has none, and poam "
+                "reads none (its entities could expand without end)",
+                line=parser.CurrentLineNumber,
+                column=parser.CurrentColumnNumber + 1,
+            )
+        )
+
+    def parse(self, data: bytes) -> ElementTree.Element:
+        try:
+            self.parser.Parse(data, True)
+        except _Refused as refused:
+            raise refused.error from None
+        except expat.ExpatError as error:
+            message = expat.ErrorString(error.code)
+            raise InputError.single(
+                self.file, f"not valid XML: {message}", line=error.lineno, column=error.offset + 1
+            ) from None
+        return self.tree.close()
+
+
 def xml_to_data(file: str, data: bytes) -> dict[str, Any]:
     """The OSCAL document in ``data`` (XML) as the data its JSON form would hold."""
-    try:
-        root = ElementTree.fromstring(data)  # ElementTree resolves no external entity
-    except ElementTree.ParseError as error:
-        line, column = error.position
-        message = str(error).split(":")[0]
-        raise InputError.single(
-            file, f"not valid XML: {message}", line=line, column=column + 1
-        ) from None
+    root = _BoundedBuilder(file).parse(data)  # no DTD, no entity, no external resource
     if not root.tag.startswith(f"{{{OSCAL_XMLNS}}}"):
         raise InputError.single(
             file,
