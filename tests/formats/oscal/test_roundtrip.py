@@ -46,7 +46,7 @@ def _back(data: dict[str, object], fmt: str = "json") -> object:
 
 
 @settings(max_examples=100, deadline=None)
-@given(ssps())
+@given(ssps(with_cmmc=True))
 def test_ssp_round_trip_is_lossless(ssp: Ssp) -> None:
     assert _back(ssp_to_oscal(ssp)) == ssp
 
@@ -69,7 +69,7 @@ def test_yaml_round_trip_is_lossless(ssp: Ssp, poam: Poam) -> None:
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ssp=ssps(), poam=poams())
+@given(ssp=ssps(with_cmmc=True), poam=poams())
 def test_every_export_is_valid_oscal_1_1_3(official: Validate, ssp: Ssp, poam: Poam) -> None:
     assert official(ssp_to_oscal(ssp)) == []
     assert official(poam_to_oscal(poam, ssp, ssp_href="ssp.json")) == []

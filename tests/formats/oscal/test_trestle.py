@@ -49,7 +49,7 @@ def test_edge_cases_load_in_trestle(tmp_path: Path) -> None:
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ssp=ssps(), poam=poams())
+@given(ssp=ssps(with_cmmc=True), poam=poams())
 def test_generated_documents_load_in_trestle(tmp_path: Path, ssp: Ssp, poam: Poam) -> None:
     loaded_ssp, loaded_poam = _load(tmp_path, ssp, poam)
     assert loaded_ssp is not None

@@ -37,6 +37,8 @@ from poam.formats.oscal.parties import ORGANIZATION_ROLE, Names
 from poam.formats.oscal.reading import Reader, at
 from poam.formats.oscal.report import Report
 from poam.formats.oscal.schema import describe as describe_path
+from poam.formats.oscal.status_record import NAMES as RECORD_PROPS
+from poam.formats.oscal.status_record import read_record
 
 STATUS_FROM_OSCAL = {
     "implemented": ImplementationStatus.IMPLEMENTED,
@@ -66,7 +68,7 @@ class _SspReader(Reader):
     known_props = frozenset({
         "scope", "cage-code", "system-name", "ssp-version", "ssp-date", "cmmc-id", "points",
         "poam-eligible", "mfa", "encryption", "enduring-exception", "temporary-deficiency-plan",
-        "temporary-deficiency",
+        "temporary-deficiency", "ssp-update-cadence-days", *RECORD_PROPS,
     })  # fmt: skip
     foreign_props = frozenset({"label", "implementation-status"})
 
@@ -88,7 +90,15 @@ class _SspReader(Reader):
         if day is None and "ssp-date" not in props:
             field = "published" if metadata.get("published") else "last-modified"
             day = self.read_datetime(metadata[field], (*path, field))
-        return SspInfo(version, day or _EPOCH)
+        cadence = props.get("ssp-update-cadence-days")
+        days = None
+        if cadence is not None:
+            value = str(cadence[0].get("value"))
+            if value.isdigit() and 1 <= int(value) <= 3650:
+                days = int(value)
+            else:
+                self.fail((*at(cadence), "value"), f"{value!r} is not a number of days (1 to 3650)")
+        return SspInfo(version, day or _EPOCH, update_cadence_days=days)
 
     def system(self) -> SystemInfo:
         body = self.document.body
@@ -268,7 +278,17 @@ class _SspReader(Reader):
             self.fail(path, self.no_requirement(len(implemented), unknown))
         self.fail_if_any()
         self.report.use("requirements", len(records))
-        return Ssp(system=system, info=info, requirements=records, unknown=tuple(unknown))
+        status = read_record(
+            self, body["system-characteristics"], (*self.root, "system-characteristics")
+        )
+        self.fail_if_any()
+        return Ssp(
+            system=system,
+            info=info,
+            requirements=records,
+            unknown=tuple(unknown),
+            cmmc=status,
+        )
 
     def twice(self, where: Path, nist_id: str, first: Path) -> None:
         """A requirement described twice: which description holds is anyone's guess."""

@@ -27,6 +27,7 @@ from poam.formats.oscal.mapping import (
     text_prop,
 )
 from poam.formats.oscal.parties import ORGANIZATION_ROLE, Directory
+from poam.formats.oscal.status_record import record_props
 
 STATUS_TO_OSCAL = {
     ImplementationStatus.IMPLEMENTED: "implemented",
@@ -121,6 +122,8 @@ def ssp_to_oscal(
         metadata_props.append(text_prop("ssp-version", info.version))
     if not in_range(info.date):
         metadata_props.append(prop("ssp-date", info.date.isoformat()))
+    if info.update_cadence_days is not None:
+        metadata_props.append(prop("ssp-update-cadence-days", str(info.update_cadence_days)))
     metadata: dict[str, Any] = {
         "title": f"{one_line(system.name)}: System Security Plan (CMMC Level 2)",
         "published": datetime_of(info.date),
@@ -148,6 +151,7 @@ def ssp_to_oscal(
     system_props.extend(prop("cage-code", code) for code in system.cage_codes)
     if not is_plain(system.name):
         system_props.append(text_prop("system-name", system.name))
+    system_props.extend(record_props(ssp.cmmc))
     users = [
         {
             "uuid": stable_uuid(key, "user", role["id"]),
