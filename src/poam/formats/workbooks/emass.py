@@ -41,11 +41,13 @@ from poam.formats.workbooks.milestones import (
     split_changes,
 )
 from poam.formats.workbooks.reading import (
+    HEADER_SEARCH_ROWS,
     Column,
     Imported,
     Problems,
     Row,
     Table,
+    first_rows,
     header_block,
     open_book,
     read_table,
@@ -588,12 +590,7 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     catalog = catalog or load_catalog()
     with open_book(path, csv_allowed=True) as book:
         sheet_name = _sheet_name(book.sheet_names, book.file)
-        head = []
-        for number, cells in enumerate(book.rows(sheet_name), start=1):
-            head.append(cells)
-            if number >= 30:
-                break
-        legacy = _is_legacy(head)
+        legacy = _is_legacy(first_rows(book, sheet_name, HEADER_SEARCH_ROWS))
         problems = Problems(book.file)
         columns = LEGACY_COLUMNS if legacy else COLUMNS
         table = read_table(book, sheet_name, columns, expected_row=HEADER_ROW, problems=problems)

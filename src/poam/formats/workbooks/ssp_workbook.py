@@ -45,6 +45,7 @@ from poam.formats.workbooks.reading import (
     Problems,
     Row,
     Table,
+    first_rows,
     header_block,
     open_book,
     read_table,
@@ -67,8 +68,8 @@ REQUIREMENT_COLUMNS = (
     Column(
         "requirement", "Requirement", aliases=("Requirement ID", "ID", "Control"), required=True
     ),
-    Column("title", "Title", derived=True),
-    Column("points", "Points", derived=True),
+    Column("title", "Title"),
+    Column("points", "Points"),
     Column("status", "Status", aliases=("Implementation Status",), required=True),
     Column("narrative", "Narrative", aliases=("Implementation Narrative",)),
     Column("responsible", "Responsible"),
@@ -80,7 +81,7 @@ REQUIREMENT_COLUMNS = (
 OBJECTIVE_COLUMNS = (
     Column("requirement", "Requirement", aliases=("Requirement ID",), required=True),
     Column("objective", "Objective", aliases=("Objective ID",), required=True),
-    Column("statement", "Determination statement", derived=True),
+    Column("statement", "Determination statement"),
     Column("result", "Result", required=True),
 )
 
@@ -399,11 +400,7 @@ class _Reader:
 
 
 def _system(book: Book, name: str, problems: Problems) -> tuple[SystemInfo, SspInfo] | None:
-    rows = []
-    for count, cells in enumerate(book.rows(name), start=1):
-        rows.append(cells)
-        if count >= 40:
-            break
+    rows = first_rows(book, name, 40)
     where: dict[str, int] = {}
     block = header_block(rows, _SYSTEM_LABELS, where)
 
