@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from poam.core.catalog import Catalog, load_catalog
-from poam.core.model import ItemStatus, Milestone, Poam, PoamItem, Ssp
+from poam.core.model import Evidence, ItemStatus, Milestone, Poam, PoamItem, PoamKind, Ssp
 from poam.formats.errors import InputError
 from poam.formats.workbooks.cells import (
     CellError,
@@ -31,7 +31,14 @@ from poam.formats.workbooks.cells import (
 )
 from poam.formats.workbooks.emass_legacy import COLUMNS as LEGACY_COLUMNS
 from poam.formats.workbooks.emass_legacy import is_legacy, read_legacy
-from poam.formats.workbooks.entries import Place, assign_ids, requirement_cell
+from poam.formats.workbooks.entries import (
+    Place,
+    assign_ids,
+    evidence_text,
+    parse_evidence,
+    requirement_cell,
+)
+from poam.formats.workbooks.facts import cadence, kind_text, restore_kind
 from poam.formats.workbooks.milestones import (
     change_text,
     closed_on,
@@ -283,6 +290,18 @@ _MARINE_CORPS_BLOCK = _Block(
     ),
 )
 _BLOCKS = {"navy": _NAVY_BLOCK, "army": _NAVY_BLOCK, "marine-corps": _MARINE_CORPS_BLOCK}
+POAM_FACTS = {
+    "kind": ("U2", "POA&M Kind:"),
+    "status_date": ("U3", "Conditional Status Date:"),
+    "last_reviewed": ("U4", "Last Reviewed:"),
+    "cadence": ("U5", "Review Cadence (days):"),
+}
+"""The POA&M's own facts, which the template has no place for: labels right of its header block
+(column U, clear of every variant's merged cells), each value in the next column."""
+_FACT_LABELS = {key: label for key, (_, label) in POAM_FACTS.items()}
+EVIDENCE_PREFIX = "Evidence: "
+"""Comments lines that list an entry's evidence (``Evidence: title | uri | sha256 <hex> |
+MM/DD/YYYY``): eMASS has no evidence column, and an assessor reads them there."""
 _WIDE = {
     "description",
     "m_title",
@@ -320,9 +339,28 @@ def _entry_cells(item: PoamItem, catalog: Catalog) -> dict[str, object]:
         "source_details": item.identified_by,
         "office": item.owner,
         "resources": item.resources,
-        "comments": item.comments,
+        "comments": _comments_text(item),
         "recommendations": steps_text(item.remediation),
     }
+
+
+def _comments_text(item: PoamItem) -> str | None:
+    lines = [item.comments] if item.comments else []
+    lines += [EVIDENCE_PREFIX + evidence_text(e, us_date) for e in item.evidence]
+    return "\n".join(lines) or None
+
+
+def _split_comments(text: str) -> tuple[str | None, tuple[Evidence, ...]]:
+    """Comments and the evidence listed in them (lines starting ``Evidence:``)."""
+    kept: list[str] = []
+    evidence: list[Evidence] = []
+    for line in text.split("\n"):
+        head, _, rest = line.partition(":")
+        if rest.strip() and normalize_header(head) == "evidence":
+            evidence.append(parse_evidence(rest))
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip() or None, tuple(evidence)
 
 
 def _milestone_cells(item: PoamItem, index: int) -> dict[str, object]:
@@ -366,6 +404,17 @@ def sheet(
     for key, coordinate in block.values.items():
         row, column = _coordinates(coordinate)
         grid[row - 1][column - 1] = facts[key]
+    conditional = poam.conditional if poam.kind is PoamKind.CONDITIONAL else None
+    own = {
+        "kind": kind_text(poam),
+        "status_date": conditional.status_date if conditional else None,
+        "last_reviewed": poam.last_reviewed,
+        "cadence": poam.review_cadence_days,
+    }
+    for key, (coordinate, label) in POAM_FACTS.items():
+        row, column = _coordinates(coordinate)
+        grid[row - 1][column - 1] = label
+        grid[row - 1][column] = own[key]
     grid.append([None, *headers])
     for item in poam.items:
         entry = _entry_cells(item, catalog)
@@ -384,7 +433,7 @@ def sheet(
         header_row=HEADER_ROW,
         widths=widths,
         merges=[f"A1:{last}1", *block.merges],
-        bold=list(block.labels),
+        bold=[*block.labels, *(coordinate for coordinate, _ in POAM_FACTS.values())],
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
         row_heights={1: 25.0, HEADER_ROW: 48.0},
@@ -406,6 +455,47 @@ def write(
         save_csv(path, out)
     else:
         save_xlsx(path, [out])
+
+
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    assert poam is not None
+    write(poam, path, exported=exported, ssp=ssp, fmt=fmt, variant=variant or "navy")
+
+
+def carried(poam: Poam) -> Poam:
+    """``poam`` as the eMASS layout gives it back (docs/workbooks.md, "What eMASS cannot
+    carry"): no created dates, no last-updated date but a closed entry's, no waivers, ignored
+    checks or thresholds, and statuses as the POA&M and Milestone Status columns say them."""
+
+    def item(entry: PoamItem) -> PoamItem:
+        status = entry.status
+        if status in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
+            started = status is ItemStatus.IN_PROGRESS and any(
+                m.completed is None for m in entry.milestones
+            )
+            status = open_status(entry.milestones, started)
+        elif status is ItemStatus.CLOSED and closed_on(entry) is None:
+            status = ItemStatus.COMPLETED_PENDING_VERIFICATION
+        updated = closed_on(entry) if status is ItemStatus.CLOSED else None
+        return replace(entry, created=None, updated=updated, status=status)
+
+    return Poam(
+        kind=poam.kind,
+        maintainer=poam.maintainer,
+        last_reviewed=poam.last_reviewed,
+        review_cadence_days=poam.review_cadence_days,
+        conditional=poam.conditional if poam.kind is PoamKind.CONDITIONAL else None,
+        items=tuple(item(i) for i in poam.items),
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -469,6 +559,7 @@ class _Reader:
                 )
             except CellError as error:
                 self.error(row, "status", f"{error} (eMASS POA&M Status)")
+        comments, evidence = _split_comments(row.text("comments"))
         source, details = row.text("source"), row.text("source_details")
         identified = f"{source}: {details}" if source and details else source or details
         base = PoamItem(
@@ -479,7 +570,8 @@ class _Reader:
             owner=row.text("office"),
             identified_by=identified or None,
             resources=row.text("resources") or None,
-            comments=row.text("comments") or None,
+            comments=comments,
+            evidence=evidence,
             remediation=parse_steps(row.text("recommendations")),
         )
         return _Draft(
@@ -596,8 +688,20 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
         table = read_table(book, sheet_name, columns, expected_row=HEADER_ROW, problems=problems)
     problems.raise_if_any()
     assert table is not None
+    head, warnings = _head(table, problems)
     if legacy:
-        return read_legacy(table, problems, catalog)
+        imported = read_legacy(table, problems, catalog)
+        items, notes = imported.document.items, imported.notes
+    else:
+        items, notes = _items(table, problems, catalog)
+    problems.raise_if_any()
+    return Imported(replace(head, items=items), notes, warnings)
+
+
+def _items(
+    table: Table, problems: Problems, catalog: Catalog
+) -> tuple[tuple[PoamItem, ...], tuple[str, ...]]:
+    """The entries of the current template's table (one row per milestone), and notes."""
     reader = _Reader(table, problems, catalog)
     drafts: list[_Draft] = []
     for row in table.rows:
@@ -628,9 +732,33 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     )
     problems.raise_if_any()
     items = tuple(reader.finish(draft, item_id) for draft, item_id in zip(drafts, ids, strict=True))
-    block = header_block(table.above, {"poc": "POC Name:", "exported_by": "Exported By:"})
-    maintainer = cell_text(block.get("poc")) or cell_text(block.get("exported_by"))
-    return Imported(Poam(maintainer=maintainer, items=items), tuple(reader.notes))
+    return items, tuple(reader.notes)
+
+
+def _head(table: Table, problems: Problems) -> tuple[Poam, tuple[str, ...]]:
+    """The POA&M's facts from the header block: the maintainer (POC Name, else Exported By)
+    and the facts poam writes beside the block; warnings for what is not there."""
+    labels = {"poc": "POC Name:", "exported_by": "Exported By:", **_FACT_LABELS}
+    rows: dict[str, int] = {}
+    block = header_block(table.above, labels, rows)
+
+    def problem(key: str, message: str) -> None:
+        problems.add(table.sheet, rows.get(key), labels[key].rstrip(":"), message)
+
+    restored = restore_kind(block, _FACT_LABELS, problem)
+    last_reviewed = None
+    try:
+        last_reviewed = parse_date(block.get("last_reviewed"))
+    except CellError as error:
+        problem("last_reviewed", str(error))
+    poam = Poam(
+        kind=restored.kind,
+        conditional=restored.conditional,
+        maintainer=cell_text(block.get("poc")) or cell_text(block.get("exported_by")),
+        last_reviewed=last_reviewed,
+        review_cadence_days=cadence(block.get("cadence"), lambda m: problem("cadence", m)),
+    )
+    return poam, restored.warnings
 
 
 def _sheet_name(names: tuple[str, ...], file: str) -> str:

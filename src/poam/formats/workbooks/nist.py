@@ -10,7 +10,7 @@ Conditional status; it is written as XLSX or as CSV of the same grid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from poam.core.model import (
     PoamItem,
     PoamKind,
     Ssp,
+    Thresholds,
 )
 from poam.formats.errors import InputError
 from poam.formats.workbooks.cells import (
@@ -209,7 +210,31 @@ def write(
         save_xlsx(path, [out])
 
 
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    del variant  # one form
+    assert poam is not None
+    write(poam, path, exported=exported, ssp=ssp, fmt=fmt)
+
+
+def carried(poam: Poam) -> Poam:
+    """``poam`` as the NIST layout gives it back: everything but its waivers, ignored checks
+    and thresholds, which stay in poam.yaml."""
+    return replace(poam, waivers=(), ignore=(), thresholds=Thresholds())
+
+
 # --- reading ---------------------------------------------------------------------------------
+
+
+MILESTONE_FORMAT = "(1) MM/DD/YYYY: description"
 
 
 @dataclass
@@ -217,6 +242,7 @@ class _Reader:
     table: Table
     problems: Problems
     catalog: Catalog
+    warnings: list[str] = field(default_factory=list)
 
     def error(self, row: Row, key: str, message: str) -> None:
         self.problems.add(self.table.sheet, row.number, self.table.header(key), message)
@@ -236,9 +262,18 @@ class _Reader:
                 self.error(row, "milestones", f"milestone ({number}) is listed twice")
                 continue
             try:
-                found[number] = parse_milestone(entry.text)
+                read = parse_milestone(entry.text, MILESTONE_FORMAT)
             except CellError as error:
                 self.error(row, "milestones", str(error))
+                continue
+            found[number] = read.milestone
+            if not read.dated:
+                self.warnings.append(
+                    f"sheet {self.table.sheet!r}, row {row.number}, column "
+                    f"{self.table.header('milestones')!r}: milestone ({number}) "
+                    f"{entry.text!r} has no date; imported without one (expected "
+                    f"{MILESTONE_FORMAT!r})"
+                )
         for entry in split_numbered(row.text("changes")):
             milestone = found.get(entry.number) if entry.number is not None else None
             if milestone is None:
@@ -382,4 +417,4 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     poam = replace(
         head, items=tuple(replace(item, id=i) for item, i in zip(items, ids, strict=True))
     )
-    return Imported(poam, tuple(table.notes))
+    return Imported(poam, tuple(table.notes), tuple(reader.warnings))

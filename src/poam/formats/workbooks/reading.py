@@ -459,8 +459,11 @@ Document = TypeVar("Document")
 
 @dataclass(frozen=True, slots=True)
 class Imported(Generic[Document]):
-    """What a layout reader gives back: the document, and notes for the user (ignored columns,
-    values poam has no field for, facts it derived)."""
+    """What a layout reader gives back: the document, notes for the user (ignored columns,
+    values poam has no field for, facts it derived), and warnings."""
 
     document: Document
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What the workbook could not restore that changes what poam checks (a POA&M whose kind is
+    not recorded is read as internal): printed as warnings by the CLI, for the web to show."""

@@ -12,7 +12,8 @@ back. Everything else round-trips exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from poam.core.model import (
     ImplementationStatus,
     MfaState,
     ObjectiveResult,
+    Poam,
     RequirementRecord,
     Scope,
     Ssp,
@@ -235,6 +237,26 @@ def write(ssp: Ssp, path: Path, *, fmt: str = "xlsx") -> None:
     if fmt != "xlsx":
         raise ValueError("the SSP workbook has several sheets: it is written as XLSX only")
     save_xlsx(path, sheets(ssp))
+
+
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    del poam, exported, variant  # the SSP alone, in one form
+    assert ssp is not None
+    write(ssp, path, fmt=fmt)
+
+
+def carried(ssp: Ssp) -> Ssp:
+    """``ssp`` as the workbook gives it back: every requirement the catalog knows, exactly."""
+    return replace(ssp, unknown=())
 
 
 # --- reading ---------------------------------------------------------------------------------
