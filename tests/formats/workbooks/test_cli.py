@@ -131,3 +131,49 @@ def test_export_without_an_ssp_and_with_a_broken_one(tmp_path: Path) -> None:
     code, _, err = run("export", "emass", tmp_path, "--out", tmp_path / "e.xlsx")
     assert code == 2
     assert str(tmp_path / "ssp.yaml") in err
+
+
+def test_every_layout_of_the_registry_has_its_two_commands() -> None:
+    from poam.formats.workbooks import LAYOUTS
+
+    for layout in LAYOUTS:
+        module = layout.module()
+        assert callable(module.export) and callable(module.read) and callable(module.carried)
+        for group in ("export", "import"):
+            code, out, _ = run(group, layout.name, "--help")
+            assert code == 0
+            assert (layout.export_help if group == "export" else layout.import_help)[
+                :40
+            ] in " ".join(out.split())
+
+
+def test_an_import_prints_what_the_workbook_could_not_restore_as_a_warning(
+    tmp_path: Path,
+) -> None:
+    """The sample Conditional POA&M, exported to eMASS, then its POA&M Kind cell cleared (as in
+    a workbook that eMASS itself exported): imported as internal, and the CLI says so."""
+    assert run("export", "emass", SUMMIT, "--out", tmp_path / "e.xlsx")[0] == 0
+
+    def clear(workbook: object) -> None:
+        workbook["POA&M"]["U2"] = None  # type: ignore[index]
+
+    edit(tmp_path / "e.xlsx", clear)
+    code, out, err = run("import", "emass", tmp_path / "e.xlsx", "--out", tmp_path)
+    assert code == 0
+    assert "Wrote" in out
+    assert err.startswith(
+        "poam: warning: the workbook does not say whether the POA&M is Conditional (no 'POA&M "
+        "Kind' in its header): imported as internal, so ineligible-on-conditional-poam, "
+    )
+    assert load_poam(tmp_path / "poam.yaml").kind.value == "internal"
+
+
+def test_a_conditional_poam_comes_back_conditional_through_emass_and_fedramp(
+    tmp_path: Path,
+) -> None:
+    for layout in ("emass", "fedramp"):
+        assert run("export", layout, SUMMIT, "--out", tmp_path / f"{layout}.xlsx")[0] == 0
+        code, _, err = run("import", layout, tmp_path / f"{layout}.xlsx", "-o", tmp_path / layout)
+        assert (code, err) == (0, "")
+        back, original = load_poam(tmp_path / layout / "poam.yaml"), load_poam(SUMMIT / "poam.yaml")
+        assert (back.kind, back.conditional) == (original.kind, original.conditional)

@@ -59,7 +59,16 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_csv, save_xlsx
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    Validation,
+    column_letter,
+    column_list,
+    date_check,
+    save_csv,
+    save_xlsx,
+)
 
 SHEET = "POA&M"
 HEADER_ROW = 7
@@ -160,6 +169,7 @@ COLUMNS = (
     ),
 )
 _BY_HEADER = {normalize_header(h): c.key for c in COLUMNS for h in (c.header, *c.aliases)}
+_KEPT = {c.key: c.kept for c in COLUMNS}
 ENTRY_KEYS = (
     "item_id",
     "description",
@@ -291,13 +301,49 @@ _MARINE_CORPS_BLOCK = _Block(
 )
 _BLOCKS = {"navy": _NAVY_BLOCK, "army": _NAVY_BLOCK, "marine-corps": _MARINE_CORPS_BLOCK}
 POAM_FACTS = {
-    "kind": ("U2", "POA&M Kind:"),
-    "status_date": ("U3", "Conditional Status Date:"),
-    "last_reviewed": ("U4", "Last Reviewed:"),
-    "cadence": ("U5", "Review Cadence (days):"),
+    "kind": ("T2", "POA&M Kind:"),
+    "status_date": ("T3", "Conditional Status Date:"),
+    "last_reviewed": ("T4", "Last Reviewed:"),
+    "cadence": ("T5", "Review Cadence (days):"),
 }
 """The POA&M's own facts, which the template has no place for: labels right of its header block
-(column U, clear of every variant's merged cells), each value in the next column."""
+(column T, clear of every variant's merged cells), each value in the next column."""
+LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
+LISTS = {
+    "POA&M Status": ("Ongoing", "Risk Accepted", "Completed", "Not Applicable"),
+    "Milestone Status": ("Open", "In Progress", "Completed", "Archived"),
+    **dict.fromkeys(
+        (
+            "Raw Severity",
+            "Severity",
+            "Relevance of Threat",
+            "Likelihood",
+            "Impact",
+            "Residual Risk Level",
+            "Resulting Residual Risk after Proposed Mitigations",
+        ),
+        LEVELS,
+    ),
+}
+"""The templates' drop-down lists. Their own lists point into a sheet the templates no longer
+hold (#REF!); the values are those of the eMASS import rules (shared/formats/columns.json)."""
+DATE_HEADERS = (
+    "POA&M Scheduled Completion Date",
+    "POA&M Requested Risk Accepted Expiration Date",
+    "POA&M Completion Date",
+    "Milestone Scheduled Completion Date",
+    "Milestone Completion Date",
+)
+ARMY_AMOUNTS = (
+    "Personnel Resources: Funded Base Hours",
+    "Personnel Resources: Unfunded Base Hours",
+    "Non-Personnel Resources: Funded Amount",
+    "Non-Personnel Resources: Unfunded Amount",
+)
+ARMY_REASONS = (
+    "Personnel Resources: Non-Funded Obstacle Other Reason",
+    "Non-Personnel Resources: Non-Funding Obstacle Other reason",
+)
 _FACT_LABELS = {key: label for key, (_, label) in POAM_FACTS.items()}
 EVIDENCE_PREFIX = "Evidence: "
 """Comments lines that list an entry's evidence (``Evidence: title | uri | sha256 <hex> |
@@ -426,7 +472,8 @@ def sheet(
     last = column_letter(width)
     widths = {"A": 12.0}
     for offset, key in enumerate(keys):
-        widths[column_letter(FIRST_COLUMN + offset)] = 40.0 if key in _WIDE else 18.0
+        wide = 40.0 if key in _WIDE else 18.0
+        widths[column_letter(FIRST_COLUMN + offset)] = wide if _KEPT[key] else 12.0
     return SheetOut(
         title=SHEET,
         rows=grid,
@@ -437,7 +484,59 @@ def sheet(
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
         row_heights={1: 25.0, HEADER_ROW: 48.0},
+        validations=validations(headers),
+        printing=PrintSetup(
+            repeat_rows=(HEADER_ROW, HEADER_ROW), banner=BANNER, banner_color="007A3D"
+        ),
     )
+
+
+def validations(headers: tuple[str, ...]) -> list[Validation]:
+    """The templates' checks on the data rows, by header: drop-down lists, dates, and the Army
+    variant's amounts and reasons."""
+    rules: list[Validation] = []
+    for offset, header in enumerate(headers):
+        letter = column_letter(FIRST_COLUMN + offset)
+        cells = f"{letter}{HEADER_ROW + 1}:{letter}1048576"
+        name = header.strip()
+        if name in LISTS:
+            rules.append(
+                column_list(
+                    cells,
+                    LISTS[name],
+                    error="Select appropriate information from the dropdown menu",
+                )
+            )
+        elif name in DATE_HEADERS:
+            rules.append(
+                date_check(cells, error=f"Please enter {name} information. Format as MM/DD/YYYY")
+            )
+        elif name in ARMY_AMOUNTS:
+            rules.append(
+                Validation(
+                    cells,
+                    "decimal",
+                    operator="between",
+                    first="0",
+                    second="999999999999999",
+                    error=f"{name} requires a numeric value that does not exceed 15 digits and "
+                    "2 decimal places.",
+                    error_title="Invalid Entry:",
+                )
+            )
+        elif name in ARMY_REASONS:
+            rules.append(
+                Validation(
+                    cells,
+                    "textLength",
+                    operator="lessThanOrEqual",
+                    first="2000",
+                    error="Please ensure no more than 2,000 character values are entered in "
+                    "this cell.",
+                    error_title="Invalid Entry:",
+                )
+            )
+    return rules
 
 
 def write(

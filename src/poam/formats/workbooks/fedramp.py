@@ -46,7 +46,13 @@ from poam.formats.workbooks.entries import (
     parse_evidence,
     requirement_cell,
 )
-from poam.formats.workbooks.facts import cadence, kind_text, restore_kind
+from poam.formats.workbooks.facts import (
+    INTERNAL,
+    STATUS_NAMES,
+    cadence,
+    kind_text,
+    restore_kind,
+)
 from poam.formats.workbooks.milestones import (
     Entry,
     change_text,
@@ -70,7 +76,15 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_xlsx
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    Validation,
+    column_letter,
+    column_list,
+    date_check,
+    save_xlsx,
+)
 
 OPEN, CLOSED, CONFIGURATION = "Open POA&M Items", "Closed POA&M Items", "Configuration Findings"
 SHEETS = (OPEN, CLOSED, CONFIGURATION)
@@ -257,7 +271,44 @@ def _sheet(title: str, items: list[PoamItem], poam: Poam, ssp: Ssp | None) -> Sh
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
         header_fill="CCECFC",
+        validations=validations(),
+        printing=PrintSetup(repeat_rows=(HEADER_ROW, HEADER_ROW)),
     )
+
+
+LISTS = {
+    "Vendor Dependency": ("Yes", "No"),
+    "Original Risk Rating": ("Low", "Moderate", "High"),
+    "Adjusted Risk Rating": ("Low", "Moderate", "High", "N/A"),
+    "Risk Adjustment": ("Yes", "No", "Pending"),
+    "False Positive": ("Yes", "No", "Pending"),
+    "Operational Requirement": ("Yes", "No", "Pending"),
+}
+"""The template's drop-down lists on the data rows (FedRAMP-POAM-Template.xlsx v2.1)."""
+DATE_HEADERS = (
+    "Original Detection Date",
+    "Scheduled Completion Date",
+    "Status Date",
+    "Last Vendor Check-in Date",
+)
+
+
+def validations() -> list[Validation]:
+    """The template's checks: the Impact Level list and POAM Date of the header block, the
+    lists and dates of the data rows, and the POA&M Kind poam adds."""
+    rules = [
+        column_list("C3", ("Low", "Moderate", "High")),
+        date_check("D3 F3", error=f"Enter a date ({DATE_FORMAT})."),
+        column_list("E3", (INTERNAL, *STATUS_NAMES.values())),
+    ]
+    for index, header in enumerate(HEADERS, start=1):
+        letter = column_letter(index)
+        cells = f"{letter}{HEADER_ROW + 1}:{letter}1048576"
+        if header in LISTS:
+            rules.append(column_list(cells, LISTS[header]))
+        elif header in DATE_HEADERS:
+            rules.append(date_check(cells, error=f"Enter a date ({DATE_FORMAT})."))
+    return rules
 
 
 def sheets(poam: Poam, *, ssp: Ssp | None = None) -> list[SheetOut]:

@@ -65,7 +65,16 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_csv, save_xlsx
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    Validation,
+    column_letter,
+    column_list,
+    date_check,
+    save_csv,
+    save_xlsx,
+)
 
 SHEET = "Plan of Action"
 TITLE = "Plan of Action and Milestones (NIST SP 800-171 Rev 2)"
@@ -190,7 +199,29 @@ def sheet(poam: Poam, *, ssp: Ssp | None = None, catalog: Catalog | None = None)
         bold=[f"A{row}" for row in range(2, 2 + len(_LABELS))],
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
+        validations=_validations(),
+        printing=PrintSetup(repeat_rows=(HEADER_ROW, HEADER_ROW)),
     )
+
+
+def _validations() -> list[Validation]:
+    """Drop-down lists for the facts and the status, date checks for the date columns."""
+    rows = {key: row for row, key in enumerate(_LABELS, start=2)}
+    rules = [
+        column_list(f"B{rows['kind']}", tuple(kind.value for kind in PoamKind)),
+        column_list(f"B{rows['assessment']}", tuple(a.value for a in AssessmentType)),
+        date_check(
+            f"B{rows['last_reviewed']} B{rows['status_date']}", error="Enter a date (MM/DD/YYYY)."
+        ),
+    ]
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = column_letter(index)
+        cells = f"{letter}{HEADER_ROW + 1}:{letter}1048576"
+        if column.key == "status":
+            rules.append(column_list(cells, tuple(STATUS_OUT.values())))
+        elif column.key in ("scheduled", "created", "updated"):
+            rules.append(date_check(cells, error="Enter a date (MM/DD/YYYY)."))
+    return rules
 
 
 def write(

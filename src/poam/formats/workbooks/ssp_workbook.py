@@ -52,7 +52,7 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, save_xlsx
+from poam.formats.workbooks.writing import PrintSetup, SheetOut, column_list, date_check, save_xlsx
 
 SYSTEM, REQUIREMENTS, OBJECTIVES = "System", "Requirements", "Objectives"
 TITLE = "System Security Plan (CMMC Level 2, NIST SP 800-171 Rev 2)"
@@ -203,6 +203,11 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             widths={"A": 18.0, "B": 90.0},
             bold=[f"A{r}" for r in range(2, 2 + len(_SYSTEM_LABELS))],
             banner="A1",
+            validations=[
+                column_list("B3", tuple(scope.value.capitalize() for scope in Scope)),
+                date_check("B8", error="Enter a date (MM/DD/YYYY)."),
+            ],
+            printing=PrintSetup(landscape=False),
         ),
         SheetOut(
             REQUIREMENTS,
@@ -221,6 +226,16 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
                 "I": 40.0,
                 "J": 40.0,
             },
+            validations=[
+                column_list("D2:D1048576", tuple(STATUS_TEXT.values())),
+                *(
+                    column_list(f"G{row}", tuple(MFA_TEXT.values()))
+                    for row, requirement in enumerate(catalog.requirements, start=2)
+                    if requirement.partial_credit is not None
+                    and requirement.partial_credit.field == "mfa"
+                ),
+            ],
+            printing=PrintSetup(repeat_rows=(1, 1)),
         ),
         SheetOut(
             OBJECTIVES,
@@ -228,6 +243,8 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             header_row=1,
             freeze="C2",
             widths={"A": 16.0, "B": 10.0, "C": 90.0, "D": 16.0},
+            validations=[column_list("D2:D1048576", tuple(RESULT_TEXT.values()))],
+            printing=PrintSetup(repeat_rows=(1, 1)),
         ),
     ]
 
