@@ -401,3 +401,15 @@ def test_emass_reads_through_the_same_guards(tmp_path: Path) -> None:
     assert problems(emass.read, path) == [
         "sheet 'POA&M', row 2: its XML is nested more than 48 elements deep"
     ]
+
+
+def test_an_archive_needing_an_unknown_zip_version(tmp_path: Path, sample: bytes) -> None:
+    """Found by the property above: the zip module raised NotImplementedError here."""
+    path = tmp_path / "version.xlsx"
+    data = bytearray(sample)
+    at = data.rindex(b"PK\x01\x02")  # the central directory entry of the last part
+    data[at + 6] = 64  # "version needed to extract": 6.4
+    path.write_bytes(bytes(data))
+    assert problems(nist.read, path) == [
+        "is not an XLSX workbook: the zip archive is damaged or truncated"
+    ]

@@ -228,7 +228,7 @@ def open_package(path: Path) -> Package:
     name = str(path)
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise InputError.single(
             name, "is not an XLSX workbook: the zip archive is damaged or truncated"
         ) from None
