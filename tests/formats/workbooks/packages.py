@@ -98,10 +98,7 @@ def build(
         for n in range(1, len(sheets) + 1)
     ]
     files: dict[str, bytes] = {
-        "[Content_Types].xml": (
-            b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            b'<Default Extension="xml" ContentType="application/xml"/></Types>'
-        ),
+        "[Content_Types].xml": _content_types(len(sheets), strings is not None, styles is not None),
         "_rels/.rels": (
             f'<Relationships xmlns="{PACKAGE_RELATIONS}"><Relationship Id="rId1" '
             f'Type="{RELATIONS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
@@ -129,6 +126,28 @@ def build(
             if name not in leave_out:
                 archive.writestr(name, data)
     return path
+
+
+_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _content_types(sheets: int, strings: bool, styles: bool) -> bytes:
+    """The content types of the parts (openpyxl finds the workbook by them; poam does not)."""
+    parts = [("/xl/workbook.xml", f"{_TYPES}.sheet.main+xml")]
+    parts += [
+        (f"/xl/worksheets/sheet{n}.xml", f"{_TYPES}.worksheet+xml") for n in range(1, sheets + 1)
+    ]
+    if strings:
+        parts.append(("/xl/sharedStrings.xml", f"{_TYPES}.sharedStrings+xml"))
+    if styles:
+        parts.append(("/xl/styles.xml", f"{_TYPES}.styles+xml"))
+    overrides = "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in parts)
+    return (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>'
+    ).encode()
 
 
 def nist_book(

@@ -1,10 +1,11 @@
 """A bounded, streaming reader of XLSX workbooks: cell values only, and never more than it must.
 
 Workbooks come from people and from other tools, and a POA&M import is a place where an attacker
-can hand poam a file. openpyxl reads whatever a package declares (a sheet claiming 16,384 columns
-pads every row to that width, a shared-string table is loaded whole, a dangling string index is
-an IndexError deep in a generator), so poam reads the package itself, with the standard library's
-expat parser, and refuses before or while reading, in bounded time and memory:
+can hand poam a file. openpyxl reads whatever a package declares (a sheet declaring 16,384
+columns has every row returned 16,384 cells wide, a 1 GB zip bomb is inflated, a million nested
+elements are parsed, a dangling string index is an IndexError deep in a generator: see
+bench/RESULTS.md), so poam reads the package itself, with the standard library's expat parser,
+and refuses before or while reading, in bounded time and memory:
 
 - a package whose parts declare more than :data:`MAX_UNPACKED_BYTES` unpacked, or more than
   :data:`MAX_MEMBERS` parts (zip bombs; the zip module never returns more than a part declares);
