@@ -47,11 +47,25 @@ from poam.formats.workbooks.entries import (
     requirement_cell,
 )
 from poam.formats.workbooks.facts import (
-    INTERNAL,
-    STATUS_NAMES,
     cadence,
     kind_text,
     restore_kind,
+)
+from poam.formats.workbooks.fedramp_template import (
+    CLOSED,
+    COLUMNS,
+    CONFIGURATION,
+    DATE_FORMAT,
+    HEAD,
+    HEADER_ROW,
+    HEADERS,
+    IMPACT_LEVEL,
+    KEYS,
+    OPEN,
+    POAM_FACTS,
+    SHEETS,
+    TITLE,
+    validations,
 )
 from poam.formats.workbooks.milestones import (
     Entry,
@@ -68,7 +82,6 @@ from poam.formats.workbooks.milestones import (
 from poam.formats.workbooks.reading import (
     Book,
     Cell,
-    Column,
     Imported,
     Problems,
     Row,
@@ -79,86 +92,10 @@ from poam.formats.workbooks.reading import (
 from poam.formats.workbooks.writing import (
     PrintSetup,
     SheetOut,
-    Validation,
     column_letter,
-    column_list,
-    date_check,
     save_xlsx,
 )
 
-OPEN, CLOSED, CONFIGURATION = "Open POA&M Items", "Closed POA&M Items", "Configuration Findings"
-SHEETS = (OPEN, CLOSED, CONFIGURATION)
-HEADER_ROW = 5
-TITLE = "FedRAMP Plan of Action and Milestones (POA&M) Template"
-IMPACT_LEVEL = "Moderate"
-"""CUI Basic is safeguarded at the moderate confidentiality impact level (32 CFR 2002.14)."""
-
-HEADERS = (
-    "POAM ID",
-    "Controls",
-    "Weakness Name",
-    "Weakness Description",
-    "Weakness Detector Source",
-    "Weakness Source Identifier",
-    "Asset Identifier",
-    "Point of Contact",
-    "Resources Required",
-    "Overall Remediation Plan",
-    "Original Detection Date",
-    "Scheduled Completion Date",
-    "Planned Milestones",
-    "Milestone Changes",
-    "Status Date",
-    "Vendor Dependency",
-    "Last Vendor Check-in Date",
-    "Vendor Dependent Product Name",
-    "Original Risk Rating",
-    "Adjusted Risk Rating",
-    "Risk Adjustment",
-    "False Positive",
-    "Operational Requirement",
-    "Deviation Rationale",
-    "Supporting Documents",
-    "Comments",
-    "Auto-Approve",
-    "Binding Operational Directive 22-01 tracking",
-    "Binding Operational Directive 22-01 Due Date",
-    "CVE",
-    "Service Name",
-)
-"""The v2.1 headers, exactly as on row 5 of FedRAMP-POAM-Template.xlsx (the Open sheet)."""
-_KEYS = {
-    "POAM ID": "poam_id",
-    "Controls": "controls",
-    "Weakness Name": "name",
-    "Weakness Description": "description",
-    "Weakness Detector Source": "detector",
-    "Point of Contact": "poc",
-    "Resources Required": "resources",
-    "Overall Remediation Plan": "plan",
-    "Original Detection Date": "detected",
-    "Scheduled Completion Date": "scheduled",
-    "Planned Milestones": "planned",
-    "Milestone Changes": "changes",
-    "Status Date": "status_date",
-    "Supporting Documents": "documents",
-    "Comments": "comments",
-}
-_REQUIRED = {"poam_id", "controls", "description", "planned"}
-COLUMNS = tuple(
-    Column(_KEYS.get(h, f"unkept_{i}"), h, required=_KEYS.get(h) in _REQUIRED, kept=h in _KEYS)
-    for i, h in enumerate(HEADERS)
-)
-HEAD = ("CSP", "System Name", "Impact Level", "POAM Date")
-"""The template's header block: labels on row 2, values on row 3."""
-POAM_FACTS = {
-    "kind": "POA&M Kind",
-    "status_date": "Conditional Status Date",
-    "maintainer": "Maintained By",
-    "cadence": "Review Cadence (days)",
-}
-"""The POA&M's own facts, which the template has no place for, in the same style right of it
-(columns E to H)."""
 _TEMPLATE_ROWS = {"unique identifier for each poam item", "unique identifier"}
 """POAM ID cells of the template's own description and format-hint rows (rows 6 and 7)."""
 _EXAMPLE_ID = "v-1example"
@@ -236,7 +173,7 @@ def _closure(comments: str) -> tuple[ItemStatus | None, str]:
 
 def _sheet(title: str, items: list[PoamItem], poam: Poam, ssp: Ssp | None) -> SheetOut:
     catalog = load_catalog()
-    keys = [_KEYS.get(h) for h in HEADERS]
+    keys = [KEYS.get(h) for h in HEADERS]
     conditional = poam.conditional if poam.kind is PoamKind.CONDITIONAL else None
     grid: list[list[object]] = [
         [TITLE],
@@ -274,41 +211,6 @@ def _sheet(title: str, items: list[PoamItem], poam: Poam, ssp: Ssp | None) -> Sh
         validations=validations(),
         printing=PrintSetup(repeat_rows=(HEADER_ROW, HEADER_ROW)),
     )
-
-
-LISTS = {
-    "Vendor Dependency": ("Yes", "No"),
-    "Original Risk Rating": ("Low", "Moderate", "High"),
-    "Adjusted Risk Rating": ("Low", "Moderate", "High", "N/A"),
-    "Risk Adjustment": ("Yes", "No", "Pending"),
-    "False Positive": ("Yes", "No", "Pending"),
-    "Operational Requirement": ("Yes", "No", "Pending"),
-}
-"""The template's drop-down lists on the data rows (FedRAMP-POAM-Template.xlsx v2.1)."""
-DATE_HEADERS = (
-    "Original Detection Date",
-    "Scheduled Completion Date",
-    "Status Date",
-    "Last Vendor Check-in Date",
-)
-
-
-def validations() -> list[Validation]:
-    """The template's checks: the Impact Level list and POAM Date of the header block, the
-    lists and dates of the data rows, and the POA&M Kind poam adds."""
-    rules = [
-        column_list("C3", ("Low", "Moderate", "High")),
-        date_check("D3 F3", error=f"Enter a date ({DATE_FORMAT})."),
-        column_list("E3", (INTERNAL, *STATUS_NAMES.values())),
-    ]
-    for index, header in enumerate(HEADERS, start=1):
-        letter = column_letter(index)
-        cells = f"{letter}{HEADER_ROW + 1}:{letter}1048576"
-        if header in LISTS:
-            rules.append(column_list(cells, LISTS[header]))
-        elif header in DATE_HEADERS:
-            rules.append(date_check(cells, error=f"Enter a date ({DATE_FORMAT})."))
-    return rules
 
 
 def sheets(poam: Poam, *, ssp: Ssp | None = None) -> list[SheetOut]:
@@ -374,8 +276,6 @@ def carried(poam: Poam) -> Poam:
 
 # --- reading ---------------------------------------------------------------------------------
 
-DATE_FORMAT = "YYYY-MM-DD"
-"""The one date format messages ask for: the template's own hints write dates so."""
 MILESTONE_FORMAT = "(1) YYYY-MM-DD: description"
 CHANGE_FORMAT = "(1) Update YYYY-MM-DD: description"
 _KIND = r"(?P<kind>new|update[ds]?|updated|complete[ds]?|closed|done)"
