@@ -177,3 +177,33 @@ def test_a_conditional_poam_comes_back_conditional_through_emass_and_fedramp(
         assert (code, err) == (0, "")
         back, original = load_poam(tmp_path / layout / "poam.yaml"), load_poam(SUMMIT / "poam.yaml")
         assert (back.kind, back.conditional) == (original.kind, original.conditional)
+
+
+def test_notes_and_warnings_print_cell_text_as_it_is(tmp_path: Path) -> None:
+    """Text from a workbook is never taken for Rich markup ('[urgent]' stays)."""
+    path = tmp_path / "poam.csv"
+    path.write_text(
+        "Requirement,Weakness,Milestones with Interim Completion Dates,Status,My [own] column\n"
+        "3.1.1,Accounts not reviewed,(1) Review them [urgent] [b]now[/b],Ongoing,x\n",
+        "utf-8",
+    )
+    code, out, err = run("import", "nist", path, "--out", tmp_path)
+    assert code == 0
+    assert "'My [own] column' (column E)" in out
+    assert "milestone (1) 'Review them [urgent] [b]now[/b]' has no date" in err
+
+
+def test_an_error_quotes_the_cell_as_written(tmp_path: Path) -> None:
+    """'3.5.3[z]' used to print as '3.5.3' (Rich took '[z]' for markup)."""
+    path = tmp_path / "poam.csv"
+    path.write_text(
+        "Requirement,Weakness,Milestones with Interim Completion Dates,Status\n"
+        "3.5.3[z],gap,(1) 01/01/2027: x,Ongoing\n",
+        "utf-8",
+    )
+    code, _, err = run("import", "nist", path, "--out", tmp_path)
+    assert code == 2
+    assert err.strip() == (
+        f"poam: error: {path}: row 2, column 'Requirement': '3.5.3[z]': 3.5.3 has no objective "
+        "[z] (its objectives are a, b, c, d)"
+    )

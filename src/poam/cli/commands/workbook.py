@@ -69,15 +69,22 @@ def _load(directory: Path, ssp: Path | None, poam: Path | None, *, need: str) ->
 
 
 def _note(text: str) -> None:
+    from rich.markup import escape
+
     from poam.cli.render import console
 
-    console().print(f"[yellow]note:[/] {text}", markup=True, highlight=False)
+    # Cell text ("Fix [urgent]") is escaped: it is never Rich markup.
+    console().print(f"[yellow]note:[/] {escape(text)}", markup=True, highlight=False)
 
 
 def _warn(text: str) -> None:
+    from rich.markup import escape
+
     from poam.cli.render import error_console
 
-    error_console().print(f"[bold yellow]poam: warning:[/] {text}", markup=True, highlight=False)
+    error_console().print(
+        f"[bold yellow]poam: warning:[/] {escape(text)}", markup=True, highlight=False
+    )
 
 
 def _export(layout: "Layout", values: dict[str, Any]) -> None:
