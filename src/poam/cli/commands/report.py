@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
                 write_atomic(out, html, "--out")
             except OutputError as error:
                 raise fail(str(error)) from None
-            messages.print(f"Wrote {out}.", highlight=False)
+            messages.print(f"Wrote {out}.", markup=False)
         if pdf is None:
             return
         from poam.formats.reports.pdf import PdfError, html_to_pdf
@@ -111,4 +111,4 @@ def register(app: typer.Typer) -> None:
             write_atomic(pdf, data, "--pdf")
         except (PdfError, OutputError) as error:
             raise fail(f"--pdf: {error}") from None
-        messages.print(f"Wrote {pdf}.", highlight=False)
+        messages.print(f"Wrote {pdf}.", markup=False)

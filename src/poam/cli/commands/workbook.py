@@ -111,7 +111,7 @@ def _export(layout: "Layout", values: dict[str, Any]) -> None:
         if layout.holds == "ssp"
         else f"{len(poam.items)} entries"
     )
-    console().print(f"Wrote {out} ({layout.title}, {chosen}, {count}).", highlight=False)
+    console().print(f"Wrote {out} ({layout.title}, {chosen}, {count}).", markup=False)
     carried: Any = module.carried(document)
     lost = ssp_losses(ssp, carried) if layout.holds == "ssp" else poam_losses(poam, carried)
     if lost:
@@ -159,9 +159,7 @@ def _import(layout: "Layout", values: dict[str, Any]) -> None:
         _note(note)
     for warning in imported.warnings:
         _warn(warning)
-    console().print(
-        f"Wrote {target} ({count} from {source}, {layout.title} layout).", highlight=False
-    )
+    console().print(f"Wrote {target} ({count} from {source}, {layout.title} layout).", markup=False)
 
 
 def _parameter(name: str, annotation: Any, default: Any) -> inspect.Parameter:
