@@ -176,8 +176,12 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "bomb-under-limit": ("148 MB of blanks in a sheet, under the limit", bomb_under_the_limit),
     "strings-over": ("250,001 shared strings", lambda p: shared_strings(p, 250_001, 4)),
     "strings-under": (
-        "250,000 shared strings of 100 characters",
-        lambda p: shared_strings(p, 250_000, 100),
+        "190,000 shared strings of 100 characters (19 million)",
+        lambda p: shared_strings(p, 190_000, 100),
+    ),
+    "characters-over": (
+        "700 shared strings of 30,000 characters (21 million)",
+        lambda p: shared_strings(p, 700, 30_000),
     ),
     "dimension": ("dimension A1:XFD1048576, 20,000 rows with a value in XFD", absurd_dimension),
     "formatted": ("dimension A1:XFD1048576, 20,000 empty cells in XFD", formatted_far),

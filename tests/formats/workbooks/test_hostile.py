@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,49 @@ def test_an_archive_needing_an_unknown_zip_version(tmp_path: Path, sample: bytes
     assert problems(nist.read, path) == [
         "is not an XLSX workbook: the zip archive is damaged or truncated"
     ]
+
+
+def test_shared_strings_too_long_together(tmp_path: Path) -> None:
+    """Each string may be a full cell; together they are kept in memory, so they are bounded."""
+    table = (
+        f'<sst xmlns="{MAIN}">'.encode()
+        + (b"<si><t>" + b"x" * 30_000 + b"</t></si>") * 700
+        + b"</sst>"
+    )
+    path = build(tmp_path / "sst.xlsx", {SHEET: sheet()}, strings=table)
+    assert problems(nist.read, path) == [
+        "the part xl/sharedStrings.xml: its shared strings hold more than 20,000,000 "
+        "characters, more than poam reads"
+    ]
+
+
+def test_too_many_cell_formats(tmp_path: Path) -> None:
+    styles = f'<styleSheet xmlns="{MAIN}"><cellXfs>'.encode() + b"<xf/>" * 70_000
+    styles += b"</cellXfs></styleSheet>"
+    path = build(tmp_path / "styles.xlsx", {SHEET: sheet()}, styles=styles)
+    assert problems(nist.read, path) == [
+        "the part xl/styles.xml: it has more than 65,000 cell formats"
+    ]
+
+
+def test_dates_are_read_by_their_cell_format(tmp_path: Path) -> None:
+    """A number shown as a date (built-in format 14, or a custom one) is a date; text in runs
+    is joined."""
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="164" formatCode="dd-mmm-yyyy"/>'
+        '</numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/>'
+        "</cellXfs></styleSheet>"
+    ).encode()
+    headers = (*NIST_HEADERS, "Created", "Last Updated")
+    body = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>3.1.1</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>gap</t></is></c>'
+        '<c r="C2" t="inlineStr"><is><r><t>(1) 01/15/2027: </t></r><r><t>do it</t></r>'
+        "<rPh><t>phonetic</t></rPh></is></c>"
+        '<c r="D2" t="inlineStr"><is><t>Ongoing</t></is></c>'
+        '<c r="E2" s="1"><v>46023</v></c><c r="F2" s="2"><v>46024</v></c></row>'
+    )
+    path = build(tmp_path / "dates.xlsx", {SHEET: sheet((headers,), body=body)}, styles=styles)
+    item = nist.read(path).document.items[0]
+    assert (item.created, item.updated) == (date(2026, 1, 1), date(2026, 1, 2))
+    assert item.milestones[0].title == "do it"  # rich-text runs joined, phonetic hints left out

@@ -11,7 +11,8 @@ and refuses before or while reading, in bounded time and memory:
   :data:`MAX_MEMBERS` parts (zip bombs; the zip module never returns more than a part declares);
 - any document type declaration (entity expansion: "billion laughs"), and XML nested deeper than
   :data:`MAX_DEPTH` elements;
-- more than :data:`MAX_SHARED_STRINGS` shared strings or :data:`MAX_SHEETS` sheets;
+- more than :data:`MAX_SHARED_STRINGS` shared strings (or :data:`MAX_SHARED_CHARACTERS`
+  characters in them), :data:`MAX_SHEETS` sheets or :data:`MAX_CELL_FORMATS` cell formats;
 - a value in a column beyond :data:`MAX_COLUMNS`, a cell longer than Excel's 32,767 characters,
   a row or column number outside what Excel allows, a shared-string index that points nowhere;
 - a damaged package (bad CRC, truncated or undecodable part, XML that is not well formed).
@@ -45,6 +46,11 @@ MAX_DEPTH = 48
 MAX_SHEETS = 256
 MAX_SHARED_STRINGS = 250_000
 """Most distinct strings: five per row of the largest sheet poam reads is far beyond a POA&M."""
+MAX_SHARED_CHARACTERS = 20_000_000
+"""Most characters in all shared strings together (a 5,000-entry eMASS sheet has 2.4 million),
+so that the table, which is kept in memory, stays well under 100 MB."""
+MAX_CELL_FORMATS = 65_000
+"""Most cell formats (Excel's own limit is 64,000)."""
 MAX_COLUMNS = 1_000
 """Values right of this column are refused (the widest template, the Army eMASS, has 44)."""
 MAX_CELL_CHARS = 32_767
@@ -331,7 +337,7 @@ def _shared_strings(package: Package, part: str) -> list[str]:
     """Every shared string (rich-text runs joined, phonetic hints left out), bounded."""
     strings: list[str] = []
     buffer: list[str] = []
-    state = {"in_t": False, "skip": 0, "size": 0}
+    state = {"in_t": False, "skip": 0, "size": 0, "total": 0}
 
     def start(name: str, attributes: dict[str, str]) -> None:
         if name == "si":
@@ -358,10 +364,16 @@ def _shared_strings(package: Package, part: str) -> list[str]:
     def text(data: str) -> None:
         if state["in_t"]:
             state["size"] += len(data)
+            state["total"] += len(data)
             if state["size"] > MAX_CELL_CHARS:
                 raise _Refused(
                     f"shared string {len(strings)} is longer than the {MAX_CELL_CHARS:,} "
                     "characters a cell holds"
+                )
+            if state["total"] > MAX_SHARED_CHARACTERS:
+                raise _Refused(
+                    f"its shared strings hold more than {MAX_SHARED_CHARACTERS:,} characters, "
+                    "more than poam reads"
                 )
             buffer.append(data)
 
@@ -378,6 +390,8 @@ def _date_styles(package: Package, part: str) -> frozenset[int]:
     state = {"in_xfs": False}
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        if len(formats) + len(custom) >= MAX_CELL_FORMATS:
+            raise _Refused(f"it has more than {MAX_CELL_FORMATS:,} cell formats")
         if name == "numFmt":
             number = attributes.get("numFmtId", "")
             if number.isdigit():
