@@ -460,3 +460,37 @@ def test_dates_are_read_by_their_cell_format(tmp_path: Path) -> None:
     item = nist.read(path).document.items[0]
     assert (item.created, item.updated) == (date(2026, 1, 1), date(2026, 1, 2))
     assert item.milestones[0].title == "do it"  # rich-text runs joined, phonetic hints left out
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('<row r="²"/>', "sheet 'Plan of Action', row 2: '²' is not a row number"),
+        (
+            '<row r="3"><c r="A3" t="s"><v>²</v></c></row>',
+            "sheet 'Plan of Action', row 3, column 'A': cell A3 refers to shared string '²', but "
+            "the workbook has 8: the file is damaged",
+        ),
+        (
+            '<row r="3"><c r="A3"><v>²</v></c></row>',
+            "sheet 'Plan of Action', row 3, column 'A': cell A3: '²' is not a number",
+        ),
+    ],
+)
+def test_digits_that_are_not_ascii(tmp_path: Path, body: str, message: str) -> None:
+    """'²'.isdigit() is True and int('²') raises: such text must not reach int()."""
+    strings: list[str] = []
+    data = sheet(strings=strings, body=body)
+    path = build(tmp_path / "digits.xlsx", {SHEET: data}, strings=shared_strings(strings))
+    assert problems(nist.read, path) == [message]
+
+
+def test_a_review_cadence_in_superscript_digits(tmp_path: Path) -> None:
+    path = tmp_path / "poam.csv"
+    path.write_text(
+        ",\nReview cadence (days):,²\n" + ",".join(NIST_HEADERS) + "\n" + ",".join(NIST_ROW) + "\n",
+        "utf-8",
+    )
+    assert problems(nist.read, path) == [
+        "row 2, column 'Review cadence (days)': '²' is not a number of days"
+    ]

@@ -28,6 +28,15 @@ def normalize_header(value: object) -> str:
     return _SPACE.sub(" ", str(value)).strip().casefold()
 
 
+_WHOLE = re.compile(r"[0-9]{1,15}")
+
+
+def whole_number(text: str) -> int | None:
+    """The number written in ASCII digits (at most 15), or None: ``str.isdigit`` is true of
+    "²" and "٣", which ``int`` refuses or reads as another digit."""
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -21,6 +21,7 @@ from poam.formats.workbooks.cells import (
     is_blank,
     normalize_header,
     parse_date,
+    whole_number,
 )
 from poam.formats.workbooks.reading import Cell
 
@@ -134,7 +135,8 @@ def cadence(value: Cell, problem: Callable[[str], None]) -> int | None:
     if is_blank(value):
         return None
     text = cell_text(value)
-    if text.isdigit() and int(text) > 0:
-        return int(text)
+    days = whole_number(text)
+    if days is not None and days > 0:
+        return days
     problem(f"{text!r} is not a number of days")
     return None

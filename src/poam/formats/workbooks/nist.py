@@ -46,6 +46,7 @@ from poam.formats.workbooks.entries import (
     parse_evidence,
     requirement_cell,
 )
+from poam.formats.workbooks.facts import cadence
 from poam.formats.workbooks.milestones import (
     change_text,
     latest_due,
@@ -390,13 +391,7 @@ def _head(table: Table, problems: Problems) -> Poam:
             kind = PoamKind(choice(cell_text(block["kind"]), _KINDS, _KINDS.values()))
         except CellError as error:
             problem("kind", str(error))
-    cadence = None
-    if not is_blank(block.get("cadence")):
-        text = cell_text(block["cadence"])
-        if text.isdigit() and int(text) > 0:
-            cadence = int(text)
-        else:
-            problem("cadence", f"{text!r} is not a number of days")
+    days = cadence(block.get("cadence"), lambda message: problem("cadence", message))
     conditional = None
     status_date = date_of("status_date")
     if kind is PoamKind.CONDITIONAL and status_date is not None:
@@ -409,7 +404,7 @@ def _head(table: Table, problems: Problems) -> Poam:
         kind=kind,
         maintainer=cell_text(block.get("maintainer")),
         last_reviewed=date_of("last_reviewed"),
-        review_cadence_days=cadence,
+        review_cadence_days=days,
         conditional=conditional,
     )
 

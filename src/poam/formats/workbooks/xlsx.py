@@ -36,6 +36,7 @@ from typing import Any
 from xml.parsers import expat
 
 from poam.formats.errors import InputError, Problem
+from poam.formats.workbooks.cells import whole_number
 
 MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 """Most bytes the parts of one workbook may declare once unzipped."""
@@ -393,16 +394,13 @@ def _date_styles(package: Package, part: str) -> frozenset[int]:
         if len(formats) + len(custom) >= MAX_CELL_FORMATS:
             raise _Refused(f"it has more than {MAX_CELL_FORMATS:,} cell formats")
         if name == "numFmt":
-            number = attributes.get("numFmtId", "")
-            if number.isdigit():
-                custom[int(number)] = attributes.get("formatCode", "")
+            number = whole_number(attributes.get("numFmtId", ""))
+            if number is not None:
+                custom[number] = attributes.get("formatCode", "")
         elif name == "cellXfs":
             state["in_xfs"] = True
         elif name == "xf" and state["in_xfs"]:
-            try:
-                formats.append(int(attributes.get("numFmtId", "0")))
-            except ValueError:
-                formats.append(0)
+            formats.append(whole_number(attributes.get("numFmtId", "0")) or 0)
 
     def end(name: str) -> None:
         if name == "cellXfs":
@@ -466,9 +464,9 @@ class _SheetReader:
             self.column = 0
 
     def number(self, text: str) -> int:
-        if not text.isdigit() or not 1 <= int(text) <= EXCEL_ROWS:
+        value = whole_number(text)
+        if value is None or not 1 <= value <= EXCEL_ROWS:
             raise _Refused(f"{text[:20]!r} is not a row number", self.row_number or None)
-        value = int(text)
         if value <= self.row_number:
             raise _Refused(f"row {value} comes after row {self.row_number}", value)
         return value
@@ -488,7 +486,8 @@ class _SheetReader:
         self.reference = reference or f"{column_name(self.column)}{self.row_number}"
         self.kind = attributes.get("t", "n")
         style = attributes.get("s", "")
-        self.style = int(style) if style.isdigit() else -1
+        index = whole_number(style)
+        self.style = -1 if index is None else index
         self.text = []
         self.size = 0
         self.inline = False
@@ -538,12 +537,13 @@ class _SheetReader:
         kind = self.kind
         if kind == "s":
             strings = self.package.strings
-            if not raw.strip().isdigit() or int(raw) >= len(strings):
+            index = whole_number(raw.strip())
+            if index is None or index >= len(strings):
                 raise self.refuse(
                     f"cell {self.reference} refers to shared string {raw.strip()[:20]!r}, but "
                     f"the workbook has {len(strings):,}: the file is damaged"
                 )
-            return strings[int(raw)]
+            return strings[index]
         if kind in ("inlineStr", "str", "e"):
             return raw
         if kind == "b":
@@ -557,7 +557,10 @@ class _SheetReader:
 
     def numeric(self, raw: str) -> Cell:
         try:
-            number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+            whole = whole_number(raw.removeprefix("-"))
+            number: int | float = (
+                (-whole if raw.startswith("-") else whole) if whole is not None else float(raw)
+            )
         except ValueError:
             raise self.refuse(f"cell {self.reference}: {raw[:40]!r} is not a number") from None
         if self.style in self.package.date_styles:
