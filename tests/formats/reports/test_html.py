@@ -340,11 +340,19 @@ def test_many_open_entries_are_drawn_over_several_figures_with_sparser_months() 
     dues=st.lists(st.integers(-500, 900), min_size=1, max_size=4),
     kind=st.sampled_from(["conditional", "internal"]),
 )
-def test_marker_labels_fit_the_figure_and_never_overlap(
+def test_the_axis_spans_every_date_and_the_labels_fit_without_overlap(
     status: date, offset: int, dues: list[int], kind: str
 ) -> None:
     """Widths as the timeline estimates them (Chromium's are checked in test_print.py)."""
-    from poam.formats.reports.timeline import EDGE, MARKER_CHAR, WIDTH, Timeline, lanes_of
+    from poam.formats.reports.timeline import (
+        EDGE,
+        MARKER_CHAR,
+        PLOT_X0,
+        PLOT_X1,
+        WIDTH,
+        Timeline,
+        lanes_of,
+    )
 
     as_of = status + timedelta(days=offset)
     entries = [item(f"SF-{n}", "3.1.9", as_of + timedelta(days=d)) for n, d in enumerate(dues)]
@@ -353,6 +361,10 @@ def test_marker_labels_fit_the_figure_and_never_overlap(
     )
     assessment = assess(ssp(record("3.1.9", NOT_IMPLEMENTED)), poam, as_of=as_of)
     drawing = Timeline(assessment, lanes_of(assessment, load_catalog()))
+    deadline = assessment.verdict.closeout_deadline
+    for day in (as_of, *((status, deadline) if deadline else ()), *drawing.dues):
+        assert drawing.start <= day <= drawing.end  # the axis spans every date drawn
+        assert PLOT_X0 <= drawing.x(day) <= PLOT_X1
     spans: dict[int, list[tuple[float, float]]] = {}
     for marker, (x, anchor) in zip(drawing.markers, drawing.label_places(), strict=True):
         width = len(marker.label) * MARKER_CHAR

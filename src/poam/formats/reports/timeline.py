@@ -130,7 +130,7 @@ class Timeline:
         self.dues = dues = [d for lane in lanes for d in lane.dues]
         self.markers = [Marker(as_of, f"Today {as_of.isoformat()}", "today", 1)]
         if status is not None and deadline is not None:
-            self.start = min([status, *dues]) - timedelta(days=7)
+            self.start = min([status, as_of, *dues]) - timedelta(days=7)
             self.end = max([deadline, as_of, *dues]) + timedelta(days=14)
             self.window = (status, deadline)
             self.markers.append(Marker(status, f"Status date {status.isoformat()}", "start", 0))
