@@ -149,6 +149,8 @@ _MILESTONE_STATUSES = {
 
 
 _FACT_LABELS = {key: label for key, (_, label) in POAM_FACTS.items()}
+CREATED, UPDATED = "Created", "Last updated"
+"""Labels of the Comments lines that keep an entry's dates, which eMASS has no column for."""
 EVIDENCE_PREFIX = "Evidence: "
 """Comments lines that list an entry's evidence (``Evidence: title | uri | sha256 <hex> |
 MM/DD/YYYY``): eMASS has no evidence column, and an assessor reads them there."""
@@ -195,22 +197,53 @@ def _entry_cells(item: PoamItem, catalog: Catalog) -> dict[str, object]:
 
 
 def _comments_text(item: PoamItem) -> str | None:
+    """The entry's comments, then what eMASS has no column for, one labelled line each."""
     lines = [item.comments] if item.comments else []
+    if item.created is not None:
+        lines.append(f"{CREATED}: {us_date(item.created)}")
+    if item.updated is not None and item.status is not ItemStatus.CLOSED:
+        lines.append(f"{UPDATED}: {us_date(item.updated)}")  # a closed one's is its completion
     lines += [EVIDENCE_PREFIX + evidence_text(e, us_date) for e in item.evidence]
     return "\n".join(lines) or None
 
 
-def _split_comments(text: str) -> tuple[str | None, tuple[Evidence, ...]]:
-    """Comments and the evidence listed in them (lines starting ``Evidence:``)."""
+@dataclass(frozen=True, slots=True)
+class _Noted:
+    """What the Comments cell holds: the comments, and the facts poam wrote there."""
+
+    comments: str | None
+    evidence: tuple[Evidence, ...]
+    created: date | None
+    updated: date | None
+
+
+def _split_comments(text: str) -> _Noted:
+    """Comments, and the lines ``Created: DATE``, ``Last updated: DATE`` and ``Evidence: ...``
+    (a line whose label is not followed by a date stays a comment)."""
     kept: list[str] = []
     evidence: list[Evidence] = []
+    dates: dict[str, date] = {}
     for line in text.split("\n"):
         head, _, rest = line.partition(":")
-        if rest.strip() and normalize_header(head) == "evidence":
+        label = normalize_header(head)
+        if rest.strip() and label == "evidence":
             evidence.append(parse_evidence(rest))
-        else:
-            kept.append(line)
-    return "\n".join(kept).strip() or None, tuple(evidence)
+            continue
+        if label in (CREATED.casefold(), UPDATED.casefold()) and label not in dates:
+            try:
+                when = parse_date(rest.strip())
+            except CellError:
+                when = None
+            if when is not None:
+                dates[label] = when
+                continue
+        kept.append(line)
+    return _Noted(
+        "\n".join(kept).strip() or None,
+        tuple(evidence),
+        dates.get(CREATED.casefold()),
+        dates.get(UPDATED.casefold()),
+    )
 
 
 def _milestone_cells(item: PoamItem, index: int) -> dict[str, object]:
@@ -328,8 +361,8 @@ def export(
 
 def carried(poam: Poam) -> Poam:
     """``poam`` as the eMASS layout gives it back (docs/workbooks.md, "What eMASS cannot
-    carry"): no created dates, no last-updated date but a closed entry's, no waivers, ignored
-    checks or thresholds, and statuses as the POA&M and Milestone Status columns say them."""
+    carry"): no waivers, ignored checks or thresholds, statuses as the POA&M and Milestone
+    Status columns say them, and a closed entry's last update as its completion date."""
 
     def item(entry: PoamItem) -> PoamItem:
         status = entry.status
@@ -340,8 +373,8 @@ def carried(poam: Poam) -> Poam:
             status = open_status(entry.milestones, started)
         elif status is ItemStatus.CLOSED and closed_on(entry) is None:
             status = ItemStatus.COMPLETED_PENDING_VERIFICATION
-        updated = closed_on(entry) if status is ItemStatus.CLOSED else None
-        return replace(entry, created=None, updated=updated, status=status)
+        updated = closed_on(entry) if status is ItemStatus.CLOSED else entry.updated
+        return replace(entry, updated=updated, status=status)
 
     return Poam(
         kind=poam.kind,
@@ -414,7 +447,7 @@ class _Reader:
                 )
             except CellError as error:
                 self.error(row, "status", f"{error} (eMASS POA&M Status)")
-        comments, evidence = _split_comments(row.text("comments"))
+        noted = _split_comments(row.text("comments"))
         source, details = row.text("source"), row.text("source_details")
         identified = f"{source}: {details}" if source and details else source or details
         base = PoamItem(
@@ -425,8 +458,10 @@ class _Reader:
             owner=row.text("office"),
             identified_by=identified or None,
             resources=row.text("resources") or None,
-            comments=comments,
-            evidence=evidence,
+            comments=noted.comments,
+            evidence=noted.evidence,
+            created=noted.created,
+            updated=noted.updated,
             remediation=parse_steps(row.text("recommendations")),
         )
         return _Draft(
@@ -501,14 +536,14 @@ class _Reader:
                 f"sheet {self.table.sheet!r}, row {row.number}: POA&M Scheduled Completion Date "
                 f"{us_date(draft.scheduled)} not kept (poam takes it from the last milestone)"
             )
-        updated = None
+        updated = draft.base.updated  # from the Comments line, when poam wrote one
         if draft.emass_status == COMPLETED:
             status = (
                 ItemStatus.CLOSED
                 if draft.completion is not None
                 else ItemStatus.COMPLETED_PENDING_VERIFICATION
             )
-            updated = draft.completion
+            updated = draft.completion or updated
         else:
             status = open_status(milestones, draft.started)
         comments = draft.base.comments

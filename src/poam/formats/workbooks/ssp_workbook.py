@@ -12,7 +12,7 @@ back. Everything else round-trips exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -272,8 +272,14 @@ def export(
 
 
 def carried(ssp: Ssp) -> Ssp:
-    """``ssp`` as the workbook gives it back: every requirement the catalog knows, exactly."""
-    return replace(ssp, unknown=())
+    """``ssp`` as the workbook gives it back: the system, the SSP's version and date, and the
+    record of every requirement the catalog knows, exactly; nothing else."""
+    catalog = load_catalog()
+    return Ssp(
+        system=ssp.system,
+        info=SspInfo(ssp.info.version, ssp.info.date),
+        requirements={k: v for k, v in ssp.requirements.items() if catalog.find(k) is not None},
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
