@@ -96,3 +96,13 @@ def test_a_field_of_the_model_that_no_layout_knows_is_still_named() -> None:
 
     assert _differing(Record("a", Inner(3)), Record("a")) == ["inner.cadence_days"]
     assert _differing(Record("a"), Record("b")) == ["name"]
+
+
+def test_the_conditional_checks_named_in_warnings_exist() -> None:
+    from poam.core.checks import REGISTRY
+    from poam.formats.workbooks.facts import CONDITIONAL_CHECKS
+
+    assert set(CONDITIONAL_CHECKS) <= set(REGISTRY)
+    assert {"ineligible-on-conditional-poam", "milestone-after-closeout-deadline"} <= set(
+        CONDITIONAL_CHECKS
+    )

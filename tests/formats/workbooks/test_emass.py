@@ -19,6 +19,7 @@ from poam.core.model import (
     Ssp,
 )
 from poam.formats.workbooks import emass
+from poam.formats.workbooks.facts import CONDITIONAL_CHECKS
 from tests.formats.workbooks.helpers import edit, header_cells, load, problems
 from tests.formats.workbooks.strategies import poams
 
@@ -44,10 +45,9 @@ def from_elsewhere(poam: Poam) -> Poam:
 
 NO_KIND = (
     "the workbook does not say whether the POA&M is Conditional (no 'POA&M Kind' in its "
-    "header): imported as internal, so ineligible-on-conditional-poam, "
-    "milestone-after-closeout-deadline, conditional-status-expired, "
-    "closeout-deadline-approaching do not run; if it is a Conditional POA&M, set kind: "
-    "conditional and conditional: {assessment, status_date} in poam.yaml"
+    f"header): imported as internal, so {', '.join(CONDITIONAL_CHECKS)} do not run; if it is "
+    "a Conditional POA&M, set kind: conditional and conditional: {assessment, status_date} in "
+    "poam.yaml"
 )
 
 

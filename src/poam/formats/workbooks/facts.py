@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from poam.core.checks import REGISTRY
 from poam.core.model import AssessmentType, ConditionalInfo, Poam, PoamKind
 from poam.formats.workbooks.cells import (
     CellError,
@@ -34,13 +35,17 @@ STATUS_NAMES = {
 """The CMMC status names of 32 CFR 170.16(a)(1)(ii) and 170.17(a)(1)(ii)."""
 KINDS_EXPECTED = (INTERNAL, *STATUS_NAMES.values())
 
-CONDITIONAL_CHECKS = (
+_CONDITIONAL_ONLY = (
     "ineligible-on-conditional-poam",
     "milestone-after-closeout-deadline",
     "conditional-status-expired",
     "closeout-deadline-approaching",
+    "entry-added-after-status-date",
+    "conditional-poam-not-on-record",
 )
-"""The checks that run only on a Conditional POA&M with its status date (32 CFR 170.21)."""
+CONDITIONAL_CHECKS = tuple(code for code in _CONDITIONAL_ONLY if code in REGISTRY)
+"""The checks that run only on a Conditional POA&M and its status date (32 CFR 170.21), as
+far as this version of poam has them (the last two come with the CMMC status record)."""
 
 
 def kind_text(poam: Poam) -> str:
