@@ -23,9 +23,14 @@ POAM_NAMES = ("poam.yaml", "poam.yml", "poam.json")
 
 def fail(message: str) -> typer.Exit:
     """Print an input error on stderr; the caller raises the returned Exit(2)."""
+    from rich.markup import escape
+
     from poam.cli.render import error_console
 
-    error_console().print(f"[bold red]poam: error:[/] {message}", markup=True, highlight=False)
+    # The message quotes what the user wrote ("3.5.3[z]"): never Rich markup.
+    error_console().print(
+        f"[bold red]poam: error:[/] {escape(message)}", markup=True, highlight=False
+    )
     return typer.Exit(EXIT_INPUT)
 
 
@@ -37,11 +42,15 @@ def input_errors() -> Iterator[None]:
     try:
         yield
     except InputError as error:
+        from rich.markup import escape
+
         from poam.cli.render import error_console
 
         console = error_console()
         for problem in error.problems:
-            console.print(f"[bold red]poam: error:[/] {problem}", markup=True, highlight=False)
+            console.print(
+                f"[bold red]poam: error:[/] {escape(str(problem))}", markup=True, highlight=False
+            )
         raise typer.Exit(EXIT_INPUT) from None
 
 

@@ -48,6 +48,18 @@ def test_writes_one_html_file(system: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "system"]
 
 
+def test_the_marking_is_in_the_html_at_the_top_and_bottom(system: Path) -> None:
+    result = runner.invoke(
+        app, ["report", str(system), "--as-of", "2026-11-30", "--out", "-", "--marking", "CUI"]
+    )
+    assert result.exit_code == 0
+    html = result.stdout
+    banner = '<div class="marking marking-{}" role="note" aria-label="Marking">CUI</div>'
+    assert html.index(banner.format("top")) < html.index("<main") < html.index("</main>")
+    assert html.index("</main>") < html.index(banner.format("bottom"))
+    assert '@top-center { content: "CUI"; } @bottom-center { content: "CUI"; }' in html
+
+
 def test_dash_writes_the_html_to_stdout(system: Path) -> None:
     result = runner.invoke(app, ["report", str(system), "--as-of", "2026-11-30", "--out", "-"])
     assert result.exit_code == 0
@@ -107,6 +119,14 @@ def test_writes_the_pdf_with_chromium(system: Path, tmp_path: Path) -> None:
             "poam: error: --as-of: '30/11/2026' is not a date (YYYY-MM-DD)",
         ),
         (["--paper", "legal"], "poam: error: --paper: 'legal' is not one of letter, a4"),
+        (
+            ["--marking", " \n "],
+            "poam: error: --marking: give the text of the banner, e.g. --marking CUI",
+        ),
+        (
+            ["--marking", "CUI " * 60],
+            "poam: error: --marking: a banner of at most 200 characters",
+        ),
         (["--out", "{tmp}/nowhere/r.html"], "poam: error: --out: {tmp}/nowhere: no such directory"),
         (["--out", "{tmp}"], "poam: error: --out: {tmp} is a directory, not a file"),
         (["--pdf", "{tmp}/nowhere/r.pdf"], "poam: error: --pdf: {tmp}/nowhere: no such directory"),

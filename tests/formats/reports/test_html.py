@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from poam.core.assess import assess
+from poam.core.catalog import load_catalog
 from poam.core.model import Evidence, ImplementationStatus, MilestoneChange
 from poam.formats.native.evidence import FileEvidenceStore
 from poam.formats.reports import build_report, render_report
@@ -249,6 +250,23 @@ def test_user_text_is_escaped_everywhere() -> None:
     assert "script\\3e alert\\28 1\\29 \\3c \\2f script" in style
 
 
+def test_the_marking_is_escaped_in_the_page_and_in_the_print_rules() -> None:
+    hostile = 'CUI</style><script>alert(1)</script> & "}\n@page{'
+    html = render_report(conditional_system(), marking=hostile)
+    assert "<script>" not in html
+    shown = "CUI&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;} @page{"
+    assert html.count(f'aria-label="Marking">{shown}</div>') == 2
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert style.count(css_string('CUI</style><script>alert(1)</script> & "} @page{')) == 2
+    assert html.count("</style>") == 1
+
+
+def test_no_marking_no_banner() -> None:
+    for marking in (None, "", "  \n\t "):
+        html = render_report(conditional_system(), marking=marking)
+        assert 'class="marking' not in html and "@top-center { content" not in html
+
+
 def test_page_size_is_fixed_only_when_asked() -> None:
     assessment = assess(ssp(), internal(), as_of=AS_OF)
     assert "size: a4" not in render_report(assessment)
@@ -313,3 +331,45 @@ def test_many_open_entries_are_drawn_over_several_figures_with_sparser_months() 
     assert axis[:4] == ["2027", "2028", "2029", "2027"]  # quarters over three years: the years
     assert html.count('class="tl-grid"') == 2 * 12  # Jan 2027 .. Oct 2029, every third month
     assert 'id="tl-hatch-1"' in html and 'id="tl-hatch-2"' in html
+
+
+@settings(max_examples=150)
+@given(
+    status=st.dates(date(2024, 1, 1), date(2027, 12, 31)),
+    offset=st.integers(-400, 600),
+    dues=st.lists(st.integers(-500, 900), min_size=1, max_size=4),
+    kind=st.sampled_from(["conditional", "internal"]),
+)
+def test_the_axis_spans_every_date_and_the_labels_fit_without_overlap(
+    status: date, offset: int, dues: list[int], kind: str
+) -> None:
+    """Widths as the timeline estimates them (Chromium's are checked in test_print.py)."""
+    from poam.formats.reports.timeline import (
+        EDGE,
+        MARKER_CHAR,
+        PLOT_X0,
+        PLOT_X1,
+        WIDTH,
+        Timeline,
+        lanes_of,
+    )
+
+    as_of = status + timedelta(days=offset)
+    entries = [item(f"SF-{n}", "3.1.9", as_of + timedelta(days=d)) for n, d in enumerate(dues)]
+    poam = (
+        conditional(*entries, status_date=status) if kind == "conditional" else internal(*entries)
+    )
+    assessment = assess(ssp(record("3.1.9", NOT_IMPLEMENTED)), poam, as_of=as_of)
+    drawing = Timeline(assessment, lanes_of(assessment, load_catalog()))
+    deadline = assessment.verdict.closeout_deadline
+    for day in (as_of, *((status, deadline) if deadline else ()), *drawing.dues):
+        assert drawing.start <= day <= drawing.end  # the axis spans every date drawn
+        assert PLOT_X0 <= drawing.x(day) <= PLOT_X1
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for marker, (x, anchor) in zip(drawing.markers, drawing.label_places(), strict=True):
+        width = len(marker.label) * MARKER_CHAR
+        span = (x, x + width) if anchor == "start" else (x - width, x)
+        assert span[0] >= EDGE - 0.01 and span[1] <= WIDTH - EDGE + 0.01, marker.label
+        for other in spans.get(marker.row, []):
+            assert span[1] < other[0] or span[0] > other[1], marker.label
+        spans.setdefault(marker.row, []).append(span)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from poam.cli.app import app
-from poam.formats.native import load_poam, load_ssp
+from poam.formats.native import dump_poam, load_poam, load_ssp
 from tests.conftest import EXAMPLES
 from tests.formats.workbooks.helpers import edit, header_cells
 
@@ -41,24 +42,28 @@ def test_ssp_workbook_export_and_import(tmp_path: Path) -> None:
 
 
 def test_export_says_what_the_layout_cannot_carry(tmp_path: Path) -> None:
-    code, out, _ = run(
-        "export",
-        "emass",
-        ACME,
-        "--out",
-        tmp_path / "e.xlsx",
-        "--as-of",
-        "2026-10-01",
-        "--variant",
-        "army",
-    )
+    code, out, _ = run("export", "fedramp", ACME, "--out", tmp_path / "f.xlsx")
     assert code == 0
-    assert "note: not carried by the eMASS POA&M layout: the last review date; the review " in out
-    assert "evidence (5 entries)" in out
-    assert (
+    assert said(out).startswith(
+        f"Wrote {tmp_path / 'f.xlsx'} (FedRAMP POA&M v2.1, xlsx, 18 entries). note: not carried "
+        "by the FedRAMP POA&M v2.1 layout: 5 entries in-progress (read back as not-started) "
         "note: entries POAM-013 name a requirement the catalog does not know; they are written "
         "as they are, and the workbook will not import back until they are fixed"
-    ) in out
+    )
+    folder = tmp_path / "ignoring"
+    folder.mkdir()
+    poam = dataclasses.replace(load_poam(SUMMIT / "poam.yaml"), ignore=("vague-gap",))
+    (folder / "poam.yaml").write_text(dump_poam(poam), "utf-8")
+    code, out, _ = run("export", "emass", folder, "--out", tmp_path / "e.xlsx", "--variant", "army")
+    assert code == 0
+    assert said(out) == (
+        f"Wrote {tmp_path / 'e.xlsx'} (eMASS POA&M, xlsx, 14 entries). note: not carried by the "
+        "eMASS POA&M layout: waivers, ignored checks and thresholds"
+    )
+
+
+def said(text: str) -> str:
+    return " ".join(text.split())
 
 
 def test_import_refuses_the_workbook_and_writes_nothing(tmp_path: Path) -> None:
@@ -129,3 +134,79 @@ def test_export_without_an_ssp_and_with_a_broken_one(tmp_path: Path) -> None:
     code, _, err = run("export", "emass", tmp_path, "--out", tmp_path / "e.xlsx")
     assert code == 2
     assert str(tmp_path / "ssp.yaml") in err
+
+
+def test_every_layout_of_the_registry_has_its_two_commands() -> None:
+    from poam.formats.workbooks import LAYOUTS
+
+    for layout in LAYOUTS:
+        module = layout.module()
+        assert callable(module.export) and callable(module.read) and callable(module.carried)
+        for group in ("export", "import"):
+            code, out, _ = run(group, layout.name, "--help")
+            assert code == 0
+            assert (layout.export_help if group == "export" else layout.import_help)[
+                :40
+            ] in " ".join(out.split())
+
+
+def test_an_import_prints_what_the_workbook_could_not_restore_as_a_warning(
+    tmp_path: Path,
+) -> None:
+    """The sample Conditional POA&M, exported to eMASS, then its POA&M Kind cell cleared (as in
+    a workbook that eMASS itself exported): imported as internal, and the CLI says so."""
+    assert run("export", "emass", SUMMIT, "--out", tmp_path / "e.xlsx")[0] == 0
+
+    def clear(workbook: object) -> None:
+        workbook["POA&M"]["U2"] = None  # type: ignore[index]
+
+    edit(tmp_path / "e.xlsx", clear)
+    code, out, err = run("import", "emass", tmp_path / "e.xlsx", "--out", tmp_path)
+    assert code == 0
+    assert "Wrote" in out
+    assert err.startswith(
+        "poam: warning: the workbook does not say whether the POA&M is Conditional (no 'POA&M "
+        "Kind' in its header): imported as internal, so ineligible-on-conditional-poam, "
+    )
+    assert load_poam(tmp_path / "poam.yaml").kind.value == "internal"
+
+
+def test_a_conditional_poam_comes_back_conditional_through_emass_and_fedramp(
+    tmp_path: Path,
+) -> None:
+    for layout in ("emass", "fedramp"):
+        assert run("export", layout, SUMMIT, "--out", tmp_path / f"{layout}.xlsx")[0] == 0
+        code, _, err = run("import", layout, tmp_path / f"{layout}.xlsx", "-o", tmp_path / layout)
+        assert (code, err) == (0, "")
+        back, original = load_poam(tmp_path / layout / "poam.yaml"), load_poam(SUMMIT / "poam.yaml")
+        assert (back.kind, back.conditional) == (original.kind, original.conditional)
+
+
+def test_notes_and_warnings_print_cell_text_as_it_is(tmp_path: Path) -> None:
+    """Text from a workbook is never taken for Rich markup ('[urgent]' stays)."""
+    path = tmp_path / "poam.csv"
+    path.write_text(
+        "Requirement,Weakness,Milestones with Interim Completion Dates,Status,My [own] column\n"
+        "3.1.1,Accounts not reviewed,(1) Review them [urgent] [b]now[/b],Ongoing,x\n",
+        "utf-8",
+    )
+    code, out, err = run("import", "nist", path, "--out", tmp_path)
+    assert code == 0
+    assert "'My [own] column' (column E)" in out
+    assert "milestone (1) 'Review them [urgent] [b]now[/b]' has no date" in err
+
+
+def test_an_error_quotes_the_cell_as_written(tmp_path: Path) -> None:
+    """'3.5.3[z]' used to print as '3.5.3' (Rich took '[z]' for markup)."""
+    path = tmp_path / "poam.csv"
+    path.write_text(
+        "Requirement,Weakness,Milestones with Interim Completion Dates,Status\n"
+        "3.5.3[z],gap,(1) 01/01/2027: x,Ongoing\n",
+        "utf-8",
+    )
+    code, _, err = run("import", "nist", path, "--out", tmp_path)
+    assert code == 2
+    assert err.strip() == (
+        f"poam: error: {path}: row 2, column 'Requirement': '3.5.3[z]': 3.5.3 has no objective "
+        "[z] (its objectives are a, b, c, d)"
+    )

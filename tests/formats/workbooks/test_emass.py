@@ -9,9 +9,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from poam.core.model import ItemStatus, Milestone, MilestoneChange, Poam, PoamItem, Ssp
+from poam.core.model import (
+    ItemStatus,
+    Milestone,
+    MilestoneChange,
+    Poam,
+    PoamItem,
+    PoamKind,
+    Ssp,
+)
 from poam.formats.workbooks import emass
-from poam.formats.workbooks.milestones import closed_on, open_status
+from poam.formats.workbooks.facts import CONDITIONAL_CHECKS
 from tests.formats.workbooks.helpers import edit, header_cells, load, problems
 from tests.formats.workbooks.strategies import poams
 
@@ -23,22 +31,24 @@ TEMPLATES = {
 }
 
 
-def carried(poam: Poam) -> Poam:
-    """What the eMASS layout holds of a POA&M (docs/workbooks.md, "What eMASS cannot carry")."""
+def from_elsewhere(poam: Poam) -> Poam:
+    """What a workbook filled in by hand or exported by eMASS gives: no POA&M facts beside the
+    header block, so an internal POA&M with no review facts."""
+    return dataclasses.replace(
+        emass.carried(poam),
+        kind=PoamKind.INTERNAL,
+        conditional=None,
+        last_reviewed=None,
+        review_cadence_days=None,
+    )
 
-    def item(entry: PoamItem) -> PoamItem:
-        status = entry.status
-        if status in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
-            started = status is ItemStatus.IN_PROGRESS and any(
-                m.completed is None for m in entry.milestones
-            )
-            status = open_status(entry.milestones, started)
-        elif status is ItemStatus.CLOSED and closed_on(entry) is None:
-            status = ItemStatus.COMPLETED_PENDING_VERIFICATION
-        updated = closed_on(entry) if status is ItemStatus.CLOSED else None
-        return dataclasses.replace(entry, created=None, evidence=(), updated=updated, status=status)
 
-    return Poam(maintainer=poam.maintainer, items=tuple(item(i) for i in poam.items))
+NO_KIND = (
+    "the workbook does not say whether the POA&M is Conditional (no 'POA&M Kind' in its "
+    f"header): imported as internal, so {', '.join(CONDITIONAL_CHECKS)} do not run; if it is "
+    "a Conditional POA&M, set kind: conditional and conditional: {assessment, status_date} in "
+    "poam.yaml"
+)
 
 
 def test_examples_round_trip_what_emass_carries(example: tuple[Ssp, Poam], tmp_path: Path) -> None:
@@ -47,8 +57,8 @@ def test_examples_round_trip_what_emass_carries(example: tuple[Ssp, Poam], tmp_p
         path = tmp_path / name
         emass.write(poam, path, exported=EXPORTED, ssp=ssp, fmt=path.suffix[1:])
         imported = emass.read(path)
-        assert imported.document == carried(poam)
-        assert imported.notes == ()
+        assert imported.document == emass.carried(poam)
+        assert (imported.notes, imported.warnings) == ((), ())
 
 
 @settings(
@@ -58,7 +68,7 @@ def test_examples_round_trip_what_emass_carries(example: tuple[Ssp, Poam], tmp_p
 def test_any_poam_round_trips_what_emass_carries(poam: Poam, tmp_path: Path) -> None:
     path = tmp_path / "poam.xlsx"
     emass.write(poam, path, exported=EXPORTED)
-    assert emass.read(path).document == carried(poam)
+    assert emass.read(path).document == emass.carried(poam)
 
 
 # --- the real templates ----------------------------------------------------------------------
@@ -136,6 +146,7 @@ def test_one_row_per_milestone_with_the_entry_on_its_first_row(tmp_path: Path) -
 def test_blank_real_templates_import_as_an_empty_poam(variant: str, templates: Path) -> None:
     imported = emass.read(templates / TEMPLATES[variant])
     assert imported.document == Poam()
+    assert imported.warnings == (NO_KIND,)
 
 
 @pytest.mark.shared
@@ -158,7 +169,9 @@ def test_a_real_template_filled_in_imports(
                     sheet.cell(row=8 + offset, column=column, value=value)
 
     filled = edit(templates / TEMPLATES[variant], fill, tmp_path / "filled.xlsx")
-    assert emass.read(filled).document == carried(poam)
+    imported = emass.read(filled)
+    assert imported.document == from_elsewhere(poam)
+    assert imported.warnings == (NO_KIND,)
 
 
 @pytest.mark.shared
@@ -322,7 +335,7 @@ def test_columns_moved_renamed_in_case_and_spacing_read_the_same(
 
     edit(path, shuffle)
     imported = emass.read(path)
-    assert imported.document == carried(poam)
+    assert imported.document == emass.carried(poam)
     assert imported.notes == (
         "sheet 'POA&M': ignored columns poam does not know: 'My own notes' (column AX)",
     )
@@ -341,7 +354,7 @@ def test_text_dates_and_serial_dates_are_accepted(written: tuple[Path, Poam]) ->
     path, poam = written
     _set(path, "Milestone Scheduled Completion Date", 8, "12/1/2026")
     _set(path, "Milestone Completion Date", 8, 46354)  # 11/28/2026 as an Excel serial
-    assert emass.read(path).document == carried(poam)
+    assert emass.read(path).document == emass.carried(poam)
 
 
 @pytest.mark.parametrize(

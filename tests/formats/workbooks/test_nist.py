@@ -92,8 +92,8 @@ def test_plain_statuses_and_a_single_sheet_under_another_name(tmp_path: Path) ->
         ),
         (
             "Milestones with Interim Completion Dates",
-            "(1) someday: finish",
-            "'someday: finish' is not a milestone (expected '(1) MM/DD/YYYY: what will be done')",
+            "(1) 13/45/2026: finish",
+            "'13/45/2026' is not a date; expected '(1) MM/DD/YYYY: description'",
         ),
         (
             "Changes to Milestones",

@@ -206,3 +206,16 @@ def test_not_an_ssp_workbook(tmp_path: Path) -> None:
     assert problems(ssp_workbook.read, tmp_path / "book.xlsx") == [
         "has no sheet 'System' or 'Requirements' (its sheets: 'Sheet'); is this an SSP workbook?"
     ]
+
+
+def test_what_the_ssp_workbook_gives_back_is_what_it_reads(tmp_path: Path) -> None:
+    """``carried`` (from which the export note is made) is exactly what an import gives."""
+    from poam.formats.native import load_ssp
+    from poam.formats.workbooks.carry import ssp_losses
+    from tests.conftest import EXAMPLES
+
+    ssp = load_ssp(EXAMPLES / "acme-enclave" / "ssp.yaml")
+    path = tmp_path / "ssp.xlsx"
+    ssp_workbook.write(ssp, path)
+    assert ssp_workbook.read(path).document == ssp_workbook.carried(ssp)
+    assert ssp_losses(ssp, ssp_workbook.carried(ssp)) == []

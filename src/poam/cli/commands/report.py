@@ -39,10 +39,19 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option("--paper", help="Page size of the PDF: letter or a4."),
         ] = "letter",
+        marking: Annotated[
+            str | None,
+            typer.Option(
+                "--marking",
+                help="A banner (e.g. CUI) at the top and bottom of the HTML and of every PDF page.",
+            ),
+        ] = None,
     ) -> None:
         """Write the assessor report: system, score and breakdown, verdict with its rules,
         closeout countdown, the POA&M with milestone history, reconciliation, findings, an
         evidence manifest with SHA-256 hashes, and a timeline against the 180-day window.
+        --marking prints a banner such as CUI at the top and bottom of the page and of every
+        printed page.
 
         The HTML is one self-contained file (no script, no external request) that prints well.
         --pdf prints the same page with headless Chromium (POAM_CHROMIUM names the program).
@@ -55,6 +64,13 @@ def register(app: typer.Typer) -> None:
 
         if paper not in ("letter", "a4"):
             raise fail(f"--paper: {paper!r} is not one of letter, a4")
+        if marking is not None:
+            from poam.formats.reports.html import MAX_MARKING, clean_marking
+
+            if clean_marking(marking) is None:
+                raise fail("--marking: give the text of the banner, e.g. --marking CUI")
+            if len(" ".join(marking.split())) > MAX_MARKING:
+                raise fail(f"--marking: a banner of at most {MAX_MARKING} characters")
         day = parse_date(as_of)
         to_stdout = str(out) == "-"
         try:
@@ -74,7 +90,7 @@ def register(app: typer.Typer) -> None:
         from poam.cli.render import error_console
         from poam.formats.reports.html import render_report
 
-        html = render_report(assessment, evidence=store)
+        html = render_report(assessment, evidence=store, marking=marking)
         messages = error_console()
         if to_stdout:
             write(html)
@@ -83,14 +99,16 @@ def register(app: typer.Typer) -> None:
                 write_atomic(out, html, "--out")
             except OutputError as error:
                 raise fail(str(error)) from None
-            messages.print(f"Wrote {out}.", highlight=False)
+            messages.print(f"Wrote {out}.", markup=False)
         if pdf is None:
             return
         from poam.formats.reports.pdf import PdfError, html_to_pdf
 
         try:
-            data = html_to_pdf(render_report(assessment, evidence=store, page_size=paper))
+            data = html_to_pdf(
+                render_report(assessment, evidence=store, page_size=paper, marking=marking)
+            )
             write_atomic(pdf, data, "--pdf")
         except (PdfError, OutputError) as error:
             raise fail(f"--pdf: {error}") from None
-        messages.print(f"Wrote {pdf}.", highlight=False)
+        messages.print(f"Wrote {pdf}.", markup=False)

@@ -1,62 +1,42 @@
-"""``poam export emass|fedramp|nist|ssp-workbook`` and ``poam import ...``: workbooks.
+"""``poam export LAYOUT`` and ``poam import LAYOUT`` for every workbook layout of the registry
+(``poam.formats.workbooks.LAYOUTS``): one export and one import command each, built in a loop.
 
 Exports read the native files of a folder (the SSP gives the header block its system name and
-organization); imports read a workbook, all or nothing, and write ``poam.yaml`` or ``ssp.yaml``
-atomically. The layouts live in ``poam.formats.workbooks``.
+organization) and say what the layout cannot carry; imports read a workbook, all or nothing,
+write ``poam.yaml`` or ``ssp.yaml`` atomically, and print the notes and warnings of the reader.
 """
 
-# Commands import the core and the formats inside their functions, so that `poam` starts fast.
+# Commands import the core and the formats inside their functions, so that `poam` starts fast;
+# the registry itself is a small module of names and help texts.
 
-from __future__ import annotations
-
-from collections.abc import Callable
+import inspect
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from poam.cli.groups import export_app, import_app
 from poam.cli.inputs import POAM_NAMES, SSP_NAMES, fail, input_errors, parse_date
 
-DirArg = Annotated[Path, typer.Argument(help="Folder holding poam.yaml and, optionally, ssp.yaml.")]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The workbook file to write.")]
-SspOpt = Annotated[Path | None, typer.Option("--ssp", help="The SSP file (default DIR/ssp.yaml).")]
-PoamOpt = Annotated[
-    Path | None, typer.Option("--poam", help="The POA&M file (default DIR/poam.yaml).")
-]
-FormatOpt = Annotated[
-    str | None,
-    typer.Option("--format", "-f", help="xlsx or csv (default: from the --out suffix, else xlsx)."),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="The export date written in the header block (default today)."),
-]
-FileArg = Annotated[Path, typer.Argument(help="The workbook to import (.xlsx, or .csv).")]
-ImportOutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the file into.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-LAYOUT_NAMES = {
-    "emass": "eMASS POA&M",
-    "fedramp": "FedRAMP POA&M v2.1",
-    "nist": "NIST SP 800-171 plan of action",
-    "ssp-workbook": "SSP workbook",
-}
-CSV_LAYOUTS = ("emass", "nist")
+    from poam.formats.workbooks import Layout
+
+EXIT_STATUS = "Exit status: 0 when written, 2 when the input cannot be used."
 
 
 def _first(directory: Path, names: tuple[str, ...]) -> Path | None:
     return next((directory / n for n in names if (directory / n).is_file()), None)
 
 
-def _format(layout: str, fmt: str | None, out: Path) -> str:
+def _format(layout: "Layout", fmt: str | None, out: Path) -> str:
     chosen = (fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")).lower()
     if chosen not in ("xlsx", "csv"):
         raise fail(f"--format: {fmt!r} is not one of xlsx, csv")
-    if chosen == "csv" and layout not in CSV_LAYOUTS:
-        raise fail(
-            f"--format csv: the {LAYOUT_NAMES[layout]} layout has several sheets; write it as xlsx"
-        )
+    if chosen not in layout.formats:
+        raise fail(f"--format csv: the {layout.title} layout has several sheets; write it as xlsx")
     return chosen
 
 
@@ -88,76 +68,81 @@ def _load(directory: Path, ssp: Path | None, poam: Path | None, *, need: str) ->
     return loaded[0], loaded[1]
 
 
-def _export(
-    layout: str,
-    directory: Path,
-    out: Path,
-    fmt: str | None,
-    ssp: Path | None,
-    poam: Path | None,
-    as_of: str | None,
-    **options: Any,
-) -> None:
-    from poam.cli.render import console
-    from poam.formats.workbooks import lost_in, module, unknown_requirements
+def _note(text: str) -> None:
+    from rich.markup import escape
 
-    chosen = _format(layout, fmt, out)
-    exported = parse_date(as_of)
+    from poam.cli.render import console
+
+    # Cell text ("Fix [urgent]") is escaped: it is never Rich markup.
+    console().print(f"[yellow]note:[/] {escape(text)}", markup=True, highlight=False)
+
+
+def _warn(text: str) -> None:
+    from rich.markup import escape
+
+    from poam.cli.render import error_console
+
+    error_console().print(
+        f"[bold yellow]poam: warning:[/] {escape(text)}", markup=True, highlight=False
+    )
+
+
+def _export(layout: "Layout", values: dict[str, Any]) -> None:
+    from poam.cli.render import console
+    from poam.formats.workbooks.carry import poam_losses, ssp_losses, unknown_requirements
+
+    out: Path = values["out"]
+    chosen = _format(layout, values["output_format"], out)
+    exported = parse_date(values.get("as_of"))
+    variant = values.get("variant")
+    if layout.variants and variant not in layout.variants:
+        raise fail(f"--variant: {variant!r} is not one of {', '.join(layout.variants)}")
     if out.is_dir():
         raise fail(f"--out: {out} is a directory; give a file name")
-    loaded_ssp, loaded_poam = _load(
-        directory, ssp, poam, need="ssp" if layout == "ssp-workbook" else "poam"
-    )
-    writer = module(layout)
+    ssp, poam = _load(values["directory"], values["ssp"], values.get("poam"), need=layout.holds)
+    module = layout.module()
     try:
-        if layout == "ssp-workbook":
-            writer.write(loaded_ssp, out, fmt=chosen)
-            count = f"{len(loaded_ssp.requirements)} requirements"
-        else:
-            writer.write(loaded_poam, out, exported=exported, ssp=loaded_ssp, fmt=chosen, **options)
-            count = f"{len(loaded_poam.items)} entries"
+        module.export(ssp, poam, out, fmt=chosen, exported=exported, variant=variant)
     except OSError as error:
         raise fail(f"--out: cannot write {out}: {error.strerror}") from None
-    printer = console()
-    printer.print(f"Wrote {out} ({LAYOUT_NAMES[layout]}, {chosen}, {count}).")
-    document = loaded_ssp if layout == "ssp-workbook" else loaded_poam
-    lost = lost_in(layout, document)
+    document = ssp if layout.holds == "ssp" else poam
+    count = (
+        f"{len(ssp.requirements)} requirements"
+        if layout.holds == "ssp"
+        else f"{len(poam.items)} entries"
+    )
+    console().print(f"Wrote {out} ({layout.title}, {chosen}, {count}).", markup=False)
+    carried: Any = module.carried(document)
+    lost = ssp_losses(ssp, carried) if layout.holds == "ssp" else poam_losses(poam, carried)
     if lost:
-        printer.print(
-            f"[yellow]note:[/] not carried by the {LAYOUT_NAMES[layout]} layout: "
-            + "; ".join(lost),
-            markup=True,
-            highlight=False,
-        )
-    unknown = [] if layout == "ssp-workbook" else unknown_requirements(loaded_poam)
+        _note(f"not carried by the {layout.title} layout: " + "; ".join(lost))
+    unknown = [] if layout.holds == "ssp" else unknown_requirements(poam)
     if unknown:
-        printer.print(
-            f"[yellow]note:[/] entries {', '.join(unknown)} name a requirement the "
-            "catalog does not know; they are written as they are, and the workbook "
-            "will not import back until they are fixed",
-            markup=True,
-            highlight=False,
+        _note(
+            f"entries {', '.join(unknown)} name a requirement the catalog does not know; they "
+            "are written as they are, and the workbook will not import back until they are fixed"
         )
 
 
-def _import(layout: str, source: Path, out: Path, force: bool) -> None:
+def _import(layout: "Layout", values: dict[str, Any]) -> None:
+    source: Path = values["source"]
+    out: Path = values["out"]
+    force: bool = values["force"]
     from poam.cli.render import console
     from poam.formats.native.reader import loads_poam, loads_ssp
     from poam.formats.native.writer import dump_poam, dump_ssp
-    from poam.formats.workbooks import module
     from poam.formats.workbooks.writing import save_text
 
-    name = "ssp.yaml" if layout == "ssp-workbook" else "poam.yaml"
-    target = out / name
+    target = out / layout.document_file
     if out.exists() and not out.is_dir():
-        raise fail(f"--out: {out} is a file; give the folder to write {name} into")
+        raise fail(f"--out: {out} is a file; give the folder to write {layout.document_file} into")
     if target.exists() and not force:
         raise fail(f"{target} already exists (use --force to overwrite)")
     with input_errors():
-        imported = module(layout).read(source)
-    document = imported.document
+        imported = layout.module().read(source)
+    document: Any = imported.document
     check: Callable[[str], object]
-    if layout == "ssp-workbook":
+    if layout.holds == "ssp":
         text, check, count = (
             dump_ssp(document),
             loads_ssp,
@@ -170,110 +155,136 @@ def _import(layout: str, source: Path, out: Path, force: bool) -> None:
         save_text(target, text)
     except OSError as error:
         raise fail(f"--out: cannot write {target}: {error.strerror}") from None
-    printer = console()
     for note in imported.notes:
-        printer.print(f"[yellow]note:[/] {note}", markup=True, highlight=False)
-    printer.print(f"Wrote {target} ({count} from {source}, {LAYOUT_NAMES[layout]} layout).")
+        _note(note)
+    for warning in imported.warnings:
+        _warn(warning)
+    console().print(f"Wrote {target} ({count} from {source}, {layout.title} layout).", markup=False)
+
+
+def _parameter(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def _option(help_text: str, *names: str) -> Any:
+    return typer.Option(*names, help=help_text)
+
+
+def _export_parameters(layout: "Layout") -> list[inspect.Parameter]:
+    what = "ssp.yaml" if layout.holds == "ssp" else "poam.yaml and, optionally, ssp.yaml"
+    parameters = [
+        _parameter(
+            "directory", Annotated[Path, typer.Argument(help=f"Folder holding {what}.")], Path()
+        ),
+        _parameter(
+            "out",
+            Annotated[Path, _option("The workbook file to write.", "--out", "-o")],
+            Path(layout.default_out),
+        ),
+        _parameter(
+            "output_format",
+            Annotated[
+                str | None,
+                _option(
+                    "xlsx or csv (default: from the --out suffix, else xlsx).", "--format", "-f"
+                ),
+            ],
+            None,
+        ),
+        _parameter(
+            "ssp",
+            Annotated[Path | None, _option("The SSP file (default DIR/ssp.yaml).", "--ssp")],
+            None,
+        ),
+    ]
+    if layout.holds == "poam":
+        parameters.append(
+            _parameter(
+                "poam",
+                Annotated[
+                    Path | None, _option("The POA&M file (default DIR/poam.yaml).", "--poam")
+                ],
+                None,
+            )
+        )
+    if layout.dated:
+        parameters.append(
+            _parameter(
+                "as_of",
+                Annotated[
+                    str | None,
+                    _option(
+                        "The export date written in the header block (default today).", "--as-of"
+                    ),
+                ],
+                None,
+            )
+        )
+    if layout.variants:
+        names = ", ".join(layout.variants[:-1]) + f" or {layout.variants[-1]}"
+        parameters.append(
+            _parameter(
+                "variant",
+                Annotated[str, _option(f"Template variant: {names}.", "--variant")],
+                layout.variants[0],
+            )
+        )
+    return parameters
+
+
+def _import_parameters(layout: "Layout") -> list[inspect.Parameter]:
+    kinds = " or ".join(f".{f}" for f in layout.formats)
+    return [
+        _parameter(
+            "source",
+            Annotated[Path, typer.Argument(help=f"The workbook to import ({kinds}).")],
+            inspect.Parameter.empty,
+        ),
+        _parameter(
+            "out",
+            Annotated[Path, _option("Folder to write the file into.", "--out", "-o")],
+            Path(),
+        ),
+        _parameter(
+            "force", Annotated[bool, _option("Overwrite an existing file.", "--force")], False
+        ),
+    ]
+
+
+def _command(
+    run: "Callable[[dict[str, Any]], None]", parameters: list[inspect.Parameter], help_text: str
+) -> "Callable[..., None]":
+    """A command function with the given parameters, for Typer to read like any other."""
+
+    def command(**values: Any) -> None:
+        run(values)
+
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__doc__ = help_text
+    return command
 
 
 def register(app: typer.Typer) -> None:
+    """One export and one import command per layout of the registry."""
+    from poam.formats.workbooks import LAYOUTS
+
     del app  # these commands live in the shared `export` and `import` groups
-
-    @export_app.command("emass")
-    def export_emass(
-        directory: DirArg = Path(),
-        out: OutOpt = Path("poam-emass.xlsx"),
-        output_format: FormatOpt = None,
-        ssp: SspOpt = None,
-        poam: PoamOpt = None,
-        as_of: AsOfOpt = None,
-        variant: Annotated[
-            str, typer.Option("--variant", help="Template variant: navy, army or marine-corps.")
-        ] = "navy",
-    ) -> None:
-        """Write the POA&M in the eMASS POA&M import template: sheet POA&M, header block,
-        headers on row 7 from column B, one row per milestone, MM/DD/YYYY dates.
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        if variant not in ("navy", "army", "marine-corps"):
-            raise fail(f"--variant: {variant!r} is not one of navy, army, marine-corps")
-        _export("emass", directory, out, output_format, ssp, poam, as_of, variant=variant)
-
-    @export_app.command("fedramp")
-    def export_fedramp(
-        directory: DirArg = Path(),
-        out: OutOpt = Path("poam-fedramp.xlsx"),
-        output_format: FormatOpt = None,
-        ssp: SspOpt = None,
-        poam: PoamOpt = None,
-    ) -> None:
-        """Write the POA&M in the FedRAMP POA&M template v2.1 (Open and Closed POA&M Items).
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _export("fedramp", directory, out, output_format, ssp, poam, None)
-
-    @export_app.command("nist")
-    def export_nist(
-        directory: DirArg = Path(),
-        out: OutOpt = Path("poam-nist.xlsx"),
-        output_format: FormatOpt = None,
-        ssp: SspOpt = None,
-        poam: PoamOpt = None,
-    ) -> None:
-        """Write the POA&M in the NIST SP 800-171 plan-of-action columns (lossless).
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _export("nist", directory, out, output_format, ssp, poam, None)
-
-    @export_app.command("ssp-workbook")
-    def export_ssp_workbook(
-        directory: Annotated[Path, typer.Argument(help="Folder holding ssp.yaml.")] = Path(),
-        out: OutOpt = Path("ssp.xlsx"),
-        output_format: FormatOpt = None,
-        ssp: SspOpt = None,
-    ) -> None:
-        """Write the SSP as a workbook: one row per requirement and one per objective.
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _export("ssp-workbook", directory, out, output_format, ssp, None, None)
-
-    @import_app.command("emass")
-    def import_emass(source: FileArg, out: ImportOutOpt = Path(), force: ForceOpt = False) -> None:
-        """Read an eMASS POA&M workbook (any current variant, or CSV) into poam.yaml.
-
-        All or nothing: every bad cell is reported (sheet, row, column) and nothing is written.
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _import("emass", source, out, force)
-
-    @import_app.command("fedramp")
-    def import_fedramp(
-        source: FileArg, out: ImportOutOpt = Path(), force: ForceOpt = False
-    ) -> None:
-        """Read a FedRAMP v2.1 POA&M workbook into poam.yaml (all or nothing).
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _import("fedramp", source, out, force)
-
-    @import_app.command("nist")
-    def import_nist(source: FileArg, out: ImportOutOpt = Path(), force: ForceOpt = False) -> None:
-        """Read a NIST plan-of-action workbook (XLSX or CSV) into poam.yaml (all or nothing).
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _import("nist", source, out, force)
-
-    @import_app.command("ssp-workbook")
-    def import_ssp_workbook(
-        source: FileArg, out: ImportOutOpt = Path(), force: ForceOpt = False
-    ) -> None:
-        """Read an SSP workbook into ssp.yaml (all or nothing).
-
-        Exit status: 0 when written, 2 when the input cannot be used.
-        """
-        _import("ssp-workbook", source, out, force)
+    for layout in LAYOUTS:
+        export_app.command(layout.name)(
+            _command(
+                partial(_export, layout),
+                _export_parameters(layout),
+                f"{layout.export_help}\n\n{EXIT_STATUS}",
+            )
+        )
+        import_app.command(layout.name)(
+            _command(
+                partial(_import, layout),
+                _import_parameters(layout),
+                f"{layout.import_help}\n\nAll or nothing: every bad cell is reported (sheet, "
+                f"row, column) and nothing is written; warnings say what the workbook could "
+                f"not restore.\n{EXIT_STATUS}",
+            )
+        )

@@ -111,6 +111,9 @@ class Report:
     page_size: str | None
     running_footer: Markup
     """A CSS string literal (see :func:`css_string`), safe inside the style element."""
+    marking: str | None
+    """A banner such as "CUI", at the top and bottom of the page and of every printed page."""
+    marking_css: Markup
 
 
 def build_report(
@@ -120,8 +123,10 @@ def build_report(
     plan: Plan | None = None,
     catalog: Catalog | None = None,
     page_size: str | None = None,
+    marking: str | None = None,
 ) -> Report:
     """The report's content, computed once (exposed for tests and for other renderings)."""
+    marking = clean_marking(marking)
     if page_size is not None and page_size not in PAGE_SIZES:
         raise ValueError(f"page size {page_size!r} is not one of {', '.join(PAGE_SIZES)}")
     catalog = catalog or load_catalog()
@@ -154,6 +159,8 @@ def build_report(
     gaps, extras = view.reconciliation(assessment, catalog)
     drawn = timeline.timeline(assessment, catalog)
     footer = f"{system.name} · CMMC Level 2 assessor report · as of {assessment.as_of.isoformat()}"
+    if marking:  # the marking takes the middle of the bottom line: a shorter footer beside it
+        footer = f"{system.name} · as of {assessment.as_of.isoformat()}"
     return Report(
         assessment=assessment,
         version=__version__,
@@ -194,7 +201,22 @@ def build_report(
         requirements=entry.requirements,
         page_size=page_size,
         running_footer=Markup(css_string(footer)),  # safe: every character escaped
+        marking=marking,
+        marking_css=Markup(css_string(marking or "")),  # safe: every character escaped
     )
+
+
+MAX_MARKING = 200
+"""Longest marking: a banner line, such as "CUI" or "CUI // SP-CTI // FED ONLY"."""
+
+
+def clean_marking(marking: str | None) -> str | None:
+    """The marking on one line (runs of blanks and line breaks become one space, control
+    characters are dropped), or None when nothing is left."""
+    if marking is None:
+        return None
+    printable = "".join(" " if not char.isprintable() else char for char in marking)
+    return " ".join(printable.split())[:MAX_MARKING] or None
 
 
 @cache
@@ -213,15 +235,22 @@ def render_report(
     plan: Plan | None = None,
     catalog: Catalog | None = None,
     page_size: str | None = None,
+    marking: str | None = None,
 ) -> str:
     """The assessor report as one self-contained HTML document.
 
     ``evidence`` verifies each evidence file's SHA-256 (without it the manifest says "not
     checked"); ``plan`` defaults to the core's plan for the assessment; ``page_size`` (letter or
-    a4) fixes the printed page, which is otherwise the printer's.
+    a4) fixes the printed page, which is otherwise the printer's; ``marking`` (e.g. "CUI") is
+    shown at the top and bottom of the page and of every printed page.
     """
     report = build_report(
-        assessment, evidence=evidence, plan=plan, catalog=catalog, page_size=page_size
+        assessment,
+        evidence=evidence,
+        plan=plan,
+        catalog=catalog,
+        page_size=page_size,
+        marking=marking,
     )
     template = _environment().get_template("report.html")
     return template.render(report=report, css=Markup(_stylesheet()), Severity=Severity)

@@ -18,7 +18,8 @@ from poam.core.model import PoamItem
 from poam.core.verdict import CLOSEOUT_DAYS
 from poam.formats.reports.svg import tag, text, title
 
-WIDTH = 760
+WIDTH = 792
+"""Wide enough for the end labels right of the plot ("110 milestones")."""
 LABEL_X = 8
 PLOT_X0 = 168
 PLOT_X1 = 682
@@ -26,6 +27,10 @@ END_LABEL_X = PLOT_X1 + 6
 TOP = 44
 BURN_HEIGHT = 104
 ROW = 22
+MARKER_CHAR = 6.7
+"""Width of a character of a marker label (10.5px bold), generously: Chromium draws
+"Closeout deadline 2026-12-17" 177px wide, 6.3 per character."""
+EDGE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,7 @@ class Timeline:
         self.dues = dues = [d for lane in lanes for d in lane.dues]
         self.markers = [Marker(as_of, f"Today {as_of.isoformat()}", "today", 1)]
         if status is not None and deadline is not None:
-            self.start = min([status, *dues]) - timedelta(days=7)
+            self.start = min([status, as_of, *dues]) - timedelta(days=7)
             self.end = max([deadline, as_of, *dues]) + timedelta(days=14)
             self.window = (status, deadline)
             self.markers.append(Marker(status, f"Status date {status.isoformat()}", "start", 0))
@@ -316,14 +321,11 @@ class Timeline:
         return tag("path", title(f"{name}: {label}"), d=d, class_=css)
 
     def marker_marks(self, frame: Frame) -> list[str]:
-        """The vertical lines of today, the status date and the deadline, labelled on top;
-        a label goes left of its line when another line follows close after."""
-        positions = [self.x(marker.day) for marker in self.markers]
+        """The vertical lines of today, the status date and the deadline, labelled on top, each
+        label wholly inside the figure and clear of the other labels of its row."""
         parts = []
-        for marker in self.markers:
+        for marker, (x, anchor) in zip(self.markers, self.label_places(), strict=True):
             mx = self.x(marker.day)
-            crowded = any(0 < other - mx < 150 for other in positions)
-            anchor = "end" if crowded or mx > WIDTH - 150 else "start"
             parts.append(
                 tag(
                     "line",
@@ -337,13 +339,40 @@ class Timeline:
             parts.append(
                 text(
                     marker.label,
-                    x=mx + (-4 if anchor == "end" else 4),
+                    x=x,
                     y=12 + 14 * marker.row,
                     text_anchor=anchor,
                     class_=f"tl-marker-label tl-{marker.css}-label",
                 )
             )
         return parts
+
+    def label_places(self) -> list[tuple[float, str]]:
+        """Where each marker's label goes (x and text anchor): right of its line, or left of it
+        when it would run past the figure or over the next line of its row; then, row by row,
+        labels are pushed apart and into the figure, so none is cut and none covers another."""
+        places: list[tuple[float, str]] = [(0.0, "start")] * len(self.markers)
+        for row in {marker.row for marker in self.markers}:
+            order = sorted(
+                (i for i, m in enumerate(self.markers) if m.row == row),
+                key=lambda i: self.x(self.markers[i].day),
+            )
+            lines = [self.x(self.markers[i].day) for i in order]
+            widths = [len(self.markers[i].label) * MARKER_CHAR for i in order]
+            wanted = []
+            for k, (mx, width) in enumerate(zip(lines, widths, strict=True)):
+                crosses = any(0 < other - mx < width + 8 for other in lines[k + 1 :])
+                fits_right = mx + 4 + width <= WIDTH - EDGE
+                fits_left = mx - 4 - width >= EDGE
+                left = fits_left and (crosses or not fits_right)
+                wanted.append(mx - 4 - width if left else mx + 4)
+            starts = _spread(wanted, widths)
+            for k, i in enumerate(order):
+                if abs(starts[k] - (lines[k] - 4 - widths[k])) < 0.01:
+                    places[i] = (lines[k] - 4, "end")
+                else:
+                    places[i] = (starts[k], "start")
+        return places
 
     def summary(self) -> str:
         lanes, dues, deadline = self.lanes, self.dues, self.deadline
@@ -399,6 +428,24 @@ class Timeline:
             aria_label=sentence,
             xmlns="http://www.w3.org/2000/svg",
         )
+
+
+LABEL_GAP = 10
+
+
+def _spread(starts: list[float], widths: list[float]) -> list[float]:
+    """Starts of labels laid in order on one line: each as near its wanted start as it can be
+    without overlapping the one before, and all inside the figure."""
+    placed = list(starts)
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + widths[k - 1] + LABEL_GAP)
+    for k in reversed(range(len(placed))):
+        limit = WIDTH - EDGE if k == len(placed) - 1 else placed[k + 1] - LABEL_GAP
+        placed[k] = min(placed[k], limit - widths[k])
+    for k in range(len(placed)):
+        floor = EDGE if k == 0 else placed[k - 1] + widths[k - 1] + LABEL_GAP
+        placed[k] = max(placed[k], floor)
+    return placed
 
 
 def timeline(assessment: Assessment, catalog: Catalog) -> tuple[tuple[str, ...], str] | None:

@@ -1,98 +1,130 @@
 """Workbooks (XLSX, and CSV where one sheet is enough) in the layouts the field uses.
 
-One module per layout, each with a writer and an all-or-nothing reader: ``emass`` (the eMASS
-POA&M import template), ``fedramp`` (FedRAMP POA&M template v2.1), ``nist`` (the NIST SP 800-171
-plan-of-action columns) and ``ssp_workbook`` (an SSP, one row per requirement and per objective).
-Readers match headers by text, never by column letter; see ``docs/workbooks.md``.
+:data:`LAYOUTS` is the typed registry: each :class:`Layout` names its module, what it holds, the
+formats it is written in and its help texts, so that the CLI builds one export and one import
+command per layout in a loop. Each layout module (``emass``, ``fedramp``, ``nist``,
+``ssp_workbook``) has a writer, an all-or-nothing reader, and :func:`carried`: the document as
+the layout gives it back, from which what it cannot carry is said after every export and
+proved by the round-trip tests. Readers match headers by text, never by column letter; see
+``docs/workbooks.md``.
+
+This module imports nothing heavy: the CLI reads the registry when it starts.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
-from poam.core.catalog import load_catalog
-from poam.core.model import ItemStatus, Poam, PoamKind, Ssp, Thresholds
+if TYPE_CHECKING:
+    from poam.core.model import Poam, Ssp
+    from poam.formats.workbooks.reading import Imported
 
-LAYOUTS = {
-    "emass": "emass",
-    "fedramp": "fedramp",
-    "nist": "nist",
-    "ssp-workbook": "ssp_workbook",
-}
-"""Layout name (as on the command line) -> module in this package."""
+Holds = Literal["poam", "ssp"]
+
+
+class LayoutModule(Protocol):
+    """What every layout module provides, whatever it holds."""
+
+    def export(
+        self,
+        ssp: Ssp | None,
+        poam: Poam | None,
+        path: Path,
+        *,
+        fmt: str,
+        exported: date,
+        variant: str | None,
+    ) -> None:
+        """Write the document the layout holds to ``path`` (atomically)."""
+
+    def read(self, path: Path) -> Imported[Poam] | Imported[Ssp]:
+        """The document of a workbook, all or nothing (InputError naming every bad cell)."""
+
+    def carried(self, document: Poam | Ssp) -> Poam | Ssp:
+        """``document`` as exporting and importing it again gives it back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """One workbook layout: the name on the command line and what it is."""
+
+    name: str
+    title: str
+    holds: Holds
+    module_name: str
+    formats: tuple[str, ...]
+    default_out: str
+    export_help: str
+    import_help: str
+    variants: tuple[str, ...] = ()
+    """Template variants (the first is the default); empty when there is one form."""
+    dated: bool = False
+    """Whether the workbook records the export date (the CLI's --as-of)."""
+
+    @property
+    def document_file(self) -> str:
+        return f"{self.holds}.yaml"
+
+    def module(self) -> LayoutModule:
+        return cast(LayoutModule, importlib.import_module(f"{__name__}.{self.module_name}"))
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        name="emass",
+        title="eMASS POA&M",
+        holds="poam",
+        module_name="emass",
+        formats=("xlsx", "csv"),
+        default_out="poam-emass.xlsx",
+        export_help="Write the POA&M in the eMASS POA&M import template: sheet POA&M, header "
+        "block, headers on row 7 from column B, one row per milestone, MM/DD/YYYY dates.",
+        import_help="Read an eMASS POA&M workbook (any current variant, the legacy template, or "
+        "CSV) into poam.yaml.",
+        variants=("navy", "army", "marine-corps"),
+        dated=True,
+    ),
+    Layout(
+        name="fedramp",
+        title="FedRAMP POA&M v2.1",
+        holds="poam",
+        module_name="fedramp",
+        formats=("xlsx",),
+        default_out="poam-fedramp.xlsx",
+        export_help="Write the POA&M in the FedRAMP POA&M template v2.1 (Open and Closed POA&M "
+        "Items).",
+        import_help="Read a FedRAMP v2.1 POA&M workbook into poam.yaml.",
+    ),
+    Layout(
+        name="nist",
+        title="NIST SP 800-171 plan of action",
+        holds="poam",
+        module_name="nist",
+        formats=("xlsx", "csv"),
+        default_out="poam-nist.xlsx",
+        export_help="Write the POA&M in the NIST SP 800-171 plan-of-action columns (lossless).",
+        import_help="Read a NIST plan-of-action workbook (XLSX or CSV) into poam.yaml.",
+    ),
+    Layout(
+        name="ssp-workbook",
+        title="SSP workbook",
+        holds="ssp",
+        module_name="ssp_workbook",
+        formats=("xlsx",),
+        default_out="ssp.xlsx",
+        export_help="Write the SSP as a workbook: one row per requirement and one per objective.",
+        import_help="Read an SSP workbook into ssp.yaml.",
+    ),
+)
+BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
 
 def module(layout: str) -> ModuleType:
-    """The module of a layout: it has ``write(document, path, ...)`` and ``read(path)``."""
-    return importlib.import_module(f"{__name__}.{LAYOUTS[layout]}")
-
-
-def _count(count: int, what: str) -> str:
-    return f"{what} ({count} {'entry' if count == 1 else 'entries'})"
-
-
-def _poam_settings(poam: Poam) -> list[str]:
-    lost = []
-    if poam.waivers or poam.ignore or poam.thresholds != Thresholds():
-        lost.append("waivers, ignored checks and thresholds")
-    return lost
-
-
-def _poam_head(poam: Poam) -> list[str]:
-    lost = []
-    if poam.kind is PoamKind.CONDITIONAL:
-        lost.append("the kind (conditional) and the Conditional status date")
-    if poam.last_reviewed is not None:
-        lost.append("the last review date")
-    if poam.review_cadence_days is not None:
-        lost.append("the review cadence")
-    return lost
-
-
-def lost_in(layout: str, document: Poam | Ssp) -> list[str]:
-    """What of ``document`` the layout cannot carry, for a note after an export."""
-    if isinstance(document, Ssp):
-        if document.unknown:
-            return [f"requirements the catalog does not know: {', '.join(document.unknown)}"]
-        return []
-    items = document.items
-    lost: list[str] = []
-    if layout in ("emass", "fedramp"):
-        evidence = sum(1 for item in items if item.evidence)
-        created = sum(1 for item in items if item.created is not None)
-        if layout == "emass":
-            lost += _poam_head(document)
-            if evidence:
-                lost.append(_count(evidence, "evidence"))
-            if created:
-                lost.append(_count(created, "created dates"))
-            updated = sum(
-                1 for i in items if i.updated is not None and i.status is not ItemStatus.CLOSED
-            )
-            if updated:
-                lost.append(_count(updated, "last-updated dates of entries not closed"))
-        else:
-            lost += [h for h in _poam_head(document) if "last review" not in h]
-            if document.maintainer:
-                lost.append("the maintainer")
-            pending = sum(1 for i in items if i.status is ItemStatus.COMPLETED_PENDING_VERIFICATION)
-            if pending:
-                lost.append(_count(pending, "pending verification (read back as closed)"))
-            started = sum(
-                1
-                for i in items
-                if i.status is ItemStatus.IN_PROGRESS and not any(m.completed for m in i.milestones)
-            )
-            if started:
-                lost.append(
-                    _count(started, "in progress with no milestone done (read back as not started)")
-                )
-    return lost + _poam_settings(document)
-
-
-def unknown_requirements(poam: Poam) -> list[str]:
-    """Ids of entries whose requirement the catalog does not know: they are written as they
-    are, and the workbook will not import back until they are fixed."""
-    catalog = load_catalog()
-    return [item.id for item in poam.items if catalog.find(item.requirement) is None]
+    """The module of a layout by name: it has ``write(document, path, ...)`` and ``read(path)``
+    (the web application's exports call it)."""
+    return importlib.import_module(f"{__name__}.{BY_NAME[layout].module_name}")

@@ -28,6 +28,15 @@ def normalize_header(value: object) -> str:
     return _SPACE.sub(" ", str(value)).strip().casefold()
 
 
+_WHOLE = re.compile(r"[0-9]{1,15}")
+
+
+def whole_number(text: str) -> int | None:
+    """The number written in ASCII digits (at most 15), or None: ``str.isdigit`` is true of
+    "²" and "٣", which ``int`` refuses or reads as another digit."""
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -56,17 +65,57 @@ def us_date(value: date) -> str:
     return f"{value.month:02d}/{value.day:02d}/{value.year:04d}"
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 ISO_DATE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}"
-ANY_DATE = rf"(?:{US_DATE}|{ISO_DATE})"
-_US = re.compile(rf"^({US_DATE})$")
+NAMED_DATE = (
+    rf"(?i:{_MONTH}\.?\s+{_DAY},?\s+\d{{4}}"  # Mar 1, 2026 / March 1st 2026
+    rf"|{_DAY}\s+{_MONTH}\.?,?\s+\d{{4}}"  # 1 March 2026
+    rf"|\d{{1,2}}-{_MONTH}-\d{{4}})"  # 01-Mar-2026
+)
+ANY_DATE = rf"(?:{US_DATE}|{ISO_DATE}|{NAMED_DATE})"
+"""A date as people type it: MM/DD/YYYY, YYYY-MM-DD (or with slashes), or with the month's name
+(``Mar 1, 2026``, ``1 March 2026``, ``01-Mar-2026``), month names in any case."""
+_US = re.compile(rf"^{US_DATE}$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_NAMED = re.compile(rf"^{NAMED_DATE}$")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
 _EXCEL_EPOCH = date(1899, 12, 30)
 _FIRST_SERIAL = 18264  # 1950-01-01: smaller numbers in a date column are not dates
 
 
+def _named(text: str) -> date:
+    month = next(_MONTHS[w.casefold()] for w in _WORD.findall(text) if w.casefold() in _MONTHS)
+    numbers = [int(n) for n in _NUMBER.findall(text)]  # the day, then the year, in every form
+    return date(numbers[-1], month, numbers[0])
+
+
 def parse_text_date(text: str, expected: str = "MM/DD/YYYY") -> date:
-    """A date typed as text: MM/DD/YYYY (or M/D/YYYY), or YYYY-MM-DD / YYYY/MM/DD."""
+    """A date typed as text (any spelling of :data:`ANY_DATE`); the message names ``expected``,
+    the one format a layout asks for."""
     text = text.strip()
     try:
         if _US.match(text):
@@ -75,6 +124,8 @@ def parse_text_date(text: str, expected: str = "MM/DD/YYYY") -> date:
         iso = _ISO.match(text)
         if iso:
             return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if _NAMED.match(text):
+            return _named(text)
     except ValueError:
         pass
     raise CellError(f"{text!r} is not a date ({expected})")

@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from poam.core.catalog import Catalog, load_catalog
-from poam.core.model import ItemStatus, Milestone, Poam, PoamItem, Ssp
+from poam.core.model import Evidence, ItemStatus, Milestone, Poam, PoamItem, PoamKind, Ssp
 from poam.formats.errors import InputError
 from poam.formats.workbooks.cells import (
     CellError,
@@ -31,7 +31,26 @@ from poam.formats.workbooks.cells import (
 )
 from poam.formats.workbooks.emass_legacy import COLUMNS as LEGACY_COLUMNS
 from poam.formats.workbooks.emass_legacy import is_legacy, read_legacy
-from poam.formats.workbooks.entries import Place, assign_ids, requirement_cell
+from poam.formats.workbooks.emass_template import (
+    ARMY,
+    BANNER,
+    BLOCKS,
+    FIRST_COLUMN,
+    HEADER_ROW,
+    NAVY,
+    POAM_FACTS,
+    SHEET,
+    VARIANTS,
+    validations,
+)
+from poam.formats.workbooks.entries import (
+    Place,
+    assign_ids,
+    evidence_text,
+    parse_evidence,
+    requirement_cell,
+)
+from poam.formats.workbooks.facts import cadence, kind_text, restore_kind
 from poam.formats.workbooks.milestones import (
     change_text,
     closed_on,
@@ -41,87 +60,18 @@ from poam.formats.workbooks.milestones import (
     split_changes,
 )
 from poam.formats.workbooks.reading import (
+    HEADER_SEARCH_ROWS,
     Column,
     Imported,
     Problems,
     Row,
     Table,
+    first_rows,
     header_block,
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_csv, save_xlsx
-
-SHEET = "POA&M"
-HEADER_ROW = 7
-FIRST_COLUMN = 2  # column B
-BANNER = "***** CONTROLLED UNCLASSIFIED INFORMATION *****"
-
-NAVY = (
-    "POA&M Item ID",
-    "Control Vulnerability Description",
-    "Controls / APs",
-    "Security Checks",
-    "POA&M Status",
-    "POA&M Scheduled Completion Date",
-    "POA&M Requested Risk Accepted Expiration Date",
-    "POA&M Completion Date",
-    "Milestone ID",
-    "Milestone Description",
-    "Milestone Status",
-    "Milestone Status Comments",
-    "Milestone Scheduled Completion Date",
-    "Milestone Completion Date",
-    "Identification Source",
-    "Identification Source Details",
-    "Office/Org",
-    "Resources Required",
-    "Comments",
-    "Raw Severity",
-    "Devices Affected",
-    "Mitigations (in-house and in conjunction with the Navy CSSP)",
-    "Predisposing Conditions",
-    "Severity",
-    "Relevance of Threat",
-    "Threat Description",
-    "Likelihood",
-    "Impact",
-    "Impact Description",
-    "Residual Risk Level",
-    "Recommendations",
-    "Resulting Residual Risk after Proposed Mitigations",
-)
-"""The Navy template's headers, exactly as written there (NAVY_eMASS_TEMPLATE.xlsx, row 7)."""
-MARINE_CORPS = (
-    *NAVY[:21],
-    "Mitigations",
-    *NAVY[22:31],
-)
-ARMY = (
-    *NAVY[:14],
-    "Identification Source ",
-    *NAVY[15:21],
-    "Mitigations",
-    "Severity",
-    "Relevance of Threat",
-    "Likelihood",
-    "Impact",
-    "Impact Description",
-    "Residual Risk Level",
-    "Recommendations",
-    "Identified in CFO Audit or other review",
-    "Personnel Resources: \nCost Code",
-    "Personnel Resources: Funded Base Hours",
-    "Personnel Resources: Unfunded Base Hours",
-    "Personnel Resources: \nNon-Funding Obstacle",
-    "Personnel Resources: Non-Funded Obstacle Other Reason",
-    "Non-Personnel Resources: Cost Code",
-    "Non-Personnel Resources: Funded Amount",
-    "Non-Personnel Resources: Unfunded Amount",
-    "Non-Personnel Resources: Non-Funding Obstacle",
-    "Non-Personnel Resources: Non-Funding Obstacle Other reason",
-)
-VARIANTS = {"navy": NAVY, "army": ARMY, "marine-corps": MARINE_CORPS}
+from poam.formats.workbooks.writing import PrintSetup, SheetOut, column_letter, save_csv, save_xlsx
 
 COLUMNS = (
     Column("item_id", "POA&M Item ID"),
@@ -151,6 +101,7 @@ COLUMNS = (
     ),
 )
 _BY_HEADER = {normalize_header(h): c.key for c in COLUMNS for h in (c.header, *c.aliases)}
+_KEPT = {c.key: c.kept for c in COLUMNS}
 ENTRY_KEYS = (
     "item_id",
     "description",
@@ -197,90 +148,12 @@ _MILESTONE_STATUSES = {
 # --- writing ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Block:
-    """Where the header block's labels, values and merges sit in a variant."""
-
-    labels: dict[str, str]
-    values: dict[str, str]
-    merges: tuple[str, ...]
-
-
-_NAVY_BLOCK = _Block(
-    labels={
-        "A2": "Date Exported:",
-        "L2": "System Type:",
-        "P2": "OMB Project ID:",
-        "A3": "Exported By:",
-        "A4": "CC/S/A/FA:",
-        "L4": "POC Name:",
-        "A5": "System / Project Name:",
-        "L5": "POC Phone:",
-        "P5": "Security Costs:",
-        "A6": "DoW IT Registration No:",
-        "L6": "POC E-Mail:",
-    },
-    values={
-        "exported": "D2",
-        "exported_by": "D3",
-        "organization": "D4",
-        "system": "D5",
-        "poc": "M4",
-    },
-    merges=(
-        "A2:C2",
-        "D2:K2",
-        "L2:L3",
-        "M2:O3",
-        "P2:P3",
-        "Q2:S3",
-        "A3:C3",
-        "D3:K3",
-        "A4:C4",
-        "D4:K4",
-        "M4:O4",
-        "P4:S4",
-        "A5:C5",
-        "D5:K5",
-        "M5:O5",
-        "Q5:S5",
-        "A6:C6",
-        "D6:K6",
-        "M6:O6",
-        "P6:S6",
-    ),
-)
-_MARINE_CORPS_BLOCK = _Block(
-    labels={
-        **{k: v for k, v in _NAVY_BLOCK.labels.items() if k[0] != "P"},
-        "O2": "OMB Project ID:",
-        "O5": "Security Costs:",
-    },
-    values=_NAVY_BLOCK.values,
-    merges=(
-        "A2:C2",
-        "D2:K2",
-        "L2:L3",
-        "M2:N3",
-        "O2:O3",
-        "P2:R3",
-        "A3:C3",
-        "D3:K3",
-        "A4:C4",
-        "D4:K4",
-        "M4:N4",
-        "O4:R4",
-        "A5:C5",
-        "D5:K5",
-        "M5:N5",
-        "P5:R5",
-        "A6:C6",
-        "D6:K6",
-        "M6:N6",
-        "O6:R6",
-    ),
-)
-_BLOCKS = {"navy": _NAVY_BLOCK, "army": _NAVY_BLOCK, "marine-corps": _MARINE_CORPS_BLOCK}
+_FACT_LABELS = {key: label for key, (_, label) in POAM_FACTS.items()}
+CREATED, UPDATED = "Created", "Last updated"
+"""Labels of the Comments lines that keep an entry's dates, which eMASS has no column for."""
+EVIDENCE_PREFIX = "Evidence: "
+"""Comments lines that list an entry's evidence (``Evidence: title | uri | sha256 <hex> |
+MM/DD/YYYY``): eMASS has no evidence column, and an assessor reads them there."""
 _WIDE = {
     "description",
     "m_title",
@@ -318,9 +191,59 @@ def _entry_cells(item: PoamItem, catalog: Catalog) -> dict[str, object]:
         "source_details": item.identified_by,
         "office": item.owner,
         "resources": item.resources,
-        "comments": item.comments,
+        "comments": _comments_text(item),
         "recommendations": steps_text(item.remediation),
     }
+
+
+def _comments_text(item: PoamItem) -> str | None:
+    """The entry's comments, then what eMASS has no column for, one labelled line each."""
+    lines = [item.comments] if item.comments else []
+    if item.created is not None:
+        lines.append(f"{CREATED}: {us_date(item.created)}")
+    if item.updated is not None and item.status is not ItemStatus.CLOSED:
+        lines.append(f"{UPDATED}: {us_date(item.updated)}")  # a closed one's is its completion
+    lines += [EVIDENCE_PREFIX + evidence_text(e, us_date) for e in item.evidence]
+    return "\n".join(lines) or None
+
+
+@dataclass(frozen=True, slots=True)
+class _Noted:
+    """What the Comments cell holds: the comments, and the facts poam wrote there."""
+
+    comments: str | None
+    evidence: tuple[Evidence, ...]
+    created: date | None
+    updated: date | None
+
+
+def _split_comments(text: str) -> _Noted:
+    """Comments, and the lines ``Created: DATE``, ``Last updated: DATE`` and ``Evidence: ...``
+    (a line whose label is not followed by a date stays a comment)."""
+    kept: list[str] = []
+    evidence: list[Evidence] = []
+    dates: dict[str, date] = {}
+    for line in text.split("\n"):
+        head, _, rest = line.partition(":")
+        label = normalize_header(head)
+        if rest.strip() and label == "evidence":
+            evidence.append(parse_evidence(rest))
+            continue
+        if label in (CREATED.casefold(), UPDATED.casefold()) and label not in dates:
+            try:
+                when = parse_date(rest.strip())
+            except CellError:
+                when = None
+            if when is not None:
+                dates[label] = when
+                continue
+        kept.append(line)
+    return _Noted(
+        "\n".join(kept).strip() or None,
+        tuple(evidence),
+        dates.get(CREATED.casefold()),
+        dates.get(UPDATED.casefold()),
+    )
 
 
 def _milestone_cells(item: PoamItem, index: int) -> dict[str, object]:
@@ -346,7 +269,7 @@ def sheet(
     """The ``POA&M`` sheet: header block, headers on row 7 from column B, rows per milestone."""
     catalog = catalog or load_catalog()
     headers = VARIANTS[variant]
-    block = _BLOCKS[variant]
+    block = BLOCKS[variant]
     keys = [_BY_HEADER[normalize_header(h)] for h in headers]
     width = FIRST_COLUMN - 1 + len(headers)
     grid: list[list[object]] = [[None] * width for _ in range(HEADER_ROW - 1)]
@@ -364,6 +287,17 @@ def sheet(
     for key, coordinate in block.values.items():
         row, column = _coordinates(coordinate)
         grid[row - 1][column - 1] = facts[key]
+    conditional = poam.conditional if poam.kind is PoamKind.CONDITIONAL else None
+    own = {
+        "kind": kind_text(poam),
+        "status_date": conditional.status_date if conditional else None,
+        "last_reviewed": poam.last_reviewed,
+        "cadence": poam.review_cadence_days,
+    }
+    for key, (coordinate, label) in POAM_FACTS.items():
+        row, column = _coordinates(coordinate)
+        grid[row - 1][column - 1] = label
+        grid[row - 1][column] = own[key]
     grid.append([None, *headers])
     for item in poam.items:
         entry = _entry_cells(item, catalog)
@@ -375,17 +309,22 @@ def sheet(
     last = column_letter(width)
     widths = {"A": 12.0}
     for offset, key in enumerate(keys):
-        widths[column_letter(FIRST_COLUMN + offset)] = 40.0 if key in _WIDE else 18.0
+        wide = 40.0 if key in _WIDE else 18.0
+        widths[column_letter(FIRST_COLUMN + offset)] = wide if _KEPT[key] else 12.0
     return SheetOut(
         title=SHEET,
         rows=grid,
         header_row=HEADER_ROW,
         widths=widths,
         merges=[f"A1:{last}1", *block.merges],
-        bold=list(block.labels),
+        bold=[*block.labels, *(coordinate for coordinate, _ in POAM_FACTS.values())],
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
         row_heights={1: 25.0, HEADER_ROW: 48.0},
+        validations=validations(headers),
+        printing=PrintSetup(
+            repeat_rows=(HEADER_ROW, HEADER_ROW), banner=BANNER, banner_color="007A3D"
+        ),
     )
 
 
@@ -404,6 +343,47 @@ def write(
         save_csv(path, out)
     else:
         save_xlsx(path, [out])
+
+
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    assert poam is not None
+    write(poam, path, exported=exported, ssp=ssp, fmt=fmt, variant=variant or "navy")
+
+
+def carried(poam: Poam) -> Poam:
+    """``poam`` as the eMASS layout gives it back (docs/workbooks.md, "What eMASS cannot
+    carry"): no waivers, ignored checks or thresholds, statuses as the POA&M and Milestone
+    Status columns say them, and a closed entry's last update as its completion date."""
+
+    def item(entry: PoamItem) -> PoamItem:
+        status = entry.status
+        if status in (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
+            started = status is ItemStatus.IN_PROGRESS and any(
+                m.completed is None for m in entry.milestones
+            )
+            status = open_status(entry.milestones, started)
+        elif status is ItemStatus.CLOSED and closed_on(entry) is None:
+            status = ItemStatus.COMPLETED_PENDING_VERIFICATION
+        updated = closed_on(entry) if status is ItemStatus.CLOSED else entry.updated
+        return replace(entry, updated=updated, status=status)
+
+    return Poam(
+        kind=poam.kind,
+        maintainer=poam.maintainer,
+        last_reviewed=poam.last_reviewed,
+        review_cadence_days=poam.review_cadence_days,
+        conditional=poam.conditional if poam.kind is PoamKind.CONDITIONAL else None,
+        items=tuple(item(i) for i in poam.items),
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -467,6 +447,7 @@ class _Reader:
                 )
             except CellError as error:
                 self.error(row, "status", f"{error} (eMASS POA&M Status)")
+        noted = _split_comments(row.text("comments"))
         source, details = row.text("source"), row.text("source_details")
         identified = f"{source}: {details}" if source and details else source or details
         base = PoamItem(
@@ -477,7 +458,10 @@ class _Reader:
             owner=row.text("office"),
             identified_by=identified or None,
             resources=row.text("resources") or None,
-            comments=row.text("comments") or None,
+            comments=noted.comments,
+            evidence=noted.evidence,
+            created=noted.created,
+            updated=noted.updated,
             remediation=parse_steps(row.text("recommendations")),
         )
         return _Draft(
@@ -552,14 +536,14 @@ class _Reader:
                 f"sheet {self.table.sheet!r}, row {row.number}: POA&M Scheduled Completion Date "
                 f"{us_date(draft.scheduled)} not kept (poam takes it from the last milestone)"
             )
-        updated = None
+        updated = draft.base.updated  # from the Comments line, when poam wrote one
         if draft.emass_status == COMPLETED:
             status = (
                 ItemStatus.CLOSED
                 if draft.completion is not None
                 else ItemStatus.COMPLETED_PENDING_VERIFICATION
             )
-            updated = draft.completion
+            updated = draft.completion or updated
         else:
             status = open_status(milestones, draft.started)
         comments = draft.base.comments
@@ -588,19 +572,26 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     catalog = catalog or load_catalog()
     with open_book(path, csv_allowed=True) as book:
         sheet_name = _sheet_name(book.sheet_names, book.file)
-        head = []
-        for number, cells in enumerate(book.rows(sheet_name), start=1):
-            head.append(cells)
-            if number >= 30:
-                break
-        legacy = _is_legacy(head)
+        legacy = _is_legacy(first_rows(book, sheet_name, HEADER_SEARCH_ROWS))
         problems = Problems(book.file)
         columns = LEGACY_COLUMNS if legacy else COLUMNS
         table = read_table(book, sheet_name, columns, expected_row=HEADER_ROW, problems=problems)
     problems.raise_if_any()
     assert table is not None
+    head, warnings = _head(table, problems)
     if legacy:
-        return read_legacy(table, problems, catalog)
+        imported = read_legacy(table, problems, catalog)
+        items, notes = imported.document.items, imported.notes
+    else:
+        items, notes = _items(table, problems, catalog)
+    problems.raise_if_any()
+    return Imported(replace(head, items=items), notes, warnings)
+
+
+def _items(
+    table: Table, problems: Problems, catalog: Catalog
+) -> tuple[tuple[PoamItem, ...], tuple[str, ...]]:
+    """The entries of the current template's table (one row per milestone), and notes."""
     reader = _Reader(table, problems, catalog)
     drafts: list[_Draft] = []
     for row in table.rows:
@@ -631,9 +622,33 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     )
     problems.raise_if_any()
     items = tuple(reader.finish(draft, item_id) for draft, item_id in zip(drafts, ids, strict=True))
-    block = header_block(table.above, {"poc": "POC Name:", "exported_by": "Exported By:"})
-    maintainer = cell_text(block.get("poc")) or cell_text(block.get("exported_by"))
-    return Imported(Poam(maintainer=maintainer, items=items), tuple(reader.notes))
+    return items, tuple(reader.notes)
+
+
+def _head(table: Table, problems: Problems) -> tuple[Poam, tuple[str, ...]]:
+    """The POA&M's facts from the header block: the maintainer (POC Name, else Exported By)
+    and the facts poam writes beside the block; warnings for what is not there."""
+    labels = {"poc": "POC Name:", "exported_by": "Exported By:", **_FACT_LABELS}
+    rows: dict[str, int] = {}
+    block = header_block(table.above, labels, rows)
+
+    def problem(key: str, message: str) -> None:
+        problems.add(table.sheet, rows.get(key), labels[key].rstrip(":"), message)
+
+    restored = restore_kind(block, _FACT_LABELS, problem)
+    last_reviewed = None
+    try:
+        last_reviewed = parse_date(block.get("last_reviewed"))
+    except CellError as error:
+        problem("last_reviewed", str(error))
+    poam = Poam(
+        kind=restored.kind,
+        conditional=restored.conditional,
+        maintainer=cell_text(block.get("poc")) or cell_text(block.get("exported_by")),
+        last_reviewed=last_reviewed,
+        review_cadence_days=cadence(block.get("cadence"), lambda m: problem("cadence", m)),
+    )
+    return poam, restored.warnings
 
 
 def _sheet_name(names: tuple[str, ...], file: str) -> str:

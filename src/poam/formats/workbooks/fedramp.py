@@ -11,7 +11,7 @@ Milestones" (never changed once recorded) and ``(1) Update 2027-01-29 : ...`` or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from poam.core.model import (
     MilestoneChange,
     Poam,
     PoamItem,
+    PoamKind,
     Ssp,
 )
 from poam.formats.errors import InputError
@@ -45,6 +46,27 @@ from poam.formats.workbooks.entries import (
     parse_evidence,
     requirement_cell,
 )
+from poam.formats.workbooks.facts import (
+    cadence,
+    kind_text,
+    restore_kind,
+)
+from poam.formats.workbooks.fedramp_template import (
+    CLOSED,
+    COLUMNS,
+    CONFIGURATION,
+    DATE_FORMAT,
+    HEAD,
+    HEADER_ROW,
+    HEADERS,
+    IMPACT_LEVEL,
+    KEYS,
+    OPEN,
+    POAM_FACTS,
+    SHEETS,
+    TITLE,
+    validations,
+)
 from poam.formats.workbooks.milestones import (
     Entry,
     change_text,
@@ -60,7 +82,6 @@ from poam.formats.workbooks.milestones import (
 from poam.formats.workbooks.reading import (
     Book,
     Cell,
-    Column,
     Imported,
     Problems,
     Row,
@@ -68,71 +89,13 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_xlsx
-
-OPEN, CLOSED, CONFIGURATION = "Open POA&M Items", "Closed POA&M Items", "Configuration Findings"
-SHEETS = (OPEN, CLOSED, CONFIGURATION)
-HEADER_ROW = 5
-TITLE = "FedRAMP Plan of Action and Milestones (POA&M) Template"
-IMPACT_LEVEL = "Moderate"
-"""CUI Basic is safeguarded at the moderate confidentiality impact level (32 CFR 2002.14)."""
-
-HEADERS = (
-    "POAM ID",
-    "Controls",
-    "Weakness Name",
-    "Weakness Description",
-    "Weakness Detector Source",
-    "Weakness Source Identifier",
-    "Asset Identifier",
-    "Point of Contact",
-    "Resources Required",
-    "Overall Remediation Plan",
-    "Original Detection Date",
-    "Scheduled Completion Date",
-    "Planned Milestones",
-    "Milestone Changes",
-    "Status Date",
-    "Vendor Dependency",
-    "Last Vendor Check-in Date",
-    "Vendor Dependent Product Name",
-    "Original Risk Rating",
-    "Adjusted Risk Rating",
-    "Risk Adjustment",
-    "False Positive",
-    "Operational Requirement",
-    "Deviation Rationale",
-    "Supporting Documents",
-    "Comments",
-    "Auto-Approve",
-    "Binding Operational Directive 22-01 tracking",
-    "Binding Operational Directive 22-01 Due Date",
-    "CVE",
-    "Service Name",
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    column_letter,
+    save_xlsx,
 )
-"""The v2.1 headers, exactly as on row 5 of FedRAMP-POAM-Template.xlsx (the Open sheet)."""
-_KEYS = {
-    "POAM ID": "poam_id",
-    "Controls": "controls",
-    "Weakness Name": "name",
-    "Weakness Description": "description",
-    "Weakness Detector Source": "detector",
-    "Point of Contact": "poc",
-    "Resources Required": "resources",
-    "Overall Remediation Plan": "plan",
-    "Original Detection Date": "detected",
-    "Scheduled Completion Date": "scheduled",
-    "Planned Milestones": "planned",
-    "Milestone Changes": "changes",
-    "Status Date": "status_date",
-    "Supporting Documents": "documents",
-    "Comments": "comments",
-}
-_REQUIRED = {"poam_id", "controls", "description", "planned"}
-COLUMNS = tuple(
-    Column(_KEYS.get(h, f"unkept_{i}"), h, required=_KEYS.get(h) in _REQUIRED, kept=h in _KEYS)
-    for i, h in enumerate(HEADERS)
-)
+
 _TEMPLATE_ROWS = {"unique identifier for each poam item", "unique identifier"}
 """POAM ID cells of the template's own description and format-hint rows (rows 6 and 7)."""
 _EXAMPLE_ID = "v-1example"
@@ -176,21 +139,54 @@ def _row(item: PoamItem, catalog: Catalog) -> dict[str, object]:
         "changes": "\n\n".join(changes),
         "status_date": item.updated,
         "documents": "\n".join(f"Evidence : {evidence_text(e, iso)}" for e in item.evidence),
-        "comments": item.comments,
+        "comments": "\n".join(line for line in (item.comments, _closure_line(item)) if line),
     }
+
+
+CLOSURE_VERIFIED, CLOSURE_PENDING = "Closure: verified", "Closure: pending verification"
+"""The Comments line that says whether an entry on the Closed sheet was verified: FedRAMP has
+one Closed sheet, CMMC tells a completed entry pending verification from a closed one."""
+_CLOSURE = re.compile(r"^\s*closure\s*:\s*(verified|pending verification)\s*$", re.IGNORECASE)
+
+
+def _closure_line(item: PoamItem) -> str | None:
+    if item.status is ItemStatus.CLOSED:
+        return CLOSURE_VERIFIED
+    if item.status is ItemStatus.COMPLETED_PENDING_VERIFICATION:
+        return CLOSURE_PENDING
+    return None
+
+
+def _closure(comments: str) -> tuple[ItemStatus | None, str]:
+    """The status a Closure line gives (None without one), and the comments without it."""
+    status = None
+    kept = []
+    for line in comments.split("\n"):
+        match = _CLOSURE.match(line)
+        if match is None:
+            kept.append(line)
+        else:
+            pending = match[1].casefold().startswith("pending")
+            status = ItemStatus.COMPLETED_PENDING_VERIFICATION if pending else ItemStatus.CLOSED
+    return status, "\n".join(kept).strip()
 
 
 def _sheet(title: str, items: list[PoamItem], poam: Poam, ssp: Ssp | None) -> SheetOut:
     catalog = load_catalog()
-    keys = [_KEYS.get(h) for h in HEADERS]
+    keys = [KEYS.get(h) for h in HEADERS]
+    conditional = poam.conditional if poam.kind is PoamKind.CONDITIONAL else None
     grid: list[list[object]] = [
         [TITLE],
-        ["CSP", "System Name", "Impact Level", "POAM Date"],
+        [*HEAD, *POAM_FACTS.values()],
         [
             ssp.system.organization if ssp else None,
             ssp.system.name if ssp else None,
             IMPACT_LEVEL,
             poam.last_reviewed,
+            kind_text(poam),
+            conditional.status_date if conditional else None,
+            poam.maintainer or None,
+            poam.review_cadence_days,
         ],
         [],
         list(HEADERS),
@@ -208,10 +204,12 @@ def _sheet(title: str, items: list[PoamItem], poam: Poam, ssp: Ssp | None) -> Sh
         header_row=HEADER_ROW,
         widths=widths,
         merges=["A1:E1"],
-        bold=["A2", "B2", "C2", "D2"],
+        bold=[f"{column_letter(n)}2" for n in range(1, len(HEAD) + len(POAM_FACTS) + 1)],
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
         header_fill="CCECFC",
+        validations=validations(),
+        printing=PrintSetup(repeat_rows=(HEADER_ROW, HEADER_ROW)),
     )
 
 
@@ -241,11 +239,51 @@ def write(
     save_xlsx(path, sheets(poam, ssp=ssp))
 
 
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    del variant  # one form
+    assert poam is not None
+    write(poam, path, exported=exported, ssp=ssp, fmt=fmt)
+
+
+def carried(poam: Poam) -> Poam:
+    """``poam`` as the FedRAMP layout gives it back (docs/workbooks.md, "What FedRAMP cannot
+    carry"): open entries first, then the closed sheet's; an open entry is in progress only
+    when a milestone is done; no waivers, ignored checks or thresholds."""
+
+    def item(entry: PoamItem) -> PoamItem:
+        status = open_status(entry.milestones, False) if entry.is_open else entry.status
+        return replace(entry, status=status)
+
+    items = [item(i) for i in poam.items]
+    return Poam(
+        kind=poam.kind,
+        maintainer=poam.maintainer,
+        last_reviewed=poam.last_reviewed,
+        review_cadence_days=poam.review_cadence_days,
+        conditional=poam.conditional if poam.kind is PoamKind.CONDITIONAL else None,
+        items=(*(i for i in items if i.is_open), *(i for i in items if not i.is_open)),
+    )
+
+
 # --- reading ---------------------------------------------------------------------------------
 
+MILESTONE_FORMAT = "(1) YYYY-MM-DD: description"
+CHANGE_FORMAT = "(1) Update YYYY-MM-DD: description"
+_KIND = r"(?P<kind>new|update[ds]?|updated|complete[ds]?|closed|done)"
 _CHANGE_ENTRY = re.compile(
-    rf"^(?P<kind>new|update|complete)\s+(?P<date>{ANY_DATE})\s*:?\s*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
+    rf"""^(?:{_KIND}\s*(?:on\s+)?[:\-\u2013]?\s*(?P<date>{ANY_DATE})
+    |(?P<date2>{ANY_DATE})\s*[:\-\u2013]?\s*{_KIND.replace("kind", "kind2")})
+    \s*[:\-\u2013\u2014]*\s*(?P<rest>.*)$""",
+    re.IGNORECASE | re.DOTALL | re.VERBOSE,
 )
 
 
@@ -254,54 +292,87 @@ class _Reader:
     table: Table
     problems: Problems
     catalog: Catalog
+    warnings: list[str] = field(default_factory=list)
+    unsaid: int = 0
+    """Entries on the Closed sheet without a Closure line."""
 
     def error(self, row: Row, key: str, message: str) -> None:
         self.problems.add(self.table.sheet, row.number, self.table.header(key), message)
 
+    def warn(self, row: Row, key: str, message: str) -> None:
+        place = f"sheet {self.table.sheet!r}, row {row.number}, column {self.table.header(key)!r}"
+        self.warnings.append(f"{place}: {message}")
+
     def date(self, row: Row, key: str) -> date | None:
         try:
-            return parse_date(row[key], "MM/DD/YYYY or YYYY-MM-DD")
+            return parse_date(row[key], DATE_FORMAT)
         except CellError as error:
             self.error(row, key, str(error))
             return None
 
-    def milestones(self, row: Row) -> list[Milestone]:
+    def milestones(self, row: Row, kept: list[str]) -> list[Milestone]:
+        """Planned Milestones, then Milestone Changes applied to them; text that is neither is
+        added to ``kept`` (the entry's comments) with a warning."""
         planned: dict[int, Milestone] = {}
         for entry in split_numbered(row.text("planned")):
             if entry.number is None:
-                self.error(
+                kept.append(entry.text)
+                self.warn(
                     row,
                     "planned",
-                    f"{entry.text!r} does not start with a milestone "
-                    "number; expected '(1) YYYY-MM-DD: description'",
+                    f"{entry.text!r} is not a numbered milestone; kept in Comments "
+                    f"(expected {MILESTONE_FORMAT!r})",
                 )
                 continue
             if entry.number in planned:
                 self.error(row, "planned", f"milestone ({entry.number}) is listed twice")
                 continue
             try:
-                planned[entry.number] = parse_milestone(entry.text)
+                read = parse_milestone(entry.text, MILESTONE_FORMAT)
             except CellError as error:
                 self.error(row, "planned", str(error))
+                continue
+            planned[entry.number] = read.milestone
+            if not read.dated:
+                self.warn(
+                    row,
+                    "planned",
+                    f"milestone ({entry.number}) {entry.text!r} has no date; imported without "
+                    f"one (expected {MILESTONE_FORMAT!r})",
+                )
         for entry in split_numbered(row.text("changes")):
-            self.change(row, entry, planned)
-        return [planned[number] for number in planned]
+            self.change(row, entry, planned, kept)
+        return [planned[number] for number in sorted(planned)]
 
-    def change(self, row: Row, entry: Entry, planned: dict[int, Milestone]) -> None:
+    def change(
+        self, row: Row, entry: Entry, planned: dict[int, Milestone], kept: list[str]
+    ) -> None:
         match = _CHANGE_ENTRY.match(entry.text)
         if entry.number is None or match is None:
+            kept.append(entry.text if entry.number is None else f"({entry.number}) {entry.text}")
+            self.warn(
+                row,
+                "changes",
+                f"{entry.text!r} is not a dated milestone change; kept in Comments "
+                f"(expected {CHANGE_FORMAT!r})",
+            )
+            return
+        number, rest = entry.number, match["rest"].strip()
+        kind = (match["kind"] or match["kind2"]).casefold()
+        try:
+            when = parse_text_date(match["date"] or match["date2"])
+        except CellError:
             self.error(
                 row,
                 "changes",
-                f"{entry.text!r} is not a milestone change; expected "
-                "'(1) Update|Complete|New YYYY-MM-DD : description'",
+                f"{match['date'] or match['date2']!r} is not a date; expected {CHANGE_FORMAT!r}",
             )
             return
-        number, kind, rest = entry.number, match["kind"].casefold(), match["rest"].strip()
-        when = parse_text_date(match["date"])
         if kind == "new":
             if number in planned:
                 self.error(row, "changes", f"({number}) New: milestone ({number}) already exists")
+            elif not rest:
+                self.error(row, "changes", f"({number}) New: the new milestone has no description")
             else:
                 planned[number] = Milestone(rest, when)
             return
@@ -310,11 +381,11 @@ class _Reader:
             self.error(
                 row,
                 "changes",
-                f"({number}) {match['kind']}: there is no milestone "
-                f"({number}) in Planned Milestones",
+                f"({number}) {kind.capitalize()}: there is no milestone ({number}) in Planned "
+                "Milestones",
             )
             return
-        if kind == "complete":
+        if not kind.startswith("update"):  # complete, completed, closed, done
             planned[number] = Milestone(milestone.title, milestone.due, when, milestone.history)
             return
         try:
@@ -340,11 +411,19 @@ class _Reader:
         requirement, objectives = requirement_cell(
             row.text("controls"), self.catalog, place, self.problems
         )
-        milestones = self.milestones(row)
+        kept: list[str] = []
+        milestones = self.milestones(row, kept)
         scheduled = self.date(row, "scheduled")
         if not milestones and scheduled is not None:
             milestones = [Milestone("Scheduled completion", scheduled)]
-        status = open_status(milestones, False) if status_open else ItemStatus.CLOSED
+        comments = row.text("comments")
+        if status_open:
+            status = open_status(milestones, False)
+        else:
+            said, comments = _closure(comments)
+            status = said or ItemStatus.CLOSED
+            if said is None:
+                self.unsaid += 1
         item = PoamItem(
             id="",
             requirement=requirement,
@@ -359,7 +438,7 @@ class _Reader:
             evidence=self.evidence(row),
             identified_by=row.text("detector") or None,
             resources=row.text("resources") or None,
-            comments=row.text("comments") or None,
+            comments="\n".join([comments, *kept]).strip() or None,
         )
         return row.text("poam_id"), item
 
@@ -382,20 +461,55 @@ class _Reader:
         return tuple(found)
 
 
-def _header_block(table: Table) -> date | None:
-    """The POAM Date below its label in the block above the table (None if absent)."""
+def _below(table: Table, labels: dict[str, str]) -> tuple[dict[str, Cell], dict[str, int]]:
+    """Values of a header block whose labels sit above them (FedRAMP's rows 2 and 3), with the
+    row of each value, for messages; the template's placeholders ("Text", "Date") are blank."""
+    wanted = {normalize_header(label): key for key, label in labels.items()}
+    values: dict[str, Cell] = {}
+    rows: dict[str, int] = {}
     for index, cells in enumerate(table.above[:-1]):
+        below = table.above[index + 1]
         for position, value in enumerate(cells):
-            if normalize_header(value) == "poam date":
-                below = table.above[index + 1]
-                cell: Cell = below[position] if position < len(below) else None
-                if is_blank(cell) or normalize_header(cell) in _PLACEHOLDERS:
-                    return None
-                try:
-                    return parse_date(cell, "MM/DD/YYYY or YYYY-MM-DD")
-                except CellError:
-                    return None
-    return None
+            key = wanted.get(normalize_header(value))
+            if key is None or key in values:
+                continue
+            cell: Cell = below[position] if position < len(below) else None
+            values[key] = None if normalize_header(cell) in _PLACEHOLDERS else cell
+            rows[key] = index + 2
+    return values, rows
+
+
+def _head(tables: list[Table], problems: Problems) -> tuple[Poam, tuple[str, ...]]:
+    """The POA&M's facts from the sheets' header blocks (the first sheet that has each), and
+    warnings for what is not there."""
+    labels = {"poam_date": "POAM Date", **POAM_FACTS}
+    values: dict[str, Cell] = {}
+    places: dict[str, tuple[str, int]] = {}
+    for table in tables:
+        found, rows = _below(table, labels)
+        for key, value in found.items():
+            if key not in values or is_blank(values[key]):
+                values[key] = value
+                places[key] = (table.sheet, rows[key])
+
+    def problem(key: str, message: str) -> None:
+        sheet, row = places.get(key, (OPEN, 3))
+        problems.add(sheet, row, labels[key], message)
+
+    last_reviewed = None
+    try:
+        last_reviewed = parse_date(values.get("poam_date"), DATE_FORMAT)
+    except CellError as error:
+        problem("poam_date", str(error))
+    restored = restore_kind(values, POAM_FACTS, problem)
+    poam = Poam(
+        kind=restored.kind,
+        conditional=restored.conditional,
+        maintainer=cell_text(values.get("maintainer")),
+        last_reviewed=last_reviewed,
+        review_cadence_days=cadence(values.get("cadence"), lambda m: problem("cadence", m)),
+    )
+    return poam, restored.warnings
 
 
 def _template_row(values: dict[str, Cell]) -> str | None:
@@ -434,31 +548,35 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
         problems = Problems(book.file)
         tables = _tables(book, problems)
     problems.raise_if_any()
+    head, warnings = _head(tables, problems)
     notes: list[str] = []
+    cell_warnings: list[str] = []
+    unsaid = 0
     given: list[tuple[str, Place]] = []
     items: list[PoamItem] = []
-    last_reviewed = None
     for table in tables:
         notes.extend(table.notes)
-        last_reviewed = last_reviewed or _header_block(table)
         reader = _Reader(table, problems, catalog)
         status_open = normalize_header(table.sheet) != normalize_header(CLOSED)
         for row in table.rows:
             item_id, item = reader.item(row, status_open)
             given.append((item_id, Place(table.sheet, row.number, table.header("poam_id"))))
             items.append(item)
+        cell_warnings += reader.warnings
+        unsaid += reader.unsaid
     ids = assign_ids(given, problems)
     problems.raise_if_any()
-    closed = sum(1 for item in items if item.status is ItemStatus.CLOSED)
-    if closed:
-        notes.append(
-            f"{closed} entries on {CLOSED!r} imported as closed: the FedRAMP layout "
-            "does not say whether a closure was verified"
+    if unsaid:
+        warnings += (
+            f"{unsaid} {'entry' if unsaid == 1 else 'entries'} on {CLOSED!r} "
+            f"{'does' if unsaid == 1 else 'do'} not say whether "
+            f"the closure was verified (no {CLOSURE_VERIFIED!r} or {CLOSURE_PENDING!r} line in "
+            "Comments): imported as closed, so milestone-after-closeout-deadline does not run "
+            f"on {'it' if unsaid == 1 else 'them'}; set status: completed-pending-verification "
+            "in poam.yaml for those not yet verified",
         )
     return Imported(
-        Poam(
-            last_reviewed=last_reviewed,
-            items=tuple(replace(item, id=i) for item, i in zip(items, ids, strict=True)),
-        ),
+        replace(head, items=tuple(replace(item, id=i) for item, i in zip(items, ids, strict=True))),
         tuple(notes),
+        (*warnings, *cell_warnings),
     )

@@ -87,7 +87,14 @@ def parse_change(text: str) -> MilestoneChange:
 
 # --- numbered lists --------------------------------------------------------------------------
 
-_NUMBERED = re.compile(r"^\s*\((?P<number>\d{1,3})\)\s*(?P<rest>.*)$")
+_NUMBERED = re.compile(
+    r"""^\s*(?:\((?P<paren>\d{1,3})\)           # (1)
+    |\[(?P<bracket>\d{1,3})\]                     # [1]
+    |\#(?P<hash>\d{1,3})\b                        # #1
+    |(?P<plain>\d{1,3})[.)](?=\s))                # 1. or 1) then a space
+    \s*(?P<rest>.*)$""",
+    re.VERBOSE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +103,26 @@ class Entry:
     text: str
 
 
+def _number(line: str) -> tuple[int, str] | None:
+    match = _NUMBERED.match(line)
+    if match is None:
+        return None
+    digits = match["paren"] or match["bracket"] or match["hash"] or match["plain"]
+    return int(digits), match["rest"].strip()
+
+
 def split_numbered(text: str) -> list[Entry]:
-    """Entries starting ``(n)``; other lines continue the entry above (or stand unnumbered)."""
+    """Entries starting ``(n)`` (or ``n.``, ``n)``, ``[n]``, ``#n``); other lines continue the
+    entry above, or stand unnumbered before the first. When no line is numbered, each line is
+    an entry of its own, numbered in order."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not any(_number(line) for line in lines):
+        return [Entry(index, line.strip()) for index, line in enumerate(lines, start=1)]
     entries: list[Entry] = []
-    for line in text.split("\n"):
-        match = _NUMBERED.match(line)
-        if match:
-            entries.append(Entry(int(match["number"]), match["rest"].strip()))
-        elif not line.strip():
-            continue
+    for line in lines:
+        numbered = _number(line)
+        if numbered is not None:
+            entries.append(Entry(*numbered))
         elif entries:
             last = entries[-1]
             entries[-1] = Entry(last.number, f"{last.text}\n{line.strip()}".strip())
@@ -140,24 +158,88 @@ def milestone_line(number: int, milestone: Milestone, style: DateFormat) -> str:
     return text
 
 
-_MILESTONE = re.compile(
-    rf"^(?P<due>{_DATE_OR_NONE})\s*:\s*(?P<title>.*?)"
-    rf"(?:\s*\(completed\s+(?P<completed>{ANY_DATE})\))?$",
+_NO_DATE_TEXT = r"(?:no\s+date|tbd|n/a|none)"
+_SEPARATOR = r"(?:\s*[:\-\u2013\u2014,;|]+\s*|\s+)"
+_DUE_WORD = (
+    r"(?:\b(?:due|by|on|target(?:ed)?|planned|scheduled)\b(?:\s+(?:date|for|on|by)\b)?\s*:?\s*)"
+)
+_COMPLETED = re.compile(
+    rf"\s*[(\[]\s*(?:completed|complete|done)\s*:?\s*(?:on\s+)?(?P<date>{ANY_DATE})\s*[)\]]\.?\s*$",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    rf"^{_DUE_WORD}?(?P<date>{ANY_DATE}|{_NO_DATE_TEXT})(?:(?P<sep>{_SEPARATOR})(?P<title>.*))?$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TRAILING = re.compile(
+    rf"^(?P<title>.+?)[\s:\-\u2013\u2014,;|]*[(\[]?\s*{_DUE_WORD}?(?P<date>{ANY_DATE})\s*[)\]]?\.?$",
     re.IGNORECASE | re.DOTALL,
 )
 
 
-def parse_milestone(text: str) -> Milestone:
-    match = _MILESTONE.match(text.strip())
+_DUE_ONLY = re.compile(rf"\s*{_DUE_WORD}?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMilestone:
+    """A milestone read from text, and whether any date (or ``no date``) was written."""
+
+    milestone: Milestone
+    dated: bool
+
+
+def parse_milestone(text: str, expected: str) -> ReadMilestone:
+    """A milestone as people write one after its number: the date first (``2026-03-01: Do X``,
+    ``Mar 1, 2026 - Do X``, ``due 3/1/2026: Do X``) or last (``Do X (due 2026-03-01)``,
+    ``Do X by 1 March 2026``), optionally ``(completed DATE)`` at the end. Without any date the
+    text is the title of an undated milestone (``dated`` False, for the caller to warn). An
+    impossible date or an empty title raises CellError naming ``expected``, the one format."""
+    text = text.strip()
+    completed = None
+    done = _COMPLETED.search(text)
+    if done is not None:
+        completed = _date(done["date"], expected)
+        text = text[: done.start()].strip()
+    match = _match(text)
     if match is None:
-        raise CellError(
-            f"{text.strip()!r} is not a milestone (expected '(1) MM/DD/YYYY: what will be done')"
-        )
-    return Milestone(
-        title=match["title"].strip(),
-        due=parse_date_or_none(match["due"]),
-        completed=parse_text_date(match["completed"]) if match["completed"] else None,
-    )
+        if not text or _LEADING.match(text) or _TRAILING.match(text):
+            raise CellError(f"{text!r} has no description; expected {expected!r}")
+        return ReadMilestone(Milestone(text, None, completed), False)
+    title = match["title"].strip()
+    due = None if _is_no_date(match["date"]) else match["date"]
+    return ReadMilestone(Milestone(title, _date(due, expected) if due else None, completed), True)
+
+
+def _match(text: str) -> re.Match[str] | None:
+    """The reading of ``text`` with a title: a date at the start, else one at the end, else an
+    explicit "no date" (or TBD) at the start. "no date:" with its colon (as poam writes it)
+    wins over a date at the end of the title; "None (due 2026-03-01)" does not."""
+    leading, trailing = _LEADING.match(text), _TRAILING.match(text)
+    if leading is not None and (leading["title"] or "").strip():
+        undated = _is_no_date(leading["date"])
+        if not undated or leading["sep"].strip() or trailing is None:
+            return leading
+    if trailing is not None and _is_title(trailing["title"]):
+        return trailing
+    if leading is not None and (leading["title"] or "").strip():
+        return leading
+    return None
+
+
+def _is_no_date(text: str) -> bool:
+    return re.fullmatch(_NO_DATE_TEXT, text, re.IGNORECASE) is not None
+
+
+def _is_title(text: str) -> bool:
+    """Whether the title of a date at the end is one: not only a word such as "due"."""
+    return _DUE_ONLY.fullmatch(text.strip()) is None
+
+
+def _date(text: str, expected: str) -> date:
+    try:
+        return parse_text_date(text)
+    except CellError:
+        raise CellError(f"{text!r} is not a date; expected {expected!r}") from None
 
 
 # --- facts derived from milestones -----------------------------------------------------------

@@ -10,7 +10,7 @@ Conditional status; it is written as XLSX or as CSV of the same grid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from poam.core.model import (
     PoamItem,
     PoamKind,
     Ssp,
+    Thresholds,
 )
 from poam.formats.errors import InputError
 from poam.formats.workbooks.cells import (
@@ -45,6 +46,7 @@ from poam.formats.workbooks.entries import (
     parse_evidence,
     requirement_cell,
 )
+from poam.formats.workbooks.facts import cadence
 from poam.formats.workbooks.milestones import (
     change_text,
     latest_due,
@@ -64,7 +66,16 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, column_letter, save_csv, save_xlsx
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    Validation,
+    column_letter,
+    column_list,
+    date_check,
+    save_csv,
+    save_xlsx,
+)
 
 SHEET = "Plan of Action"
 TITLE = "Plan of Action and Milestones (NIST SP 800-171 Rev 2)"
@@ -189,7 +200,29 @@ def sheet(poam: Poam, *, ssp: Ssp | None = None, catalog: Catalog | None = None)
         bold=[f"A{row}" for row in range(2, 2 + len(_LABELS))],
         banner="A1",
         freeze=f"A{HEADER_ROW + 1}",
+        validations=_validations(),
+        printing=PrintSetup(repeat_rows=(HEADER_ROW, HEADER_ROW)),
     )
+
+
+def _validations() -> list[Validation]:
+    """Drop-down lists for the facts and the status, date checks for the date columns."""
+    rows = {key: row for row, key in enumerate(_LABELS, start=2)}
+    rules = [
+        column_list(f"B{rows['kind']}", tuple(kind.value for kind in PoamKind)),
+        column_list(f"B{rows['assessment']}", tuple(a.value for a in AssessmentType)),
+        date_check(
+            f"B{rows['last_reviewed']} B{rows['status_date']}", error="Enter a date (MM/DD/YYYY)."
+        ),
+    ]
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = column_letter(index)
+        cells = f"{letter}{HEADER_ROW + 1}:{letter}1048576"
+        if column.key == "status":
+            rules.append(column_list(cells, tuple(STATUS_OUT.values())))
+        elif column.key in ("scheduled", "created", "updated"):
+            rules.append(date_check(cells, error="Enter a date (MM/DD/YYYY)."))
+    return rules
 
 
 def write(
@@ -209,7 +242,31 @@ def write(
         save_xlsx(path, [out])
 
 
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    del variant  # one form
+    assert poam is not None
+    write(poam, path, exported=exported, ssp=ssp, fmt=fmt)
+
+
+def carried(poam: Poam) -> Poam:
+    """``poam`` as the NIST layout gives it back: everything but its waivers, ignored checks
+    and thresholds, which stay in poam.yaml."""
+    return replace(poam, waivers=(), ignore=(), thresholds=Thresholds())
+
+
 # --- reading ---------------------------------------------------------------------------------
+
+
+MILESTONE_FORMAT = "(1) MM/DD/YYYY: description"
 
 
 @dataclass
@@ -217,6 +274,7 @@ class _Reader:
     table: Table
     problems: Problems
     catalog: Catalog
+    warnings: list[str] = field(default_factory=list)
 
     def error(self, row: Row, key: str, message: str) -> None:
         self.problems.add(self.table.sheet, row.number, self.table.header(key), message)
@@ -236,9 +294,18 @@ class _Reader:
                 self.error(row, "milestones", f"milestone ({number}) is listed twice")
                 continue
             try:
-                found[number] = parse_milestone(entry.text)
+                read = parse_milestone(entry.text, MILESTONE_FORMAT)
             except CellError as error:
                 self.error(row, "milestones", str(error))
+                continue
+            found[number] = read.milestone
+            if not read.dated:
+                self.warnings.append(
+                    f"sheet {self.table.sheet!r}, row {row.number}, column "
+                    f"{self.table.header('milestones')!r}: milestone ({number}) "
+                    f"{entry.text!r} has no date; imported without one (expected "
+                    f"{MILESTONE_FORMAT!r})"
+                )
         for entry in split_numbered(row.text("changes")):
             milestone = found.get(entry.number) if entry.number is not None else None
             if milestone is None:
@@ -324,13 +391,7 @@ def _head(table: Table, problems: Problems) -> Poam:
             kind = PoamKind(choice(cell_text(block["kind"]), _KINDS, _KINDS.values()))
         except CellError as error:
             problem("kind", str(error))
-    cadence = None
-    if not is_blank(block.get("cadence")):
-        text = cell_text(block["cadence"])
-        if text.isdigit() and int(text) > 0:
-            cadence = int(text)
-        else:
-            problem("cadence", f"{text!r} is not a number of days")
+    days = cadence(block.get("cadence"), lambda message: problem("cadence", message))
     conditional = None
     status_date = date_of("status_date")
     if kind is PoamKind.CONDITIONAL and status_date is not None:
@@ -343,7 +404,7 @@ def _head(table: Table, problems: Problems) -> Poam:
         kind=kind,
         maintainer=cell_text(block.get("maintainer")),
         last_reviewed=date_of("last_reviewed"),
-        review_cadence_days=cadence,
+        review_cadence_days=days,
         conditional=conditional,
     )
 
@@ -382,4 +443,4 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Poam]:
     poam = replace(
         head, items=tuple(replace(item, id=i) for item, i in zip(items, ids, strict=True))
     )
-    return Imported(poam, tuple(table.notes))
+    return Imported(poam, tuple(table.notes), tuple(reader.warnings))

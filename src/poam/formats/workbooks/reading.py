@@ -3,10 +3,11 @@
 Every layout reader goes through here, so that the limits, the header matching (by normalized
 text, never by column letter) and the error messages are the same for all of them:
 
-- a file larger than :data:`MAX_FILE_BYTES`, a workbook whose sheets unpack to more than
-  :data:`MAX_UNPACKED_BYTES`, or a sheet with more than :data:`MAX_ROWS` rows is refused with the
-  limit named, before it can exhaust memory (sheets are streamed with openpyxl's read-only mode);
-- a file that is not a zip archive, or a damaged one, is refused as "not an XLSX workbook";
+- a file larger than :data:`MAX_FILE_BYTES` is refused before it is opened; an XLSX package is
+  read by :mod:`poam.formats.workbooks.xlsx`, which bounds everything inside it (zip bombs,
+  shared strings, nesting, columns, damaged parts); a sheet or CSV file with a value below row
+  :data:`MAX_ROWS` (plus the rows above its header) is refused where that row is met;
+- a file that is not a zip archive is refused as "not an XLSX workbook";
 - cell problems are collected (up to :data:`MAX_PROBLEMS`) and raised together.
 """
 
@@ -14,33 +15,30 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from poam.formats.errors import InputError, Problem
 from poam.formats.workbooks.cells import cell_text, is_blank, normalize_header
+from poam.formats.workbooks.xlsx import MAX_COLUMNS, Package, column_name, open_package
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest file read. A POA&M workbook of 10 MB already holds about 300,000 filled rows, far
 beyond any CMMC POA&M (110 requirements); see bench/RESULTS.md for the time per row."""
-MAX_UNPACKED_BYTES = 150 * 1024 * 1024
-"""Largest total size of the sheets and shared strings once unzipped (a guard against zip bombs)."""
 MAX_ROWS = 50_000
-"""Most rows read from one sheet (openpyxl reads about 2,000 rows a second)."""
+"""Most data rows read from one sheet (far beyond a CMMC POA&M's few hundred)."""
 MAX_PROBLEMS = 100
 """Most cell problems listed; the rest are counted."""
 HEADER_SEARCH_ROWS = 30
 """How far down a sheet its header row is looked for."""
 
 Cell = Any
-"""A cell value as openpyxl gives it: str, int, float, bool, datetime, or None."""
+"""A cell value: str, int, float, bool, datetime, or None."""
+Numbered = tuple[int, tuple[Cell, ...]]
+"""A row of values from column A, with its number in the sheet (or line in a CSV file)."""
 
 
 def _mb(size: int) -> str:
@@ -83,36 +81,46 @@ class Problems:
 
 @dataclass
 class Book:
-    """An open workbook: sheet names and a row stream per sheet (CSV: one unnamed sheet)."""
+    """An open workbook: sheet names and a stream of numbered rows per sheet (CSV: one sheet
+    named "")."""
 
     file: str
     is_csv: bool
     sheet_names: tuple[str, ...]
-    _workbook: Any = None
-    _csv_rows: list[list[str]] | None = None
+    _package: Package | None = None
+    _csv_text: str | None = None
 
-    def rows(self, sheet: str) -> Iterator[tuple[Cell, ...]]:
-        if self._csv_rows is not None:
-            for count, row in enumerate(self._csv_rows, start=1):
-                if count > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise _too_many_rows(self.file, sheet)
-                yield tuple(row)
-            return
-        worksheet = self._workbook[sheet]
-        declared = worksheet.max_row  # from the sheet's <dimension>, when the writer stored it
-        if declared is not None and declared > MAX_ROWS + HEADER_SEARCH_ROWS:
-            raise _too_many_rows(self.file, sheet)
-        with warnings.catch_warnings():
-            # read-only sheets are parsed while iterating; see _open_xlsx on these warnings
-            warnings.simplefilter("ignore")
-            for count, row in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                if count > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise _too_many_rows(self.file, sheet)
-                yield row
+    def rows(self, sheet: str) -> Iterator[Numbered]:
+        """The rows holding a value, in order, each with its number; refused past the limit."""
+        stream = self._csv_rows() if self._package is None else self._package.rows(sheet)
+        with closing(stream):  # a refusal below must not leave the sheet's part open
+            for number, cells in stream:
+                if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise _too_many_rows(self.file, sheet, number)
+                yield number, cells
+
+    def _csv_rows(self) -> Generator[Numbered]:
+        assert self._csv_text is not None
+        reader = csv.reader(io.StringIO(self._csv_text, newline=""))
+        try:
+            for cells in reader:
+                if any(cells):
+                    yield reader.line_num, _csv_cells(self.file, reader.line_num, cells)
+        except csv.Error as error:
+            raise InputError(
+                [
+                    Problem(
+                        self.file,
+                        f"is not a valid CSV file: {error}",
+                        line=reader.line_num,
+                        sheet="",
+                    )
+                ]
+            ) from None
 
     def close(self) -> None:
-        if self._workbook is not None:
-            self._workbook.close()
+        if self._package is not None:
+            self._package.close()
 
     def __enter__(self) -> Book:
         return self
@@ -121,12 +129,48 @@ class Book:
         self.close()
 
 
-def _too_many_rows(file: str, sheet: str) -> InputError:
-    where = f"sheet {sheet!r} has" if sheet else "it has"
-    return InputError.single(
-        file,
-        f"{where} more than {MAX_ROWS:,} rows, the most poam reads from one sheet; "
-        "split the workbook or delete the empty formatted rows below the data",
+def _csv_cells(file: str, line: int, cells: list[str]) -> tuple[Cell, ...]:
+    """A CSV row's values, with the column limit of XLSX sheets (trailing empties dropped)."""
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(cells) > MAX_COLUMNS:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"line {line} has a value in column {len(cells):,}, but poam reads only the "
+                    f"first {MAX_COLUMNS:,} columns",
+                    line=line,
+                    field=column_name(len(cells)),
+                    sheet="",
+                )
+            ]
+        )
+    return tuple(cells)
+
+
+def first_rows(book: Book, sheet: str, count: int) -> list[tuple[Cell, ...]]:
+    """Rows 1 to ``count`` of a sheet (empty ones too), so that row n is at index n - 1."""
+    rows: list[tuple[Cell, ...]] = []
+    for number, cells in book.rows(sheet):
+        if number > count:
+            break
+        rows += [()] * (number - 1 - len(rows))
+        rows.append(cells)
+    return rows
+
+
+def _too_many_rows(file: str, sheet: str, row: int) -> InputError:
+    return InputError(
+        [
+            Problem(
+                file,
+                f"holds a value, but poam reads at most {MAX_ROWS:,} rows of data from one "
+                "sheet: split the workbook, or delete what is below the data",
+                line=row,
+                sheet=sheet,
+            )
+        ]
     )
 
 
@@ -168,19 +212,16 @@ def _open_csv(path: Path) -> Book:
         raise InputError.single(name, "is neither UTF-8 nor Windows-1252 text")
     if "\x00" in text:
         raise InputError.single(name, "is not a CSV file (it holds binary data)")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise InputError.single(name, f"is not a valid CSV file: {error}") from None
-    if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise _too_many_rows(name, "")
-    return Book(name, True, ("",), _csv_rows=rows)
+    return Book(name, True, ("",), _csv_text=text)
 
 
 def _open_xlsx(path: Path) -> Book:
     name = str(path)
-    with path.open("rb") as handle:
-        magic = handle.read(4)
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as error:
+        raise InputError.single(name, f"cannot be read: {error.strerror}") from None
     if magic != b"PK\x03\x04":
         hint = (
             " (it looks like an old .xls file: save it as .xlsx)"
@@ -188,37 +229,8 @@ def _open_xlsx(path: Path) -> Book:
             else ""
         )
         raise InputError.single(name, f"is not an XLSX workbook (not a zip archive){hint}")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise InputError.single(
-            name, "is not an XLSX workbook: the zip archive is damaged or truncated"
-        ) from None
-    unpacked = sum(
-        info.file_size
-        for info in infos
-        if info.filename.startswith(("xl/worksheets/", "xl/sharedStrings"))
-    )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError.single(
-            name,
-            f"its sheets unpack to {_mb(unpacked)}; poam reads up to "
-            f"{_mb(MAX_UNPACKED_BYTES)} of sheet data",
-        )
-    if not any(info.filename == "xl/workbook.xml" for info in infos):
-        raise InputError.single(name, "is not an XLSX workbook (no xl/workbook.xml inside)")
-    try:
-        with warnings.catch_warnings():
-            # Templates carry extensions openpyxl does not support (e.g. x14 data validation);
-            # they do not affect the cell values read here.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for damaged parts
-        raise InputError.single(
-            name, f"is not a readable XLSX workbook ({type(error).__name__}: {error})"
-        ) from None
-    return Book(name, False, tuple(workbook.sheetnames), _workbook=workbook)
+    package = open_package(path)
+    return Book(name, False, package.sheet_names, _package=package)
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -234,8 +246,6 @@ class Column:
     required: bool = False
     kept: bool = True
     """False for template columns poam has no field for: values there are reported as not kept."""
-    derived: bool = False
-    """True for columns poam writes from its catalog (titles, points): read past silently."""
 
     def names(self) -> tuple[str, ...]:
         return tuple(normalize_header(h) for h in (self.header, *self.aliases))
@@ -274,9 +284,6 @@ class Table:
     def header(self, key: str) -> str:
         return self.headers.get(key, key)
 
-    def has(self, key: str) -> bool:
-        return key in self.headers
-
 
 def _display(header: object) -> str:
     return " ".join(str(header).split())
@@ -287,26 +294,28 @@ def _where(sheet: str) -> str:
 
 
 def _find_header(
-    stream: Iterator[tuple[Cell, ...]],
+    stream: Iterator[Numbered],
     sheet: str,
     columns: Sequence[Column],
     expected_row: int,
     problems: Problems,
 ) -> tuple[int, tuple[Cell, ...], list[tuple[Cell, ...]]] | None:
-    """The header row (the first with every required column) and the rows above it."""
+    """The header row (the first with every required column) and the rows above it (one per
+    row number from 1, empty rows included, so that a row's place in the list is its number)."""
     known = {name for column in columns for name in column.names()}
     required = [column for column in columns if column.required]
     above: list[tuple[Cell, ...]] = []
     best: tuple[int, int, set[str]] | None = None  # (matches, row number, headers found)
-    for number, cells in enumerate(stream, start=1):
+    for number, cells in stream:
+        if number > HEADER_SEARCH_ROWS:
+            break
+        above += [()] * (number - 1 - len(above))
         found = {normalize_header(c) for c in cells} & known
         if found and all(set(column.names()) & found for column in required):
             return number, cells, above
         if len(found) >= 2 and (best is None or len(found) > best[0]):
             best = (len(found), number, found)
         above.append(cells)
-        if number >= HEADER_SEARCH_ROWS:
-            break
     if best is not None:
         missing = ", ".join(repr(c.header) for c in required if not set(c.names()) & best[2])
         problems.add(
@@ -354,12 +363,12 @@ def read_table(
     ignored: list[str] = []
     for position, value in enumerate(header_cells):
         column = None if is_blank(value) else by_name.get(normalize_header(value))
-        letter = get_column_letter(position + 1)
+        letter = column_name(position + 1)
         if column is None:
             if not is_blank(value):
                 ignored.append(f"{_display(value)!r} (column {letter})")
         elif column.key in index:
-            first = get_column_letter(index[column.key] + 1)
+            first = column_name(index[column.key] + 1)
             problems.add(
                 sheet, header_row, _display(value), f"appears twice (columns {first} and {letter})"
             )
@@ -377,13 +386,13 @@ def read_table(
 
 def _collect_rows(
     table: Table,
-    stream: Iterator[tuple[Cell, ...]],
+    stream: Iterator[Numbered],
     index: dict[str, int],
     unkept: set[str],
     skip: Callable[[dict[str, Cell]], str | None] | None,
 ) -> None:
     unkept_rows: dict[str, int] = {}
-    for number, cells in enumerate(stream, start=table.header_row + 1):
+    for number, cells in stream:
         values = {
             key: cells[position] if position < len(cells) else None
             for key, position in index.items()
@@ -450,8 +459,11 @@ Document = TypeVar("Document")
 
 @dataclass(frozen=True, slots=True)
 class Imported(Generic[Document]):
-    """What a layout reader gives back: the document, and notes for the user (ignored columns,
-    values poam has no field for, facts it derived)."""
+    """What a layout reader gives back: the document, notes for the user (ignored columns,
+    values poam has no field for, facts it derived), and warnings."""
 
     document: Document
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What the workbook could not restore that changes what poam checks (a POA&M whose kind is
+    not recorded is read as internal): printed as warnings by the CLI, for the web to show."""

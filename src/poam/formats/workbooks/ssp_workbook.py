@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from poam.core.model import (
     ImplementationStatus,
     MfaState,
     ObjectiveResult,
+    Poam,
     RequirementRecord,
     Scope,
     Ssp,
@@ -45,11 +47,12 @@ from poam.formats.workbooks.reading import (
     Problems,
     Row,
     Table,
+    first_rows,
     header_block,
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import SheetOut, save_xlsx
+from poam.formats.workbooks.writing import PrintSetup, SheetOut, column_list, date_check, save_xlsx
 
 SYSTEM, REQUIREMENTS, OBJECTIVES = "System", "Requirements", "Objectives"
 TITLE = "System Security Plan (CMMC Level 2, NIST SP 800-171 Rev 2)"
@@ -67,8 +70,8 @@ REQUIREMENT_COLUMNS = (
     Column(
         "requirement", "Requirement", aliases=("Requirement ID", "ID", "Control"), required=True
     ),
-    Column("title", "Title", derived=True),
-    Column("points", "Points", derived=True),
+    Column("title", "Title"),
+    Column("points", "Points"),
     Column("status", "Status", aliases=("Implementation Status",), required=True),
     Column("narrative", "Narrative", aliases=("Implementation Narrative",)),
     Column("responsible", "Responsible"),
@@ -80,7 +83,7 @@ REQUIREMENT_COLUMNS = (
 OBJECTIVE_COLUMNS = (
     Column("requirement", "Requirement", aliases=("Requirement ID",), required=True),
     Column("objective", "Objective", aliases=("Objective ID",), required=True),
-    Column("statement", "Determination statement", derived=True),
+    Column("statement", "Determination statement"),
     Column("result", "Result", required=True),
 )
 
@@ -200,6 +203,11 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             widths={"A": 18.0, "B": 90.0},
             bold=[f"A{r}" for r in range(2, 2 + len(_SYSTEM_LABELS))],
             banner="A1",
+            validations=[
+                column_list("B3", tuple(scope.value.capitalize() for scope in Scope)),
+                date_check("B8", error="Enter a date (MM/DD/YYYY)."),
+            ],
+            printing=PrintSetup(landscape=False),
         ),
         SheetOut(
             REQUIREMENTS,
@@ -218,6 +226,16 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
                 "I": 40.0,
                 "J": 40.0,
             },
+            validations=[
+                column_list("D2:D1048576", tuple(STATUS_TEXT.values())),
+                *(
+                    column_list(f"G{row}", tuple(MFA_TEXT.values()))
+                    for row, requirement in enumerate(catalog.requirements, start=2)
+                    if requirement.partial_credit is not None
+                    and requirement.partial_credit.field == "mfa"
+                ),
+            ],
+            printing=PrintSetup(repeat_rows=(1, 1)),
         ),
         SheetOut(
             OBJECTIVES,
@@ -225,6 +243,8 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             header_row=1,
             freeze="C2",
             widths={"A": 16.0, "B": 10.0, "C": 90.0, "D": 16.0},
+            validations=[column_list("D2:D1048576", tuple(RESULT_TEXT.values()))],
+            printing=PrintSetup(repeat_rows=(1, 1)),
         ),
     ]
 
@@ -234,6 +254,32 @@ def write(ssp: Ssp, path: Path, *, fmt: str = "xlsx") -> None:
     if fmt != "xlsx":
         raise ValueError("the SSP workbook has several sheets: it is written as XLSX only")
     save_xlsx(path, sheets(ssp))
+
+
+def export(
+    ssp: Ssp | None,
+    poam: Poam | None,
+    path: Path,
+    *,
+    fmt: str,
+    exported: date,
+    variant: str | None,
+) -> None:
+    """The registry's entry point (see ``poam.formats.workbooks.LayoutModule``)."""
+    del poam, exported, variant  # the SSP alone, in one form
+    assert ssp is not None
+    write(ssp, path, fmt=fmt)
+
+
+def carried(ssp: Ssp) -> Ssp:
+    """``ssp`` as the workbook gives it back: the system, the SSP's version and date, and the
+    record of every requirement the catalog knows, exactly; nothing else."""
+    catalog = load_catalog()
+    return Ssp(
+        system=ssp.system,
+        info=SspInfo(ssp.info.version, ssp.info.date),
+        requirements={k: v for k, v in ssp.requirements.items() if catalog.find(k) is not None},
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -399,11 +445,7 @@ class _Reader:
 
 
 def _system(book: Book, name: str, problems: Problems) -> tuple[SystemInfo, SspInfo] | None:
-    rows = []
-    for count, cells in enumerate(book.rows(name), start=1):
-        rows.append(cells)
-        if count >= 40:
-            break
+    rows = first_rows(book, name, 40)
     where: dict[str, int] = {}
     block = header_block(rows, _SYSTEM_LABELS, where)
 
