@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from poam.web.workbench.models import ApiToken, Milestone, RequirementRecord
+from poam.web.workbench.models import ApiToken, EntryMilestone, SspRequirement
 from tests.web.conftest import AS_OF, EXAMPLES, ROOT
 
 
@@ -79,7 +79,7 @@ def test_portfolio_lists_summaries(api: Client, world: Any) -> None:
 def test_requirement_patch_changes_score_and_refuses_stale_versions(
     api: Client, world: Any
 ) -> None:
-    record = RequirementRecord.objects.get(system=world.system, requirement="3.1.10")
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.10")
     url = f"/api/systems/{world.system.pk}/requirements/3.1.10"
     ok = api.patch(
         url,
@@ -155,7 +155,7 @@ def test_entry_create_milestone_move_and_evidence(api: Client, world: Any) -> No
     assert evidence["file"]["size"] == len(content) and evidence["check"] == "matches"
     poam = api.get(f"/api/systems/{world.system.pk}/poam").json()
     assert any(item["id"] == entry["item_id"] for item in poam["items"])
-    assert Milestone.objects.get(pk=milestone["id"]).due.isoformat() == "2027-02-15"
+    assert EntryMilestone.objects.get(pk=milestone["id"]).due.isoformat() == "2027-02-15"
 
 
 def test_review_comment_history_and_exports(api: Client, world: Any) -> None:

@@ -1,19 +1,25 @@
 """The shared snapshot cache: served across processes by revision, never stale, never written
-inside a transaction that could still roll back."""
+inside a transaction that could still roll back, and never more than JSON read back by the row
+records (no pickle: a file planted there is refused, not executed)."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from poam.core.model import ImplementationStatus
-from poam.web.workbench import assessment
+from poam.web.workbench import assessment, snapshot_cache
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Organization, System
 from poam.web.workbench.services.ssp import update_requirement
 from tests.web.conftest import AS_OF, import_example
+
+
+def _shared() -> snapshot_cache.SnapshotCache:
+    store = snapshot_cache.shared()
+    assert store is not None, "the shared cache is on by default"
+    return store
 
 
 def _in_process_cache_cleared() -> None:
@@ -24,7 +30,7 @@ def _in_process_cache_cleared() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_revision_is_loaded_once_and_a_change_is_never_served_stale() -> None:
-    caches["snapshots"].clear()
+    _shared().clear()
     org = Organization.objects.create(name="Cache Org", slug="cache-org")
     system = import_example(org, "acme-enclave", with_files=False)
     first = assessment.system_assessment(system, AS_OF)
@@ -67,16 +73,16 @@ def test_nothing_is_stored_from_inside_a_transaction() -> None:
     system = import_example(org, "summit-conditional", with_files=False)
     # By key, not by counting files: a browser test's live server may still be writing its own.
     key = assessment.snapshot_key(system)
-    caches["snapshots"].delete(key)
+    _shared().delete(key)
     with transaction.atomic():
         assessment.load_snapshot(system)
-    assert not caches["snapshots"].has_key(key)
+    assert not _shared().has(key)
     assessment.load_snapshot(system)
-    assert caches["snapshots"].has_key(key)
+    assert _shared().has(key)
 
 
 @pytest.mark.django_db
-def test_an_upgrade_never_unpickles_an_old_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_upgrade_never_reads_an_old_layout(monkeypatch: pytest.MonkeyPatch) -> None:
     org = Organization.objects.create(name="Layout Org", slug="layout-org")
     system = import_example(org, "summit-conditional", with_files=False)
     before = assessment.snapshot_key(system)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "poam.web.workbench.middleware.SecurityHeadersMiddleware",
+    "poam.web.workbench.guard.WriteGuardMiddleware",
 ]
 
 ROOT_URLCONF = "poam.web.urls"
@@ -110,17 +111,14 @@ TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Loaded systems, shared by every worker process: keyed by system and revision, so a
-    # change is never served stale (see workbench/assessment.py).
-    "snapshots": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "cache" / "snapshots"),
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},  # about 12 KB a system
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Loaded systems as JSON, shared by every server process: keyed by system and revision, so a
+# change is never served stale (workbench/assessment.py). POAM_SNAPSHOT_CACHE=0 turns it off.
+POAM_SNAPSHOT_CACHE = (
+    DATA_DIR / "cache" / "snapshots"
+    if config.flag(ENV, "POAM_SNAPSHOT_CACHE", default=True)
+    else None
+)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

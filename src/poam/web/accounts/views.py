@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from poam.web.accounts import setup as first_run
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import ApiToken
-from poam.web.workbench.services import systems as system_service
+from poam.web.workbench.services import organizations as organization_service
 
 
 def setup(request: HttpRequest) -> HttpResponse:
@@ -40,7 +40,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if not errors:
             with transaction.atomic():
                 user = get_user_model().objects.create_user(username=username, password=password)
-                system_service.create_organization(Actor.of(user), org_name)
+                organization_service.create_organization(Actor.of(user), org_name)
             first_run.consume()
             login(request, user)
             messages.success(request, "Welcome. Add a system to your organization to begin.")
