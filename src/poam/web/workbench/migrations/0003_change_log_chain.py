@@ -77,12 +77,12 @@ def install_triggers(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(vendor, ())
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def drop_triggers(apps: Any, schema_editor: Any) -> None:
     for statement in DROP.get(schema_editor.connection.vendor, ()):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
