@@ -205,8 +205,9 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._parent = _current.get()
-        if self._parent is not None:  # one batch and one timestamp for the whole save
+        if self._parent is not None:  # one batch, one timestamp and one reason for the save
             self.batch, self.at = self._parent.batch, self._parent.at
+            self.reason = self.reason or self._parent.reason
         self._atomic.__enter__()  # a savepoint when nested
         self._token = _current.set(self)
         return self
