@@ -218,7 +218,7 @@ def test_concurrent_writers_chain_one_after_the_other() -> None:
             mine = System.objects.get(pk=system.pk)
             for k in range(5):
                 governance.add_comment(Actor(None, f"writer {n}"), mine, f"comment {n}.{k}")
-        except BaseException as error:  # noqa: BLE001 -- reported below
+        except BaseException as error:
             failures.append(error)
         finally:
             connections.close_all()

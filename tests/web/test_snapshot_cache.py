@@ -4,6 +4,13 @@ records (no pickle: a file planted there is refused, not executed)."""
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import time
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +19,7 @@ from poam.core.model import ImplementationStatus
 from poam.web.workbench import assessment, snapshot_cache
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Organization, System
+from poam.web.workbench.seam import read, rows
 from poam.web.workbench.services.ssp import update_requirement
 from tests.web.conftest import AS_OF, import_example
 
@@ -92,3 +100,70 @@ def test_an_upgrade_never_reads_an_old_layout(monkeypatch: pytest.MonkeyPatch) -
         assert assessment.snapshot_key(system) != before
     finally:
         assessment._layout.cache_clear()
+
+
+class _Planted:
+    """What an attacker with write access to the cache folder would plant for pickle."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+
+
+@pytest.mark.django_db
+def test_a_planted_file_is_never_executed_and_the_system_loads_from_the_database(
+    tmp_path: Path,
+) -> None:
+    org = Organization.objects.create(name="Planted Org", slug="planted-org")
+    system = import_example(org, "summit-conditional", with_files=False)
+    store = _shared()
+    marker = tmp_path / "executed"
+    path = store.path(assessment.snapshot_key(system))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(_Planted(marker)))
+    snapshot = assessment.load_snapshot(system)
+    assert not marker.exists()
+    assert snapshot.ssp.system.name == "Summit Fasteners Enterprise Network"
+    assert not path.exists() or json.loads(path.read_bytes())  # replaced by rows as JSON
+
+
+@pytest.mark.django_db
+def test_the_cache_holds_json_rows_that_read_back_equal(tmp_path: Path) -> None:
+    org = Organization.objects.create(name="Json Org", slug="json-org")
+    for folder in ("acme-enclave", "summit-conditional"):
+        system = import_example(org, folder, with_files=False)
+        loaded = read.load(system)
+        data = rows.to_json(
+            list(loaded.records.values()), list(loaded.poam_rows.values()), list(loaded.entries)
+        )
+        assert isinstance(json.loads(data), list)
+        again = read.snapshot(system, *rows.from_json(data))
+        assert again.records == loaded.records and again.entries == loaded.entries
+        assert again.poam_rows == loaded.poam_rows
+        assert again.ssp == loaded.ssp and again.poams == loaded.poams
+    with pytest.raises(ValueError, match="not the rows of a snapshot"):
+        rows.from_json(b'[[{"id": 1}], [], []]')
+
+
+def test_the_cache_forgets_old_files_and_keeps_within_its_size(tmp_path: Path) -> None:
+    store = snapshot_cache.SnapshotCache(tmp_path, max_age=60, max_entries=8)
+    for n in range(12):
+        store.set(f"key {n}", b"[]")
+    old = store.path("key 0")
+    stale = time.time() - 120
+    os.utime(old, (stale, stale))
+    assert store.get("key 0") is None and store.get("key 1") == b"[]"
+    store.cull()
+    remaining = list(tmp_path.iterdir())
+    assert not old.exists() and len(remaining) <= 8
+
+
+@pytest.mark.django_db
+def test_without_the_shared_cache_systems_load_from_the_database(settings: Any) -> None:
+    settings.POAM_SNAPSHOT_CACHE = None
+    org = Organization.objects.create(name="No Cache Org", slug="no-cache-org")
+    system = import_example(org, "summit-conditional", with_files=False)
+    assert snapshot_cache.shared() is None
+    assert assessment.load_snapshot(system).ssp.system.name.startswith("Summit")

@@ -62,7 +62,7 @@ class SnapshotCache:
         return self.get(key) is not None
 
     def cull(self) -> None:
-        """Remove expired files, and the oldest quarter when there are too many."""
+        """Remove expired files, and the oldest when there are too many."""
         try:
             entries = [(e.stat().st_mtime, e.path) for e in os.scandir(self.folder)]
         except OSError:
@@ -75,8 +75,8 @@ class SnapshotCache:
                     Path(path).unlink()
             else:
                 kept.append((mtime, path))
-        if len(kept) > self.max_entries:
-            for _mtime, path in sorted(kept)[: len(kept) // 4]:
+        if len(kept) > self.max_entries:  # down to three quarters, the oldest first
+            for _mtime, path in sorted(kept)[: len(kept) - self.max_entries * 3 // 4]:
                 with contextlib.suppress(OSError):
                     Path(path).unlink()
 

@@ -334,7 +334,7 @@ def from_json(data: bytes) -> tuple[list[RecordRow], list[PoamRow], list[EntryRo
             [_poam(row) for row in poams],
             [_entry(row) for row in entries],
         )
-    except (TypeError, KeyError, IndexError) as error:
+    except (TypeError, KeyError, IndexError, ValueError) as error:
         raise ValueError(f"not the rows of a snapshot: {error}") from None
 
 

@@ -44,26 +44,30 @@ def create_entry(
     reason: str = "",
 ) -> Entry:
     """A new entry at the end of the POA&M (its id suggested when none is given), with an
-    optional first milestone (title, due date)."""
+    optional first milestone (title, due date); the errors of both are reported together."""
     data = {"status": "not-started", **values}
     if not str(data.get("item_id") or "").strip():
         data["item_id"] = suggested_item_id(poam)
-    form = validated(
-        EntryForm(
-            data,
-            poam=poam,
-            instance=Entry(poam=poam),
-            only={"item_id", "requirement", "status", *values},
-        )
+    form = EntryForm(
+        data,
+        poam=poam,
+        instance=Entry(poam=poam),
+        only={"item_id", "requirement", "status", *values},
     )
+    first = None
+    if milestone is not None and any(str(part or "").strip() for part in milestone):
+        first = MilestoneForm(
+            {"title": milestone[0], "due": milestone[1]}, instance=EntryMilestone()
+        )
+    problems: dict[str, Any] = {}  # the entry's and its first milestone's, shown together
+    for checked in (form, first):
+        if checked is not None and not checked.is_valid():
+            problems.update(checked.errors.as_data())
+    if problems:
+        raise ValidationError(problems)
     entry: Entry = form.save(commit=False)
     entry.created = entry.created or today
     entry.updated = today
-    first = None
-    if milestone is not None and str(milestone[0] or "").strip():
-        first = validated(
-            MilestoneForm({"title": milestone[0], "due": milestone[1]}, instance=EntryMilestone())
-        )
     with UnitOfWork(actor, system=poam.system, reason=reason) as work:
         entry.position = (
             Entry.objects.filter(poam=poam).aggregate(top=Max("position"))["top"] or 0
