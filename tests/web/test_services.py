@@ -396,3 +396,24 @@ def test_an_imported_system_keeps_its_entries_as_written(world: Any) -> None:
     )
     loaded = read.load(system).poam(poam.kind.value)
     assert loaded is not None and poam_to_data(loaded) == poam_to_data(poam)
+
+
+def test_an_event_of_a_person_alone_is_logged_and_chained(world: Any) -> None:
+    """How sign-ins, password changes and tokens are recorded (no organization, no system)."""
+    from poam.web.workbench.history import record_event
+
+    user = world.users["viewer"]
+    before = _revisions()
+    record_event(
+        Actor(user, "Viewer Person", "2001:db8::7"), ObjectType.USER, user.pk, "viewer", "login"
+    )
+    row = Change.objects.order_by("-seq").first()
+    assert row is not None
+    assert (row.object_type, row.action, row.organization_id, row.system_id) == (
+        "user",
+        "login",
+        None,
+        None,
+    )
+    assert (row.user_id, row.ip_address) == (user.pk, "2001:db8::7")
+    assert _revisions() == before and audit.verify().intact

@@ -350,3 +350,23 @@ class UnitOfWork:
         if updated != 1:
             raise Conflict(label, latest_changes(object_type, pk))
         self.record(object_type, pk, label, "delete", changes)
+
+
+def record_event(
+    actor: Actor,
+    object_type: str,
+    object_id: int | None,
+    label: str,
+    action: str,
+    changes: Iterable[FieldChange] = (),
+    *,
+    organization: Organization | None = None,
+    reason: str = "",
+) -> None:
+    """Log one event of an organization (``organization``) or of a person alone (none): a
+    sign-in, a password change, a token issued or revoked, an invitation sent or accepted.
+
+    Its own unit of work: the row is chained like every other, with who, when and from where.
+    """
+    with UnitOfWork(actor, organization=organization, reason=reason) as work:
+        work.record(object_type, object_id, label, action, changes)
