@@ -284,13 +284,15 @@ def _decoder(cls: type[Any], nested: dict[str, Decoder] | None = None) -> Decode
         else:
             converters.append(None)
 
+    converted = [(index, convert) for index, convert in enumerate(converters) if convert]
+    width = len(converters)
+
     def decode(values: list[Any]) -> Any:
-        return cls(
-            *(
-                value if convert is None else convert(value)
-                for convert, value in zip(converters, values, strict=True)
-            )
-        )
+        if len(values) != width:
+            raise ValueError(f"{cls.__name__} has {width} fields, not {len(values)}")
+        for index, convert in converted:
+            values[index] = convert(values[index])
+        return cls(*values)
 
     return decode
 
