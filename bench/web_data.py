@@ -52,9 +52,12 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    if os.environ.get("DATABASE_URL"):  # a fresh schema (the change log refuses TRUNCATE)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0, interactive=False)
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", verbosity=0, interactive=False)
     started = time.perf_counter()
     generate(args.orgs, args.systems_per_org, args.seed)
     print(f"generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -70,16 +73,17 @@ def generate(orgs: int, per_org: int, seed: int) -> None:
     from django.utils import timezone
     from systems import make_poam, make_ssp
 
-    from poam.web.workbench import seam
+    from poam.web.workbench import audit
     from poam.web.workbench.models import (
         Change,
         Entry,
         Membership,
         Organization,
-        Poam,
-        RequirementRecord,
+        PoamDocument,
+        SspRequirement,
         System,
     )
+    from poam.web.workbench.seam import write
 
     rnd = random.Random(seed)
     users = get_user_model()
@@ -120,40 +124,42 @@ def generate(orgs: int, per_org: int, seed: int) -> None:
                     poam = make_poam(rnd, ssp, index)
                     index += 1
                     documents.append((ssp, poam))
-                    systems.append(System(organization=org, **seam.system_values(ssp)))
+                    systems.append(System(organization=org, **write.system_values(ssp)))
             systems = System.objects.bulk_create(systems)
-            RequirementRecord.objects.bulk_create(
-                RequirementRecord(system=s, requirement=nist_id, **seam.record_values(record))
+            SspRequirement.objects.bulk_create(
+                SspRequirement(system=s, requirement=nist_id, **write.record_values(record))
                 for s, (ssp, _p) in zip(systems, documents, strict=True)
                 for nist_id, record in ssp.requirements.items()
             )
-            poams = Poam.objects.bulk_create(
-                Poam(system=s, kind=p.kind.value, **seam.poam_values(p))
+            poams = PoamDocument.objects.bulk_create(
+                PoamDocument(system=s, kind=p.kind.value, **write.poam_values(p))
                 for s, (_s, p) in zip(systems, documents, strict=True)
             )
             entries = []
             for row, (_s, p) in zip(poams, documents, strict=True):
                 entries += [
-                    (Entry(poam=row, position=i, **seam.entry_values(item)), item)
+                    (Entry(poam=row, position=i, **write.entry_values(item)), item)
                     for i, item in enumerate(p.items)
                 ]
             created = Entry.objects.bulk_create(e for e, _ in entries)
-            seam.create_children(
+            write.create_children(
                 (entry, item) for entry, (_e, item) in zip(created, entries, strict=True)
             )
-            Change.objects.bulk_create(
-                Change(
-                    organization_id=s.organization_id,
-                    system=s,
-                    object_type="system",
-                    object_id=s.pk,
-                    object_label=s.name,
-                    action="create",
-                    at=now,
-                    batch=f"gen{s.pk}",
-                    user_label="bench",
-                )
-                for s in systems
+            audit.append(  # chained, as a unit of work appends
+                [
+                    Change(
+                        organization_id=s.organization_id,
+                        system=s,
+                        object_type="system",
+                        object_id=s.pk,
+                        object_label=s.name,
+                        action="create",
+                        at=now,
+                        batch=f"gen{s.pk}",
+                        user_label="bench",
+                    )
+                    for s in systems
+                ]
             )
         print(f"{min(start + 25, orgs)} organizations", file=sys.stderr, end="\r")
     print(file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Latency of the web pages and API under 20 concurrent clients (``poam serve``, waitress).
+"""Latency of the web pages and API under 20 concurrent clients (``poam serve``: gunicorn).
 
     .venv/bin/python bench/web_data.py --data-dir bench/out/web-sqlite      # once (about 1 min)
     .venv/bin/python bench/web_load.py --data-dir bench/out/web-sqlite

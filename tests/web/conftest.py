@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -72,6 +73,54 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"poam web tests on {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _whole_databases_may_be_erased() -> Iterator[None]:
+    """The change log refuses ``DELETE`` (SQLite) and ``TRUNCATE`` (PostgreSQL) in the database
+    itself; a transactional test ends by emptying every table, so its flush, and nothing else,
+    runs with that trigger lifted (``erasable``)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: list[str]) -> None:
+        with erasable(self.connection):
+            original(self, sql_list)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush)
+    yield
+    patch.undo()
+
+
+@contextmanager
+def erasable(connection: Any) -> Iterator[None]:
+    """The change log's erase-refusing trigger lifted on ``connection`` for a moment."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                ["workbench_change_no_delete"],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute("DROP TRIGGER workbench_change_no_delete")
+            try:
+                yield
+            finally:
+                if row is not None:
+                    cursor.execute(row[0])
+        else:
+            cursor.execute(
+                "ALTER TABLE workbench_change DISABLE TRIGGER workbench_change_no_truncate"
+            )
+            try:
+                yield
+            finally:
+                cursor.execute(
+                    "ALTER TABLE workbench_change ENABLE TRIGGER workbench_change_no_truncate"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     """Tests create many users: a fast hasher for them (argon2 is tested on its own)."""
@@ -117,21 +166,17 @@ def make_user(username: str, name: str = "") -> Any:
 def import_example(org: Any, folder: str, *, with_files: bool = True) -> Any:
     """A system in ``org`` holding ``examples/<folder>`` (evidence files stored)."""
     from poam.formats.native import load_poam, load_ssp
-    from poam.web.workbench import seam
     from poam.web.workbench.history import Actor
-    from poam.web.workbench.models import System
+    from poam.web.workbench.services.systems import create_system_from
     from poam.web.workbench.storage import store_bytes
 
     ssp = load_ssp(EXAMPLES / folder / "ssp.yaml")
     poam = load_poam(EXAMPLES / folder / "poam.yaml")
-    system = System.objects.create(organization=org, name=ssp.system.name, ssp_date=ssp.info.date)
-    actor = Actor(None, "tests")
-    seam.replace_ssp(actor, system, ssp)
     files = {}
     if with_files and (EXAMPLES / folder / "evidence").is_dir():
         for path in sorted((EXAMPLES / folder / "evidence").iterdir()):
             files[f"evidence/{path.name}"] = store_bytes(path.read_bytes())
-    seam.replace_poam(actor, system, poam, files=files)
+    system = create_system_from(Actor(None, "tests"), org, ssp, (poam,), files=files)
     system.refresh_from_db()
     return system
 

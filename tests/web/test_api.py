@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from poam.web.workbench.models import ApiToken, Milestone, RequirementRecord
+from poam.web.workbench.models import ApiToken, EntryMilestone, SspRequirement
 from tests.web.conftest import AS_OF, EXAMPLES, ROOT
 
 
@@ -79,7 +79,7 @@ def test_portfolio_lists_summaries(api: Client, world: Any) -> None:
 def test_requirement_patch_changes_score_and_refuses_stale_versions(
     api: Client, world: Any
 ) -> None:
-    record = RequirementRecord.objects.get(system=world.system, requirement="3.1.10")
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.10")
     url = f"/api/systems/{world.system.pk}/requirements/3.1.10"
     ok = api.patch(
         url,
@@ -155,7 +155,7 @@ def test_entry_create_milestone_move_and_evidence(api: Client, world: Any) -> No
     assert evidence["file"]["size"] == len(content) and evidence["check"] == "matches"
     poam = api.get(f"/api/systems/{world.system.pk}/poam").json()
     assert any(item["id"] == entry["item_id"] for item in poam["items"])
-    assert Milestone.objects.get(pk=milestone["id"]).due.isoformat() == "2027-02-15"
+    assert EntryMilestone.objects.get(pk=milestone["id"]).due.isoformat() == "2027-02-15"
 
 
 def test_review_comment_history_and_exports(api: Client, world: Any) -> None:
@@ -201,3 +201,50 @@ def test_openapi_document_and_local_docs(api: Client, world: Any) -> None:
     docs = Client().get("/api/docs")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # served from the package, no CDN
+
+
+def test_the_openapi_document_types_every_value_and_every_answer(world: Any) -> None:
+    """Statuses and kinds are enumerations with their allowed values; every operation says
+    what it answers on success and on 401, 403, 404 and 422 (409 where it changes things)."""
+    schema = Client().get("/api/openapi.json").json()
+    schemas = schema["components"]["schemas"]
+    assert schemas["ImplementationStatus"]["enum"] == [
+        "implemented",
+        "partially-implemented",
+        "planned",
+        "not-implemented",
+        "not-applicable",
+    ]
+    assert "completed-pending-verification" in schemas["ItemStatus"]["enum"]
+    assert schemas["EntryOut"]["properties"]["status"] == {
+        "$ref": "#/components/schemas/ItemStatus"
+    }
+    assert {"from", "to", "justification"} <= set(schemas["MoveOut"]["properties"])
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            answers = set(operation["responses"])
+            assert answers & {"200", "201", "204"}, (method, path)
+            assert {"401", "403", "404", "422"} <= answers, (method, path)
+            if method in ("post", "patch", "delete") and not path.endswith("/review"):
+                assert "409" in answers, (method, path)
+
+
+def test_values_outside_an_enumeration_are_refused_by_field(api: Client, world: Any) -> None:
+    entry = api.get(f"/api/systems/{world.system.pk}/entries").json()[0]
+    bad = api.patch(
+        f"/api/entries/{entry['id']}",
+        {"version": entry["version"], "status": "finished"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["status"]
+    assert "completed-pending-verification" in bad.json()["errors"]["status"][0]
+    query = api.get(f"/api/systems/{world.system.pk}/entries?kind=weekly")
+    assert query.status_code == 422 and list(query.json()["errors"]) == ["kind"]
+    unknown = api.patch(
+        f"/api/entries/{entry['id']}",
+        {"version": entry["version"], "requirement": "99.1"},
+        content_type="application/json",
+    )
+    assert unknown.json()["errors"] == {
+        "requirement": ["'99.1' is not a NIST SP 800-171 requirement"]
+    }

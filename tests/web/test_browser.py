@@ -146,7 +146,7 @@ def test_add_an_entry(page: Any, world: Any) -> None:
 
 
 def test_move_a_milestone_without_then_with_a_justification(page: Any, world: Any) -> None:
-    from poam.web.workbench.models import Entry, MilestoneChange
+    from poam.web.workbench.models import DueDateMove, Entry
 
     entry = Entry.objects.get(poam__system=world.system, item_id="POAM-006", deleted_at=None)
     sign_in(page, "entry_owner")
@@ -161,10 +161,10 @@ def test_move_a_milestone_without_then_with_a_justification(page: Any, world: An
     # blanks pass the browser's own check; the server refuses them and reopens the dialog
     dialog.get_by_label("Justification").fill("   ")
     dialog.get_by_role("button", name="Move the date").click()
-    page.wait_for_selector("dialog[open] .message.error")
+    page.wait_for_selector("dialog[open] .field-error")
     assert "a justification is required" in page.locator("dialog[open]").inner_text()
     shot(page, "08-move-refused")
-    assert not MilestoneChange.objects.filter(to_date="2027-03-05").exists()
+    assert not DueDateMove.objects.filter(to_date="2027-03-05").exists()
     page.locator("dialog[open]").get_by_label("New due date").fill("2027-03-05")
     page.locator("dialog[open]").get_by_label("Justification").fill(
         "The pilot showed two CAM programs need vendor updates first."

@@ -8,10 +8,16 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from poam.web.workbench import seam
 from poam.web.workbench.assessment import assess_snapshot
 from poam.web.workbench.history import Actor, Conflict
-from poam.web.workbench.models import AppendOnlyError, Change, Entry, Milestone, MilestoneChange
+from poam.web.workbench.models import (
+    AppendOnlyError,
+    Change,
+    DueDateMove,
+    Entry,
+    EntryMilestone,
+)
+from poam.web.workbench.seam import read
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import ssp as ssp_service
 from tests.web.conftest import AS_OF
@@ -73,7 +79,7 @@ def test_the_second_save_on_a_stale_version_is_refused_showing_the_first(world: 
 
 def test_moving_a_milestone_needs_a_justification_and_reaches_the_core(world: Any) -> None:
     entry = _entry(world, "POAM-004")
-    milestone = Milestone.objects.filter(entry=entry).order_by("position").first()
+    milestone = EntryMilestone.objects.filter(entry=entry).order_by("position").first()
     assert milestone is not None and milestone.due is not None
     owner = Actor.of(world.users["editor"])
     with pytest.raises(ValidationError) as missing:
@@ -81,7 +87,7 @@ def test_moving_a_milestone_needs_a_justification_and_reaches_the_core(world: An
             owner, milestone, date(2027, 3, 1), "   ", version=milestone.version, today=AS_OF
         )
     assert "justification" in missing.value.message_dict
-    assert not MilestoneChange.objects.filter(milestone=milestone).exists()
+    assert not DueDateMove.objects.filter(milestone=milestone).exists()
     old_due = milestone.due
     for n, day in enumerate((date(2027, 3, 1), date(2027, 4, 1), date(2027, 5, 3))):
         milestone.refresh_from_db()
@@ -93,7 +99,7 @@ def test_moving_a_milestone_needs_a_justification_and_reaches_the_core(world: An
             version=milestone.version,
             today=AS_OF,
         )
-    changes = list(MilestoneChange.objects.filter(milestone=milestone).order_by("position"))
+    changes = list(DueDateMove.objects.filter(milestone=milestone).order_by("position"))
     assert [(c.from_date, c.to_date) for c in changes] == [
         (old_due, date(2027, 3, 1)),
         (date(2027, 3, 1), date(2027, 4, 1)),
@@ -101,7 +107,7 @@ def test_moving_a_milestone_needs_a_justification_and_reaches_the_core(world: An
     ]
     system = world.system
     system.refresh_from_db()
-    findings = assess_snapshot(seam.load(system), AS_OF).assessment.findings
+    findings = assess_snapshot(read.load(system), AS_OF).assessment.findings
     moved = [f for f in findings if f.code == "milestone-moved-repeatedly" and f.item == "POAM-004"]
     assert moved, "the core sees the moves recorded by the web application"
     assert not [
@@ -112,7 +118,9 @@ def test_moving_a_milestone_needs_a_justification_and_reaches_the_core(world: An
 
 
 def test_a_due_date_cannot_be_moved_through_a_plain_edit(world: Any) -> None:
-    milestone = Milestone.objects.filter(entry=_entry(world, "POAM-004"), due__isnull=False).first()
+    milestone = EntryMilestone.objects.filter(
+        entry=_entry(world, "POAM-004"), due__isnull=False
+    ).first()
     assert milestone is not None
     with pytest.raises(ValidationError, match="justification"):
         entry_service.update_milestone(
@@ -147,7 +155,7 @@ def test_deleting_an_entry_keeps_it_and_logs_it(world: Any) -> None:
     assert Change.objects.filter(
         object_type="entry", object_id=entry.pk, action="delete", reason="Duplicate"
     ).exists()
-    items = seam.load(world.system).poam("internal").items  # type: ignore[union-attr]
+    items = read.load(world.system).poam("internal").items  # type: ignore[union-attr]
     assert "POAM-004" not in {item.id for item in items}
 
 

@@ -27,14 +27,14 @@ from poam.web.workbench.models import (
     ApiToken,
     Change,
     Comment,
+    DueDateMove,
     Entry,
-    Evidence,
+    EntryEvidence,
+    EntryMilestone,
     Membership,
-    Milestone,
-    MilestoneChange,
-    Poam,
-    RequirementRecord,
+    PoamDocument,
     Review,
+    SspRequirement,
     System,
 )
 
@@ -47,12 +47,12 @@ def fingerprint(org: Any) -> dict[str, Any]:
     return {
         "systems": sorted(systems.values_list("pk", "version", "name", "deleted_at")),
         "records": sorted(
-            RequirementRecord.objects.filter(system__organization=org).values_list(
+            SspRequirement.objects.filter(system__organization=org).values_list(
                 "pk", "version", "status"
             )
         ),
         "poams": sorted(
-            Poam.objects.filter(system__organization=org).values_list(
+            PoamDocument.objects.filter(system__organization=org).values_list(
                 "pk", "version", "last_reviewed"
             )
         ),
@@ -62,15 +62,15 @@ def fingerprint(org: Any) -> dict[str, Any]:
             )
         ),
         "milestones": sorted(
-            Milestone.objects.filter(entry__poam__system__organization=org).values_list(
+            EntryMilestone.objects.filter(entry__poam__system__organization=org).values_list(
                 "pk", "version", "due", "deleted_at"
             )
         ),
-        "moves": MilestoneChange.objects.filter(
+        "moves": DueDateMove.objects.filter(
             milestone__entry__poam__system__organization=org
         ).count(),
         "evidence": sorted(
-            Evidence.objects.filter(entry__poam__system__organization=org).values_list(
+            EntryEvidence.objects.filter(entry__poam__system__organization=org).values_list(
                 "pk", "version", "deleted_at"
             )
         ),
@@ -101,12 +101,12 @@ class Targets:
         self.other_entry = Entry.objects.get(
             poam__system=system, item_id="POAM-003", deleted_at=None
         )
-        self.poam = Poam.objects.get(system=system, kind="internal")
-        self.milestone = Milestone.objects.filter(
+        self.poam = PoamDocument.objects.get(system=system, kind="internal")
+        self.milestone = EntryMilestone.objects.filter(
             entry=self.owned, completed__isnull=True, due__isnull=False
         ).first()
         self.evidence = (
-            Evidence.objects.filter(
+            EntryEvidence.objects.filter(
                 entry__poam__system=system, deleted_at__isnull=True, blob__isnull=False
             )
             .exclude(entry__in=[self.owned, self.other_entry])
@@ -138,7 +138,7 @@ Page = tuple[
 
 
 def _req(t: Targets) -> dict[str, Any]:
-    record = RequirementRecord.objects.get(system=t.system, requirement="3.1.10")
+    record = SspRequirement.objects.get(system=t.system, requirement="3.1.10")
     return {"status": "implemented", "version": record.version}
 
 
@@ -549,7 +549,7 @@ def test_api_roles_are_enforced(world: Any) -> None:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
         assert client.get(f"/api/systems/{system}/assessment", **headers).status_code == 200
         before = fingerprint(world.org)
-        record = RequirementRecord.objects.get(system=world.system, requirement="3.1.10")
+        record = SspRequirement.objects.get(system=world.system, requirement="3.1.10")
         response = client.patch(
             f"/api/systems/{system}/requirements/3.1.10",
             {"version": record.version, "narrative": f"by {role}"},

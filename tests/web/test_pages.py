@@ -11,12 +11,12 @@ from django.test import override_settings
 
 from poam.web.workbench.models import (
     Change,
+    DueDateMove,
     Entry,
-    Evidence,
-    Milestone,
-    MilestoneChange,
-    Poam,
-    RequirementRecord,
+    EntryEvidence,
+    EntryMilestone,
+    PoamDocument,
+    SspRequirement,
 )
 from tests.web.conftest import AS_OF
 
@@ -97,7 +97,7 @@ def test_portfolio_lists_every_visible_system_sortable(login: Any, world: Any) -
 def test_setting_a_status_updates_score_and_verdict_live(login: Any, world: Any) -> None:
     client = login(world.users["editor"])
     system = world.system
-    record = RequirementRecord.objects.get(system=system, requirement="3.1.10")
+    record = SspRequirement.objects.get(system=system, requirement="3.1.10")
     response = client.post(
         f"/systems/{system.pk}/ssp/3.1.10/",
         {
@@ -127,7 +127,7 @@ def test_setting_a_status_updates_score_and_verdict_live(login: Any, world: Any)
 
 def test_a_stale_status_save_is_refused_with_the_first_change(login: Any, world: Any) -> None:
     system = world.system
-    record = RequirementRecord.objects.get(system=system, requirement="3.1.10")
+    record = SspRequirement.objects.get(system=system, requirement="3.1.10")
     first = login(world.users["editor"]).post(
         f"/systems/{system.pk}/ssp/3.1.10/",
         {"status": "planned", "version": record.version},
@@ -147,7 +147,7 @@ def test_a_stale_status_save_is_refused_with_the_first_change(login: Any, world:
 
 def test_add_an_entry_with_a_first_milestone(login: Any, world: Any) -> None:
     client = login(world.users["editor"])
-    poam = Poam.objects.get(system=world.system, kind="internal")
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
     response = client.post(
         f"/poams/{poam.pk}/entries/new/",
         {
@@ -175,7 +175,7 @@ def test_add_an_entry_with_a_first_milestone(login: Any, world: Any) -> None:
 def test_moving_a_milestone_without_then_with_a_justification(login: Any, world: Any) -> None:
     client = login(world.users["entry-owner"])  # POAM-006 is assigned to them
     entry = _entry(world, "POAM-006")
-    milestone = Milestone.objects.filter(
+    milestone = EntryMilestone.objects.filter(
         entry=entry, completed__isnull=True, due__isnull=False
     ).first()
     assert milestone is not None
@@ -186,7 +186,7 @@ def test_moving_a_milestone_without_then_with_a_justification(login: Any, world:
     assert refused.status_code == 422
     page = refused.content.decode()
     assert "a justification is required" in page and "data-open-on-load" in page
-    assert not MilestoneChange.objects.filter(milestone=milestone, to_date="2027-03-01").exists()
+    assert not DueDateMove.objects.filter(milestone=milestone, to_date="2027-03-01").exists()
     moved = client.post(
         f"/milestones/{milestone.pk}/move/",
         {
@@ -198,7 +198,7 @@ def test_moving_a_milestone_without_then_with_a_justification(login: Any, world:
     assert moved.status_code == 302
     milestone.refresh_from_db()
     assert milestone.due.isoformat() == "2027-03-01"
-    change = MilestoneChange.objects.filter(milestone=milestone).order_by("-position").first()
+    change = DueDateMove.objects.filter(milestone=milestone).order_by("-position").first()
     assert change is not None and change.justification == "Vendor patch slipped to February"
     assert change.by == "Entry-Owner Person" and change.changed == AS_OF
     page = client.get(f"/entries/{entry.pk}/").content.decode()
@@ -221,7 +221,7 @@ def test_uploading_evidence_records_and_shows_its_hash(
         },
     )
     assert response.status_code == 302
-    evidence = Evidence.objects.get(entry=entry, title="Sentinel workspace")
+    evidence = EntryEvidence.objects.get(entry=entry, title="Sentinel workspace")
     assert (
         evidence.sha256 == digest
         and evidence.blob is not None
@@ -246,7 +246,7 @@ def test_an_upload_over_the_limit_is_refused(login: Any, world: Any) -> None:
         },
     )
     assert response.status_code == 422 and "larger than the limit" in response.content.decode()
-    assert not Evidence.objects.filter(title="Too big").exists()
+    assert not EntryEvidence.objects.filter(title="Too big").exists()
 
 
 def test_two_people_editing_one_entry_in_the_page(login: Any, world: Any) -> None:
@@ -267,7 +267,7 @@ def test_two_people_editing_one_entry_in_the_page(login: Any, world: Any) -> Non
 
 
 def test_mark_reviewed_records_who_and_when(login: Any, world: Any) -> None:
-    poam = Poam.objects.get(system=world.system, kind="internal")
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
     response = login(world.users["editor"]).post(f"/poams/{poam.pk}/review/", {"note": "Quarterly"})
     assert response.status_code == 302
     poam.refresh_from_db()
@@ -361,7 +361,7 @@ def test_portfolio_summaries_follow_changes_and_the_date(
     client.get("/")
     summit.refresh_from_db()
     assert (summit.days_left, summit.as_of.isoformat()) == (7, "2026-12-10")
-    record = RequirementRecord.objects.get(system=world.system, requirement="3.1.21")
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.21")
     login(world.users["editor"]).post(
         f"/systems/{world.system.pk}/ssp/3.1.21/",
         {"status": "implemented", "version": record.version},

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from poam.core.model import Evidence, ItemStatus, Milestone, MilestoneChange, PoamItem
 from poam.formats.native import load_poam, load_ssp
-from poam.web.workbench import seam
 from poam.web.workbench.assessment import clear_cache
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Entry, Membership, Organization, System
+from poam.web.workbench.services.systems import create_system_from
 from tests.web.conftest import EXAMPLES, make_user
 
 
@@ -59,11 +59,7 @@ def _items(count: int) -> tuple[PoamItem, ...]:
 def _system(org: Organization, entries: int) -> System:
     ssp = load_ssp(EXAMPLES / "acme-enclave" / "ssp.yaml")
     poam = replace(load_poam(EXAMPLES / "acme-enclave" / "poam.yaml"), items=_items(entries))
-    system = System.objects.create(
-        organization=org, name=f"System {entries}", ssp_date=ssp.info.date
-    )
-    seam.replace_ssp(Actor(None, "t"), system, ssp)
-    seam.replace_poam(Actor(None, "t"), system, poam)
+    system = create_system_from(Actor(None, "t"), org, ssp, (poam,))
     system.refresh_from_db()
     return system
 

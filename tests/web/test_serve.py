@@ -13,9 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from poam.web.workbench import seam, storage
+from poam.web.workbench import storage
 from poam.web.workbench.assessment import assess_snapshot
-from poam.web.workbench.models import Change, Evidence, Organization, System
+from poam.web.workbench.models import Change, EntryEvidence, Organization, System
+from poam.web.workbench.seam import read
 from tests.web.conftest import AS_OF, ROOT
 
 
@@ -35,13 +36,13 @@ def test_demo_seed_two_orgs_three_systems_and_a_running_clock(db: Any) -> None:
     assert Organization.objects.count() == 2 and System.objects.count() == 3
     verdicts = {}
     for system in System.objects.all():
-        result = assess_snapshot(seam.load(system), AS_OF).assessment
+        result = assess_snapshot(read.load(system), AS_OF).assessment
         verdicts[system.name] = (result.verdict.verdict.value, result.verdict.days_left)
     assert verdicts["Summit Fasteners Enterprise Network"] == ("conditional", 27)
     assert verdicts["Acme CUI Enclave"][0] == "none"
     assert Change.objects.filter(action="update", object_type="milestone").exists()
     assert Change.objects.filter(action="comment").exists()
-    stored = Evidence.objects.filter(blob__isnull=False)
+    stored = EntryEvidence.objects.filter(blob__isnull=False)
     assert stored.count() >= 4
     for evidence in stored:
         assert storage.current_sha256(storage.blob_path(evidence.blob_id)) == evidence.blob_id
@@ -54,7 +55,7 @@ def test_demo_seed_two_orgs_three_systems_and_a_running_clock(db: Any) -> None:
 def test_the_demo_looks_the_same_on_any_day(db: Any) -> None:
     call_command("poam_demo", stdout=io.StringIO())
     summit = System.objects.get(name="Summit Fasteners Enterprise Network")
-    result = assess_snapshot(seam.load(summit), AS_OF.replace(2027, 4, 1)).assessment
+    result = assess_snapshot(read.load(summit), AS_OF.replace(2027, 4, 1)).assessment
     assert (result.verdict.verdict.value, result.verdict.days_left) == ("conditional", 27)
 
 

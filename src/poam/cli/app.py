@@ -34,6 +34,7 @@ MODULE_OF = {
     "report": "report",
     "serve": "serve",
     "migrate": "serve",
+    "audit": "serve",
 }
 """The module that defines each top-level command (a test proves it); any other first argument
 (``export``, ``import``, ``--help``, a typo) builds the whole application."""

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -82,38 +82,44 @@ def sqlite_database(path: Path) -> Database:
     )
 
 
+SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+"""What ``DATABASE_URL`` may name: PostgreSQL for servers, SQLite for one machine."""
+
+
 def database(url: str | None, default_sqlite: Path) -> Database:
-    """The Django DATABASES entry for ``DATABASE_URL`` (PostgreSQL or SQLite)."""
+    """The Django DATABASES entry for ``DATABASE_URL`` (PostgreSQL or SQLite), parsed by
+    dj-database-url; poam adds its SQLite tuning and persistent PostgreSQL connections."""
+    import dj_database_url
+
     if url is None or not url.strip():
         return sqlite_database(default_sqlite)
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme == "sqlite":
-        # sqlite:///relative/path, sqlite:////absolute/path (the usual convention)
-        path = unquote(parts.path)[1:]
-        if not path:
-            raise ConfigError(f"DATABASE_URL {url!r}: no SQLite file path")
-        return sqlite_database(Path(path))
-    if scheme not in ("postgres", "postgresql", "pgsql"):
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
         raise ConfigError(
             f"DATABASE_URL {url!r}: scheme {scheme!r} is not supported (use postgres:// or sqlite://)"
         )
-    name = unquote(parts.path.lstrip("/"))
-    if not name:
+    try:
+        parsed: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as error:
+        raise ConfigError(f"DATABASE_URL {url!r}: {error}") from None
+    if scheme == "sqlite":
+        # sqlite:///relative/path, sqlite:////absolute/path (the usual convention)
+        if parsed.get("NAME") in (None, "", ":memory:"):
+            raise ConfigError(f"DATABASE_URL {url!r}: no SQLite file path")
+        return sqlite_database(Path(parsed["NAME"]))
+    if not parsed.get("NAME"):
         raise ConfigError(f"DATABASE_URL {url!r}: no database name after the host")
-    options = dict(parse_qsl(parts.query))
-    settings: dict[str, Any] = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": name,
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": unquote(parts.hostname or ""),
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": options,
-    }
-    return Database(settings, embedded=False)
+    options = {key: str(value) for key, value in parsed.get("OPTIONS", {}).items()}
+    parsed.update(
+        {
+            "PORT": str(parsed.get("PORT") or ""),
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    )
+    return Database(parsed, embedded=False)
 
 
 def secret_key(env: Mapping[str, str], directory: Path, *, debug: bool, embedded: bool) -> str:

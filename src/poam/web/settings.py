@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "poam.web.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "poam.web.workbench.middleware.SecurityHeadersMiddleware",
+    "poam.web.workbench.guard.WriteGuardMiddleware",
 ]
 
 ROOT_URLCONF = "poam.web.urls"
@@ -180,15 +181,14 @@ CACHES = {
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 4},
     },
-    # Loaded systems, shared by every worker process: keyed by system and revision, so a
-    # change is never served stale (see workbench/assessment.py).
-    "snapshots": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "cache" / "snapshots"),
-        "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},  # about 12 KB a system
-    },
 }
+# Loaded systems as JSON, shared by every server process: keyed by system and revision, so a
+# change is never served stale (workbench/assessment.py). POAM_SNAPSHOT_CACHE=0 turns it off.
+POAM_SNAPSHOT_CACHE = (
+    DATA_DIR / "cache" / "snapshots"
+    if config.flag(ENV, "POAM_SNAPSHOT_CACHE", default=True)
+    else None
+)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

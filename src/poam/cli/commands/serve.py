@@ -1,4 +1,4 @@
-"""``poam serve`` and ``poam migrate``: the web application, run from the command line.
+"""``poam serve``, ``poam migrate`` and ``poam audit``: the web application, from the command line.
 
 The CLI never imports ``poam.web`` (the import contracts forbid it): these commands point Django
 at ``poam.web.settings`` by name and run the management commands the web application defines.
@@ -58,9 +58,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the web application on an embedded SQLite database (or DATABASE_URL).
 
-        Migrates the database first, prints the address, and with --demo a demo login.
-        Production settings come from the environment: POAM_SECRET_KEY, POAM_ALLOWED_HOSTS,
-        POAM_HTTPS=1, DATABASE_URL (see docs/web.md).
+        Migrates the database first, prints the address, and with --demo a demo login. Served
+        by gunicorn (POSIX) or waitress (Windows, or POAM_SERVER=waitress). Production settings
+        come from the environment: POAM_SECRET_KEY, POAM_ALLOWED_HOSTS, POAM_HTTPS=1,
+        DATABASE_URL (see docs/web.md).
         """
         argv = [
             "poam_serve",
@@ -81,3 +82,20 @@ def register(app: typer.Typer) -> None:
     def migrate(data_dir: DataDirOpt = None) -> None:
         """Create or upgrade the web application's database (also done by `poam serve`)."""
         _django(data_dir, ["migrate", "--no-input"])
+
+    audit = typer.Typer(
+        help="The web application's change log: append-only and tamper-evident.",
+        no_args_is_help=True,
+    )
+
+    @audit.command("verify")
+    def verify(data_dir: DataDirOpt = None) -> None:
+        """Recompute the change log's hash chain, row by row.
+
+        Exit 0 when every row is as it was written; exit 1 at the first row changed, removed,
+        inserted or reordered since (named with its number and date). Prints the digest of
+        the last row: noted elsewhere, it proves later that the whole log was not replaced.
+        """
+        _django(data_dir, ["poam_audit", "verify"])
+
+    app.add_typer(audit, name="audit")

@@ -26,7 +26,9 @@ from django.utils import timezone
 
 from poam.web.accounts.events import Event, record
 from poam.web.accounts.models import Invitation, invitation_digest
+from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Membership, Organization, Role
+from poam.web.workbench.services import organizations as organization_service
 
 VALID_FOR = timedelta(days=7)
 PENDING_LIMIT = 200
@@ -120,8 +122,12 @@ def accept(request: HttpRequest, invitation: Invitation, user: Any) -> Membershi
         ).update(accepted_at=timezone.now(), accepted_by=user)
         if not claimed:
             raise ValidationError({"__all__": "this invitation was already used or revoked"})
-        membership, created = Membership.objects.get_or_create(
-            user=user, organization=invitation.organization, defaults={"role": invitation.role}
+        membership, created = organization_service.add_member(
+            Actor.from_request(request),
+            invitation.organization,
+            user,
+            invitation.role,
+            reason=f"accepted an invitation from {invitation.invited_by}",
         )
         record(
             Event.INVITATION_ACCEPTED,

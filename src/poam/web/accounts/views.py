@@ -23,7 +23,7 @@ from poam.web.accounts.models import SecurityEvent
 from poam.web.workbench import tenancy
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Role, TokenScope
-from poam.web.workbench.services import systems as system_service
+from poam.web.workbench.services import organizations as organization_service
 from poam.web.workbench.tenancy import Action
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -63,7 +63,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                         EmailAddress.objects.create(
                             user=user, email=email, primary=True, verified=False
                         )
-                    org = system_service.create_organization(Actor.of(user), org_name)
+                    org = organization_service.create_organization(Actor.of(user), org_name)
                     record(Event.FIRST_ADMINISTRATOR, request=request, user=user, organization=org)
             except first_run.AlreadyClaimed:
                 raise Http404("not found") from None

@@ -3,43 +3,60 @@ changes things through the same services as the pages."""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import File, Form, NinjaAPI, Router, Status
+from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.params.functions import File as FileParam
 
 from poam import __version__
 from poam.core.catalog import load_catalog
+from poam.core.model import ItemStatus, PoamKind
 from poam.core.plan import plan
 from poam.core.serialize import assessment_to_data, finding_to_data, plan_to_data
 from poam.formats.errors import InputError
 from poam.formats.native import poam_to_data, ssp_to_data
 from poam.web.api import schemas
 from poam.web.api.auth import AUTH
-from poam.web.api.data import change_data, entry_data, system_data
-from poam.web.workbench import exports, storage, tenancy
-from poam.web.workbench.assessment import (
-    Assessed,
-    ensure_summaries,
-    load_snapshot,
-    system_assessment,
+from poam.web.api.responses import (
+    ERRORS,
+    WRITE_ERRORS,
+    CommentOut,
+    EntryOut,
+    ExportOut,
+    HistoryPage,
+    ImportResult,
+    Invalid,
+    OrganizationOut,
+    RequirementOut,
+    RequirementSaved,
+    ReviewOut,
+    SystemDetail,
+    SystemOut,
+    SystemPage,
+    Unusable,
+    change_out,
+    entry_out,
+    poam_out,
+    system_fields,
 )
+from poam.web.workbench import exports, storage, tenancy
+from poam.web.workbench.assessment import Assessed, load_snapshot, system_assessment
 from poam.web.workbench.clock import today
+from poam.web.workbench.forms import errors_of
 from poam.web.workbench.history import Actor, Conflict
-from poam.web.workbench.models import Change, Entry, Poam, Summary, System
+from poam.web.workbench.models import Change, Entry, ObjectType, PoamDocument, Summary, System
+from poam.web.workbench.portfolio import ordering, search, summarized
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import evidence as evidence_service
 from poam.web.workbench.services import governance
 from poam.web.workbench.services import ssp as ssp_service
 from poam.web.workbench.services import systems as system_service
 from poam.web.workbench.tenancy import Action
-from poam.web.workbench.views.common import errors_of
-from poam.web.workbench.views.portfolio import ordering
 
 api = NinjaAPI(
     title="poam API",
@@ -52,9 +69,10 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
-router = Router()
+router = Router(by_alias=True)
 OPTIONAL_FILE = FileParam(None)
 """An optional multipart file (ninja's ``File[...] | None`` does not bind)."""
+PARAMETER_PLACES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 
 
 @api.exception_handler(ValidationError)
@@ -64,11 +82,28 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     )
 
 
+@api.exception_handler(SchemaError)
+def _malformed(request: HttpRequest, error: SchemaError) -> HttpResponse:
+    """A request that does not fit its schema, answered as an invalid form is: by field."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        place = [str(part) for part in item.get("loc", ())]
+        if place and place[0] in PARAMETER_PLACES:
+            place = place[1:]
+        if len(place) > 1 and place[0] == "payload":
+            place = place[1:]
+        errors.setdefault(place[0] if place else "__all__", []).append(str(item.get("msg")))
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
 @api.exception_handler(Conflict)
 def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": error.message, "latest": [change_data(c) for c in error.latest]},
+        {
+            "detail": error.message,
+            "latest": [change_out(c).model_dump(mode="json") for c in error.latest],
+        },
         status=409,
     )
 
@@ -91,20 +126,20 @@ def _unusable(request: HttpRequest, error: InputError) -> HttpResponse:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user)
+    return Actor.from_request(request)
 
 
-def _as_of(value: date | None) -> date:
+def _as_of(value: dt.date | None) -> dt.date:
     return value or today()
 
 
-def _assessed(system: System, kind: str | None, as_of: date | None) -> Assessed:
+def _assessed(system: System, kind: str | None, as_of: dt.date | None) -> Assessed:
     return system_assessment(system, _as_of(as_of), kind)
 
 
-def _poam_row(system: System, kind: str | None) -> Poam:
+def _poam_row(system: System, kind: str | None) -> PoamDocument:
     snapshot_kind = kind or load_snapshot(system).primary_kind
-    row = Poam.objects.filter(system=system, kind=snapshot_kind).first()
+    row = PoamDocument.objects.filter(system=system, kind=snapshot_kind).first()
     if row is None:
         raise Http404("this system has no such POA&M")
     return row
@@ -113,75 +148,83 @@ def _poam_row(system: System, kind: str | None) -> Poam:
 # --- organizations and systems ---------------------------------------------------------------
 
 
-@router.get("/organizations", tags=["organizations"])
-def organizations(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get(
+    "/organizations", tags=["organizations"], response={200: list[OrganizationOut], **ERRORS}
+)
+def organizations(request: HttpRequest) -> list[OrganizationOut]:
     return [
-        {"slug": o.slug, "name": o.name, "role": o.role}  # type: ignore[attr-defined]
+        OrganizationOut(slug=o.slug, name=o.name, role=o.role)  # type: ignore[attr-defined]
         for o in tenancy.organizations(request.user).order_by("name")
     ]
 
 
-@router.get("/systems", tags=["systems"])
+@router.get("/systems", tags=["systems"], response={200: SystemPage, **ERRORS})
 def systems(
     request: HttpRequest, q: str = "", sort: str = "name", limit: int = 50, offset: int = 0
-) -> dict[str, Any]:
+) -> SystemPage:
     """The portfolio: every system the user can see, with its assessment summary."""
-    as_of = today()
-    visible = tenancy.systems(request.user)
-    stale = visible.filter(
-        Q(summary__isnull=True) | ~Q(summary__as_of=as_of) | ~Q(summary__revision=F("revision"))
-    )
-    ensure_summaries(stale.select_related("summary"), as_of)
-    rows = visible.select_related("summary")
-    if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(organization__name__icontains=q))
+    rows = search(summarized(request.user, today()), q).select_related("summary")
     _sort, order = ordering(sort)
     limit = max(1, min(limit, 200))
-    page = list(rows.order_by(*order)[offset : offset + limit])
-    return {
-        "count": rows.count(),
-        "items": [system_data(s, s.role, getattr(s, "summary", None)) for s in page],  # type: ignore[attr-defined]
-    }
+    page = list(rows.order_by(*order)[max(0, offset) : max(0, offset) + limit])
+    return SystemPage(
+        count=rows.count(),
+        items=[
+            SystemOut(**system_fields(s, s.role, getattr(s, "summary", None)))  # type: ignore[attr-defined]
+            for s in page
+        ],
+    )
 
 
-@router.get("/systems/{system_id}", tags=["systems"])
-def system_detail(request: HttpRequest, system_id: int) -> dict[str, Any]:
+@router.get("/systems/{system_id}", tags=["systems"], response={200: SystemDetail, **ERRORS})
+def system_detail(request: HttpRequest, system_id: int) -> SystemDetail:
     system, access = tenancy.system(request.user, system_id)
     assessed = _assessed(system, None, None)
-    data = system_data(system, access.role, Summary.objects.filter(system=system).first())
-    data["poams"] = [
-        {
-            "kind": row.kind,
-            "id": row.pk,
-            "version": row.version,
-            "maintainer": row.maintainer,
-            "last_reviewed": row.last_reviewed.isoformat() if row.last_reviewed else None,
-        }
-        for row in assessed.snapshot.poam_rows.values()
-    ]
-    return data
+    summary = Summary.objects.filter(system=system).first()
+    return SystemDetail(
+        **system_fields(system, access.role, summary),
+        poams=[poam_out(row) for row in assessed.snapshot.poam_rows.values()],
+    )
 
 
-@router.get("/systems/{system_id}/assessment", tags=["assessment"])
+@router.get(
+    "/systems/{system_id}/assessment", tags=["assessment"], response={200: dict[str, Any], **ERRORS}
+)
 def assessment(
-    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+    request: HttpRequest,
+    system_id: int,
+    kind: PoamKind | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Score, verdict with its reasons, and findings: the JSON of `poam check --format json`."""
     system, _access = tenancy.system(request.user, system_id)
     return assessment_to_data(_assessed(system, kind, as_of).assessment)
 
 
-@router.get("/systems/{system_id}/findings", tags=["assessment"])
+@router.get(
+    "/systems/{system_id}/findings",
+    tags=["assessment"],
+    response={200: list[dict[str, Any]], **ERRORS},
+)
 def findings(
-    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+    request: HttpRequest,
+    system_id: int,
+    kind: PoamKind | None = None,
+    as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
+    """Every finding, as `poam check --format json` lists them."""
     system, _access = tenancy.system(request.user, system_id)
     return [finding_to_data(f) for f in _assessed(system, kind, as_of).assessment.findings]
 
 
-@router.get("/systems/{system_id}/plan", tags=["assessment"])
+@router.get(
+    "/systems/{system_id}/plan", tags=["assessment"], response={200: dict[str, Any], **ERRORS}
+)
 def plan_of(
-    request: HttpRequest, system_id: int, kind: str | None = None, as_of: date | None = None
+    request: HttpRequest,
+    system_id: int,
+    kind: PoamKind | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """The order in which to close gaps and the date a score of 110 is expected (`poam plan`)."""
     system, _access = tenancy.system(request.user, system_id)
@@ -192,46 +235,56 @@ def plan_of(
 # --- SSP -------------------------------------------------------------------------------------
 
 
-@router.get("/systems/{system_id}/ssp", tags=["ssp"])
+@router.get("/systems/{system_id}/ssp", tags=["ssp"], response={200: dict[str, Any], **ERRORS})
 def ssp_document(request: HttpRequest, system_id: int) -> dict[str, Any]:
     """The SSP as the native ``ssp.yaml`` holds it (as plain data)."""
     system, _access = tenancy.system(request.user, system_id)
     return ssp_to_data(_assessed(system, None, None).assessment.ssp)
 
 
-@router.get("/systems/{system_id}/requirements/{nist_id}", tags=["ssp"])
-def requirement(request: HttpRequest, system_id: int, nist_id: str) -> dict[str, Any]:
-    system, _access = tenancy.system(request.user, system_id)
-    assessed = _assessed(system, None, None)
-    found = tenancy_requirement(nist_id)
-    row = assessed.snapshot.records.get(found)
-    result = assessed.assessment.score.result(found)
-    record = ssp_to_data(assessed.assessment.ssp)["requirements"].get(found)
-    return {
-        "requirement": found,
-        "record": record,
-        "version": 0 if row is None else row.version,
-        "met": result.met,
-        "basis": result.basis.value,
-        "points": result.deduction,
-        "rule": result.rule,
-    }
-
-
-def tenancy_requirement(nist_id: str) -> str:
+def _requirement_id(nist_id: str) -> str:
     found = load_catalog().find(nist_id)
     if found is None:
         raise Http404("no such requirement")
     return found.nist_id
 
 
-@router.patch("/systems/{system_id}/requirements/{nist_id}", tags=["ssp"])
+def _requirement(system: System, nist_id: str) -> RequirementOut:
+    assessed = _assessed(system, None, None)
+    row = assessed.snapshot.records.get(nist_id)
+    result = assessed.assessment.score.result(nist_id)
+    return RequirementOut(
+        requirement=nist_id,
+        record=ssp_to_data(assessed.assessment.ssp)["requirements"].get(nist_id),
+        version=0 if row is None else row.version,
+        met=result.met,
+        basis=result.basis.value,
+        points=result.deduction,
+        rule=result.rule,
+    )
+
+
+@router.get(
+    "/systems/{system_id}/requirements/{nist_id}",
+    tags=["ssp"],
+    response={200: RequirementOut, **ERRORS},
+)
+def requirement(request: HttpRequest, system_id: int, nist_id: str) -> RequirementOut:
+    system, _access = tenancy.system(request.user, system_id)
+    return _requirement(system, _requirement_id(nist_id))
+
+
+@router.patch(
+    "/systems/{system_id}/requirements/{nist_id}",
+    tags=["ssp"],
+    response={200: RequirementSaved, **WRITE_ERRORS},
+)
 def update_requirement(
     request: HttpRequest, system_id: int, nist_id: str, payload: schemas.RequirementPatch
-) -> dict[str, Any]:
+) -> RequirementSaved:
     """Change what the SSP says of a requirement (``version`` 0 creates the record)."""
     system, _access = tenancy.system(request.user, system_id, Action.EDIT_SSP)
-    found = tenancy_requirement(nist_id)
+    found = _requirement_id(nist_id)
     ssp_service.update_requirement(
         _actor(request),
         system,
@@ -240,19 +293,21 @@ def update_requirement(
         version=payload.version,
         reason=payload.reason,
     )
-    system.refresh_from_db()
     result = _assessed(system, None, None).assessment
-    data = requirement(request, system_id, found)
-    data["score"] = result.score.value
-    data["verdict"] = result.verdict.verdict.value
-    return data
+    return RequirementSaved(
+        **_requirement(system, found).model_dump(),
+        score=result.score.value,
+        verdict=result.verdict.verdict.value,
+    )
 
 
 # --- POA&M, entries, milestones, evidence ----------------------------------------------------
 
 
-@router.get("/systems/{system_id}/poam", tags=["poam"])
-def poam_document(request: HttpRequest, system_id: int, kind: str | None = None) -> dict[str, Any]:
+@router.get("/systems/{system_id}/poam", tags=["poam"], response={200: dict[str, Any], **ERRORS})
+def poam_document(
+    request: HttpRequest, system_id: int, kind: PoamKind | None = None
+) -> dict[str, Any]:
     """A POA&M as the native ``poam.yaml`` holds it (as plain data)."""
     system, _access = tenancy.system(request.user, system_id)
     found = _assessed(system, kind, None).assessment.poam
@@ -261,24 +316,29 @@ def poam_document(request: HttpRequest, system_id: int, kind: str | None = None)
     return poam_to_data(found)
 
 
-@router.get("/systems/{system_id}/entries", tags=["poam"])
+@router.get("/systems/{system_id}/entries", tags=["poam"], response={200: list[EntryOut], **ERRORS})
 def entries(
-    request: HttpRequest, system_id: int, kind: str | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    system_id: int,
+    kind: PoamKind | None = None,
+    status: ItemStatus | None = None,
+) -> list[EntryOut]:
     system, _access = tenancy.system(request.user, system_id)
     assessed = _assessed(system, kind, None)
-    rows = assessed.snapshot.entries_of(assessed.kind or "")
+    store = assessed.snapshot.evidence
     return [
-        entry_data(e, assessed.snapshot.evidence)
-        for e in rows
+        entry_out(e, store)
+        for e in assessed.snapshot.entries_of(assessed.kind or "")
         if status is None or e.status == status
     ]
 
 
-@router.post("/systems/{system_id}/entries", tags=["poam"], response={201: dict})
+@router.post(
+    "/systems/{system_id}/entries", tags=["poam"], response={201: EntryOut, **WRITE_ERRORS}
+)
 def create_entry(
     request: HttpRequest, system_id: int, payload: schemas.EntryCreate
-) -> Status[dict[str, Any]]:
+) -> Status[EntryOut]:
     system, _access = tenancy.system(request.user, system_id, Action.EDIT_POAM)
     poam_row = _poam_row(system, payload.kind)
     values = schemas.given(payload, without=("kind", "milestone_title", "milestone_due"))
@@ -289,25 +349,23 @@ def create_entry(
     return Status(201, _entry(request, entry.pk))
 
 
-def _entry(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _entry(request: HttpRequest, pk: int) -> EntryOut:
     entry, _access = tenancy.entry(request.user, pk)
-    system = System.objects.get(pk=entry.poam.system_id)
+    system = System.objects.select_related("organization").get(pk=entry.poam.system_id)
     assessed = _assessed(system, entry.poam.kind, None)
-    live = next((e for e in assessed.snapshot.entries if e.pk == pk), None)
+    live = assessed.snapshot.entry(pk)
     if live is None:
         raise Http404("not found")
-    return entry_data(live, assessed.snapshot.evidence)
+    return entry_out(live, assessed.snapshot.evidence)
 
 
-@router.get("/entries/{entry_id}", tags=["poam"])
-def entry_detail(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+@router.get("/entries/{entry_id}", tags=["poam"], response={200: EntryOut, **ERRORS})
+def entry_detail(request: HttpRequest, entry_id: int) -> EntryOut:
     return _entry(request, entry_id)
 
 
-@router.patch("/entries/{entry_id}", tags=["poam"])
-def update_entry(
-    request: HttpRequest, entry_id: int, payload: schemas.EntryPatch
-) -> dict[str, Any]:
+@router.patch("/entries/{entry_id}", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS})
+def update_entry(request: HttpRequest, entry_id: int, payload: schemas.EntryPatch) -> EntryOut:
     entry, access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     entry_service.update_entry(
         _actor(request),
@@ -321,7 +379,7 @@ def update_entry(
     return _entry(request, entry_id)
 
 
-@router.delete("/entries/{entry_id}", tags=["poam"], response={204: None})
+@router.delete("/entries/{entry_id}", tags=["poam"], response={204: None, **WRITE_ERRORS})
 def delete_entry(
     request: HttpRequest, entry_id: int, version: int, reason: str = ""
 ) -> Status[None]:
@@ -330,19 +388,21 @@ def delete_entry(
     return Status(204, None)
 
 
-@router.post("/entries/{entry_id}/milestones", tags=["poam"], response={201: dict})
+@router.post(
+    "/entries/{entry_id}/milestones", tags=["poam"], response={201: EntryOut, **WRITE_ERRORS}
+)
 def add_milestone(
     request: HttpRequest, entry_id: int, payload: schemas.MilestoneCreate
-) -> Status[dict[str, Any]]:
+) -> Status[EntryOut]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     entry_service.add_milestone(_actor(request), entry, payload.title, payload.due)
     return Status(201, _entry(request, entry_id))
 
 
-@router.patch("/milestones/{milestone_id}", tags=["poam"])
+@router.patch("/milestones/{milestone_id}", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS})
 def update_milestone(
     request: HttpRequest, milestone_id: int, payload: schemas.MilestonePatch
-) -> dict[str, Any]:
+) -> EntryOut:
     """Title, completion date, or a first due date (moving a date needs ``/move``)."""
     milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
     entry_service.update_milestone(
@@ -355,10 +415,12 @@ def update_milestone(
     return _entry(request, milestone.entry_id)
 
 
-@router.post("/milestones/{milestone_id}/move", tags=["poam"])
+@router.post(
+    "/milestones/{milestone_id}/move", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS}
+)
 def move_milestone(
     request: HttpRequest, milestone_id: int, payload: schemas.MilestoneMove
-) -> dict[str, Any]:
+) -> EntryOut:
     """Move a due date; refused (422) without a justification."""
     milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
     entry_service.move_milestone(
@@ -372,24 +434,26 @@ def move_milestone(
     return _entry(request, milestone.entry_id)
 
 
-@router.post("/entries/{entry_id}/evidence", tags=["evidence"], response={201: dict})
+@router.post(
+    "/entries/{entry_id}/evidence", tags=["evidence"], response={201: EntryOut, **WRITE_ERRORS}
+)
 def upload_evidence(
     request: HttpRequest,
     entry_id: int,
     file: File[UploadedFile],
     title: Form[str] = "",
-    day: Form[date | None] = None,
-) -> Status[dict[str, Any]]:
+    day: Form[dt.date | None] = None,
+) -> Status[EntryOut]:
     """Upload a file; it is stored with its SHA-256 and size."""
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     evidence_service.add_file(_actor(request), entry, file, title=title, when=day, today=today())
     return Status(201, _entry(request, entry_id))
 
 
-@router.post("/entries/{entry_id}/links", tags=["evidence"], response={201: dict})
-def add_link(
-    request: HttpRequest, entry_id: int, payload: schemas.LinkCreate
-) -> Status[dict[str, Any]]:
+@router.post(
+    "/entries/{entry_id}/links", tags=["evidence"], response={201: EntryOut, **WRITE_ERRORS}
+)
+def add_link(request: HttpRequest, entry_id: int, payload: schemas.LinkCreate) -> Status[EntryOut]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     evidence_service.add_link(
         _actor(request),
@@ -403,8 +467,9 @@ def add_link(
     return Status(201, _entry(request, entry_id))
 
 
-@router.get("/evidence/{evidence_id}/file", tags=["evidence"])
+@router.get("/evidence/{evidence_id}/file", tags=["evidence"], response={200: bytes, **ERRORS})
 def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """The stored file, as uploaded."""
     evidence, _access = tenancy.evidence(request.user, evidence_id)
     if not evidence.blob_id or not storage.blob_path(evidence.blob_id).is_file():
         raise Http404("no stored file")
@@ -416,7 +481,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     )
 
 
-@router.delete("/evidence/{evidence_id}", tags=["evidence"], response={204: None})
+@router.delete("/evidence/{evidence_id}", tags=["evidence"], response={204: None, **WRITE_ERRORS})
 def delete_evidence(
     request: HttpRequest, evidence_id: int, version: int, reason: str = ""
 ) -> Status[None]:
@@ -428,23 +493,23 @@ def delete_evidence(
 # --- review, comments, history, import and export --------------------------------------------
 
 
-@router.post("/systems/{system_id}/review", tags=["governance"])
-def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) -> dict[str, Any]:
+@router.post(
+    "/systems/{system_id}/review", tags=["governance"], response={200: ReviewOut, **WRITE_ERRORS}
+)
+def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) -> ReviewOut:
     """Record that you reviewed the POA&M today."""
     system, _access = tenancy.system(request.user, system_id, Action.REVIEW)
     poam_row = _poam_row(system, payload.kind)
     done = governance.mark_reviewed(_actor(request), poam_row, on=today(), note=payload.note)
-    return {
-        "kind": poam_row.kind,
-        "reviewed_on": done.reviewed_on.isoformat(),
-        "by": done.user_label,
-    }
+    return ReviewOut(kind=PoamKind(poam_row.kind), reviewed_on=done.reviewed_on, by=done.user_label)
 
 
-@router.post("/systems/{system_id}/comments", tags=["governance"], response={201: dict})
+@router.post(
+    "/systems/{system_id}/comments", tags=["governance"], response={201: CommentOut, **WRITE_ERRORS}
+)
 def comment(
     request: HttpRequest, system_id: int, payload: schemas.CommentCreate
-) -> Status[dict[str, Any]]:
+) -> Status[CommentOut]:
     system, _access = tenancy.system(request.user, system_id, Action.COMMENT)
     entry = None
     if payload.entry is not None:
@@ -457,43 +522,48 @@ def comment(
         _actor(request), system, payload.text, entry=entry, requirement=payload.requirement
     )
     return Status(
-        201,
-        {
-            "id": made.pk,
-            "text": made.text,
-            "by": made.user_label,
-            "at": made.created_at.isoformat(),
-        },
+        201, CommentOut(id=made.pk, text=made.text, by=made.user_label, at=made.created_at)
     )
 
 
-@router.get("/systems/{system_id}/history", tags=["governance"])
+@router.get(
+    "/systems/{system_id}/history", tags=["governance"], response={200: HistoryPage, **ERRORS}
+)
 def history(
     request: HttpRequest,
     system_id: int,
-    object_type: str | None = None,
+    object_type: ObjectType | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> dict[str, Any]:
+) -> HistoryPage:
     """The change log of the system, newest first."""
     system, _access = tenancy.system(request.user, system_id)
     rows = Change.objects.filter(system=system)
     if object_type:
         rows = rows.filter(object_type=object_type)
     limit = max(1, min(limit, 500))
-    return {
-        "count": rows.count(),
-        "items": [change_data(c) for c in rows.order_by("-at", "-id")[offset : offset + limit]],
-    }
+    offset = max(0, offset)
+    return HistoryPage(
+        count=rows.count(),
+        items=[change_out(c) for c in rows.order_by("-seq")[offset : offset + limit]],
+    )
 
 
-@router.post("/systems/{system_id}/import", tags=["files"])
+@router.post(
+    "/systems/{system_id}/import",
+    tags=["files"],
+    response={
+        200: ImportResult,
+        422: Unusable | Invalid,
+        **{k: v for k, v in WRITE_ERRORS.items() if k != 422},
+    },
+)
 def import_files(
     request: HttpRequest,
     system_id: int,
     ssp: UploadedFile | None = OPTIONAL_FILE,
     poam: UploadedFile | None = OPTIONAL_FILE,
-) -> dict[str, Any]:
+) -> ImportResult:
     """Replace the SSP and/or a POA&M with uploaded files (all or nothing)."""
     system, _access = tenancy.system(request.user, system_id, Action.MANAGE)
     if ssp is None and poam is None:
@@ -504,40 +574,38 @@ def import_files(
         ssp=(ssp.name or "ssp", ssp.read()) if ssp else None,
         poam=(poam.name or "poam", poam.read()) if poam else None,
     )
-    system.refresh_from_db()
-    return summary_data_of(system)
-
-
-def summary_data_of(system: System) -> dict[str, Any]:
     result = _assessed(system, None, None).assessment
-    return {
-        "score": result.score.value,
-        "verdict": result.verdict.verdict.value,
-        "findings": len(result.findings),
-    }
+    return ImportResult(
+        score=result.score.value,
+        verdict=result.verdict.verdict.value,
+        findings=len(result.findings),
+    )
 
 
-@router.get("/systems/{system_id}/exports", tags=["files"])
+@router.get(
+    "/systems/{system_id}/exports", tags=["files"], response={200: list[ExportOut], **ERRORS}
+)
 def export_list(
-    request: HttpRequest, system_id: int, kind: str | None = None
-) -> list[dict[str, str]]:
+    request: HttpRequest, system_id: int, kind: PoamKind | None = None
+) -> list[ExportOut]:
     system, _access = tenancy.system(request.user, system_id)
     assessed = _assessed(system, kind, None)
     return [
-        {
-            "key": e.key,
-            "label": e.label,
-            "content_type": e.content_type,
-            "url": f"/api/systems/{system.pk}/exports/{e.key}",
-        }
+        ExportOut(
+            key=e.key,
+            label=e.label,
+            content_type=e.content_type,
+            url=f"/api/systems/{system.pk}/exports/{e.key}",
+        )
         for e in exports.available(assessed)
     ]
 
 
-@router.get("/systems/{system_id}/exports/{key}", tags=["files"])
+@router.get("/systems/{system_id}/exports/{key}", tags=["files"], response={200: bytes, **ERRORS})
 def export_file(
-    request: HttpRequest, system_id: int, key: str, kind: str | None = None
+    request: HttpRequest, system_id: int, key: str, kind: PoamKind | None = None
 ) -> HttpResponse:
+    """One export, as a file."""
     system, _access = tenancy.system(request.user, system_id)
     chosen = exports.BY_KEY.get(key)
     if chosen is None:

@@ -1,11 +1,24 @@
-"""Request bodies of the API. Responses are the core's plain data or small dicts."""
+"""Request bodies of the API, typed by the core's enumerations (the OpenAPI document lists each
+allowed value). What they hold is validated once more, with poam's messages, by the same forms
+as the pages (``workbench/forms``); the fields an entry has are those of ``EntryForm``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import ModelSchema, Schema
+
+from poam.core.model import (
+    EncryptionState,
+    ImplementationStatus,
+    ItemStatus,
+    MfaState,
+    ObjectiveResult,
+    PoamKind,
+)
+from poam.web.workbench.forms.poam import EntryForm
+from poam.web.workbench.models import Entry
 
 
 class Versioned(Schema):
@@ -15,34 +28,34 @@ class Versioned(Schema):
 
 
 class RequirementPatch(Versioned):
-    status: str | None = None
+    status: ImplementationStatus | None = None
     narrative: str | None = None
-    objectives: dict[str, str] | None = None
-    mfa: str | None = None
-    encryption: str | None = None
+    objectives: dict[str, ObjectiveResult | Literal[""]] | None = None
+    mfa: MfaState | None = None
+    encryption: EncryptionState | None = None
     enduring_exception: str | None = None
     deficiency_plan: str | None = None
     deficiency_description: str | None = None
     responsible: str | None = None
 
 
-class EntryFields(Schema):
-    item_id: str | None = None
-    requirement: str | None = None
-    gap: str | None = None
+class EntryFields(ModelSchema):
+    """An entry's fields: those of ``EntryForm`` (the one list of them), each optional."""
+
     remediation: list[str] | None = None
-    owner: str | None = None
     assignee: int | None = None
-    status: str | None = None
+    """The member's user id."""
+    status: ItemStatus | None = None
     objectives: list[str] | None = None
-    created: dt.date | None = None
-    identified_by: str | None = None
-    resources: str | None = None
-    comments: str | None = None
+
+    class Meta:
+        model = Entry
+        fields = EntryForm.Meta.fields
+        fields_optional = "__all__"
 
 
 class EntryCreate(EntryFields):
-    kind: str = "internal"
+    kind: PoamKind = PoamKind.INTERNAL
     milestone_title: str | None = None
     milestone_due: dt.date | None = None
 
@@ -76,7 +89,7 @@ class LinkCreate(Schema):
 
 
 class ReviewCreate(Schema):
-    kind: str | None = None
+    kind: PoamKind | None = None
     note: str = ""
 
 

@@ -1,23 +1,25 @@
 """Assessing systems through the core, with the caches that keep pages fast.
 
 Every score, verdict and finding shown by a page or returned by the API comes from
-:func:`poam.core.assess.assess` over a :class:`~poam.web.workbench.seam.Snapshot`. Three caches:
+:func:`poam.core.assess.assess` over a :class:`~poam.web.workbench.seam.read.Snapshot`. Three
+caches:
 
 - in memory, the latest snapshots and assessments keyed by (system, revision, day): a page
   visited twice between two changes loads and assesses once;
-- on disk, shared by every worker process (the ``snapshots`` cache), the loaded snapshots keyed
-  by (system, revision, layout of the classes), kept a day since a revision never changes
-  (evidence files are hashed when assessed, not when loaded): unpickling one is about five
-  times cheaper than loading it through the ORM, and assessing it again (about 2 ms) is
-  cheaper than unpickling an assessment;
+- on disk, shared by every server process (:mod:`.snapshot_cache`), each system's rows at a
+  revision, as JSON, kept a day since a revision never changes (evidence files are hashed when
+  assessed, not when loaded): reading them back is cheaper than loading them through the ORM,
+  and assessing again (about 2 ms) is cheaper than keeping assessments;
 - in the database, each system's :class:`Summary` (score, verdict, days left, counts), which
   the portfolio sorts and pages without assessing anything; a summary is recomputed when the
   system's revision or the day has changed.
+
+Every write bumps the system's revision (:class:`~.history.UnitOfWork`), so no cache can serve
+a system as it was before a change.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import threading
@@ -27,18 +29,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
-from django.core.cache import caches
 from django.db import transaction
 
 from poam import __version__
-from poam.core import model as core_model
 from poam.core.assess import Assessment, assess
 from poam.core.catalog import load_catalog
 from poam.core.checks.base import Severity
 from poam.core.plan import FullScoreDate, full_score_date
-from poam.web.workbench import seam
+from poam.web.workbench import snapshot_cache
 from poam.web.workbench.models import Summary, System
+from poam.web.workbench.seam import read, rows
+from poam.web.workbench.seam.read import Snapshot
 
 CACHE_SIZE = 256
 CACHE_SECONDS = 300
@@ -47,7 +48,7 @@ CACHE_SECONDS = 300
 
 @dataclass(frozen=True)
 class Assessed:
-    snapshot: seam.Snapshot
+    snapshot: Snapshot
     assessment: Assessment
     kind: str | None
 
@@ -63,7 +64,9 @@ _cache: OrderedDict[tuple[int, int, date, str | None], tuple[float, Assessed]] =
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
-    caches["snapshots"].clear()
+    shared = snapshot_cache.shared()
+    if shared is not None:
+        shared.clear()
 
 
 def _cached(key: tuple[int, int, date, str | None]) -> Assessed | None:
@@ -89,27 +92,18 @@ def _keep(key: tuple[int, int, date, str | None], value: Assessed) -> None:
 
 def snapshot_key(system: System) -> str:
     """The shared cache's key: the system, its creation time and revision, and the layout of
-    what is pickled, so that an upgrade that changes a class never unpickles an old shape."""
+    the records, so that an upgrade that changes a record never reads an old shape."""
     created = f"{system.created_at.timestamp():.6f}"
     return f"snapshot:{_layout()}:{system.pk}:{created}:{system.revision}"
 
 
 @functools.cache
 def _layout() -> str:
-    """A digest of poam's version and the fields of every class a snapshot pickles."""
-    shapes = [__version__]
-    classes = [c for c in vars(core_model).values() if isinstance(c, type)]
-    for cls in [*classes, seam.Snapshot]:
-        if dataclasses.is_dataclass(cls):
-            shapes.append(f"{cls.__name__}({','.join(f.name for f in dataclasses.fields(cls))})")
-    for model in apps.get_app_config("workbench").get_models():
-        shapes.append(
-            f"{model.__name__}({','.join(f.attname for f in model._meta.concrete_fields)})"
-        )
-    return hashlib.sha256("\n".join(shapes).encode()).hexdigest()[:12]
+    """A digest of poam's version and the fields of every record a snapshot keeps."""
+    return hashlib.sha256(f"{__version__}\n{rows.layout()}".encode()).hexdigest()[:12]
 
 
-def load_snapshot(system: System) -> seam.Snapshot:
+def load_snapshot(system: System) -> Snapshot:
     """The system's snapshot from the shared cache when its revision is there, else the seam.
 
     The key holds the system's creation time as well as its id and revision, so that two
@@ -117,19 +111,30 @@ def load_snapshot(system: System) -> seam.Snapshot:
     entry; and a snapshot read inside a transaction is never stored, since the transaction
     (and the revision it bumped) may still roll back.
     """
-    store = caches["snapshots"]
+    store = snapshot_cache.shared()
+    if store is None:
+        return read.load(system)
     key = snapshot_key(system)
-    snapshot: seam.Snapshot | None = store.get(key)
-    if snapshot is not None:
-        snapshot.system = system  # the live row, not the pickled copy
-        return snapshot
-    snapshot = seam.load(system)
+    data = store.get(key)
+    if data is not None:
+        try:
+            return read.snapshot(system, *rows.from_json(data))
+        except ValueError:
+            store.delete(key)  # not rows of this layout: load it again
+    snapshot = read.load(system)
     if not transaction.get_connection().in_atomic_block:
-        store.set(key, snapshot)  # kept a day (settings): a revision never changes
+        store.set(
+            key,
+            rows.to_json(
+                list(snapshot.records.values()),
+                list(snapshot.poam_rows.values()),
+                list(snapshot.entries),
+            ),
+        )
     return snapshot
 
 
-def assess_snapshot(snapshot: seam.Snapshot, as_of: date, kind: str | None = None) -> Assessed:
+def assess_snapshot(snapshot: Snapshot, as_of: date, kind: str | None = None) -> Assessed:
     kind = kind if kind in snapshot.poams else snapshot.primary_kind
     result = assess(
         snapshot.ssp,
@@ -196,7 +201,7 @@ def ensure_summaries(systems: Iterable[System], as_of: date) -> int:
             stale.append(system)
     for start in range(0, len(stale), 100):
         batch = stale[start : start + 100]
-        snapshots = seam.load_many(batch)
+        snapshots = read.load_many(batch)
         with transaction.atomic():
             for system in batch:
                 assessed = assess_snapshot(snapshots[system.pk], as_of)

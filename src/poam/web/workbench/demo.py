@@ -23,19 +23,11 @@ from django.db import transaction
 import poam
 from poam.core.model import ImplementationStatus, ItemStatus, Poam, PoamItem, RequirementRecord, Ssp
 from poam.formats.native import load_poam, load_ssp
-from poam.web.workbench import history, seam
-from poam.web.workbench.history import Actor
-from poam.web.workbench.models import (
-    Entry,
-    Membership,
-    Milestone,
-    Organization,
-    Role,
-    System,
-)
+from poam.web.workbench.history import Actor, UnitOfWork
+from poam.web.workbench.models import Entry, EntryMilestone, ObjectType, Organization, Role, System
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import evidence as evidence_service
-from poam.web.workbench.services import governance
+from poam.web.workbench.services import governance, organizations, systems
 from poam.web.workbench.storage import Stored, store_bytes
 
 SAMPLE_DAY = date(2026, 11, 20)
@@ -159,32 +151,30 @@ def seed(today: date) -> tuple[str, str]:
         return "demo", password
     days = (today - SAMPLE_DAY).days
     root = examples_dir()
-    system_actor = Actor(users["demo"], "Dana Morgan (import)")
+    admin = Actor.of(users["demo"])
+    importer = Actor(users["demo"], "Dana Morgan (import)")
 
-    acme = Organization.objects.create(
-        name="Acme Precision Parts, LLC", slug="acme-precision-parts"
+    acme = organizations.create_organization(
+        admin, "Acme Precision Parts, LLC", slug="acme-precision-parts"
     )
-    summit = Organization.objects.create(name="Summit Fasteners Inc.", slug="summit-fasteners")
+    summit = organizations.create_organization(
+        admin, "Summit Fasteners Inc.", slug="summit-fasteners"
+    )
     for org in (acme, summit):
-        Membership.objects.create(user=users["demo"], organization=org, role=Role.ADMINISTRATOR)
-        Membership.objects.create(user=users["assessor"], organization=org, role=Role.ASSESSOR)
-    Membership.objects.create(user=users["owner"], organization=acme, role=Role.ENTRY_OWNER)
+        organizations.add_member(admin, org, users["assessor"], Role.ASSESSOR)
+    organizations.add_member(admin, acme, users["owner"], Role.ENTRY_OWNER)
 
     def add(org: Organization, folder: str) -> System:
         ssp = shift(load_ssp(root / folder / "ssp.yaml"), days)
         poam_doc = shift(load_poam(root / folder / "poam.yaml"), days)
-        system = System.objects.create(
-            organization=org, name=ssp.system.name, ssp_date=ssp.info.date
-        )
-        seam.replace_ssp(system_actor, system, ssp, reason=f"imported examples/{folder}")
-        seam.replace_poam(
-            system_actor,
-            system,
-            poam_doc,
+        return systems.create_system_from(
+            importer,
+            org,
+            ssp,
+            (poam_doc,),
             files=_evidence_files(root / folder),
             reason=f"imported examples/{folder}",
         )
-        return system
 
     enclave = add(acme, "acme-enclave")
     add(summit, "summit-conditional")
@@ -192,11 +182,9 @@ def seed(today: date) -> tuple[str, str]:
         shift(load_ssp(root / "acme-enclave" / "ssp.yaml"), days),
         shift(load_poam(root / "acme-enclave" / "poam.yaml"), days),
     )
-    corporate = System.objects.create(
-        organization=acme, name=corp_ssp.system.name, ssp_date=corp_ssp.info.date
+    systems.create_system_from(
+        importer, acme, corp_ssp, (corp_poam,), reason="created from the enclave's SSP"
     )
-    seam.replace_ssp(system_actor, corporate, corp_ssp, reason="created from the enclave's SSP")
-    seam.replace_poam(system_actor, corporate, corp_poam, reason="first gap list")
 
     _history(enclave, users, today)
     return "demo", password
@@ -208,10 +196,19 @@ def _history(system: System, users: dict[str, Any], today: date) -> None:
     entries = {e.item_id: e for e in Entry.objects.filter(poam__system=system, deleted_at=None)}
     for item_id in ("POAM-001", "POAM-003", "POAM-006"):
         if item_id in entries:
-            Entry.objects.filter(pk=entries[item_id].pk).update(assignee=users["owner"])
+            entry = entries[item_id]
+            entry_service.update_entry(
+                demo,
+                entry,
+                {"assignee": users["owner"].pk},
+                version=entry.version,
+                today=today,
+                reason="Tom owns the fix.",
+            )
+            entry.refresh_from_db()
     target = entries.get("POAM-006")
     if target is not None:
-        milestone = Milestone.objects.filter(
+        milestone = EntryMilestone.objects.filter(
             entry=target, deleted_at=None, completed=None, due__isnull=False
         ).first()
         if milestone is not None:
@@ -254,12 +251,9 @@ def _history(system: System, users: dict[str, Any], today: date) -> None:
         on=today - timedelta(days=3),
         note="Quarterly review with Maria and Tom; statuses confirmed.",
     )
-    history.record(
+    with UnitOfWork(
         demo,
         system=system,
-        object_type="system",
-        object_id=system.pk,
-        label=system.name,
-        action="note",
         reason="Demo seeded: the Acme enclave as of the sample day, shifted to today.",
-    )
+    ) as work:
+        work.record(ObjectType.SYSTEM, system.pk, system.name, "note")

@@ -24,6 +24,7 @@ from poam.core.checks.base import LocalFile
 from poam.formats.native.evidence import sha256_file
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -33,6 +34,13 @@ class TooLarge(ValueError):
 
 class Chunked(Protocol):
     def chunks(self, chunk_size: int | None = ...) -> Iterator[bytes]: ...
+
+
+def safe_name(name: str) -> str:
+    """A file name fit for a URI: letters, digits, dot, dash and underscore only."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE.sub("-", base).strip(".-") or "file"
+    return cleaned[:120]
 
 
 def root() -> Path:

@@ -18,14 +18,15 @@ from django.http import Http404
 
 from poam.web.workbench.models import (
     Entry,
-    Evidence,
+    EntryEvidence,
+    EntryMilestone,
     Membership,
-    Milestone,
     Organization,
-    Poam,
+    PoamDocument,
     Role,
     System,
 )
+from poam.web.workbench.seam.rows import EntryRow
 
 
 class Action(StrEnum):
@@ -69,14 +70,14 @@ class Access:
     user_id: int
     role: str
 
-    def can(self, action: Action, entry: Entry | None = None) -> bool:
+    def can(self, action: Action, entry: Entry | EntryRow | None = None) -> bool:
         if not allows(self.role, action):
             return False
         if action is Action.EDIT_ENTRY and self.role == Role.ENTRY_OWNER:
             return entry is not None and entry.assignee_id == self.user_id
         return True
 
-    def require(self, action: Action, entry: Entry | None = None) -> None:
+    def require(self, action: Action, entry: Entry | EntryRow | None = None) -> None:
         if not self.can(action, entry):
             raise PermissionDenied(f"your role ({self.role}) does not allow this")
 
@@ -129,9 +130,9 @@ def system(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[System, Ac
     return found, access
 
 
-def poam(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[Poam, Access]:
+def poam(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[PoamDocument, Access]:
     found = (
-        Poam.objects.filter(
+        PoamDocument.objects.filter(
             pk=pk,
             system__organization__memberships__user_id=_user_id(user),
             system__deleted_at__isnull=True,
@@ -166,9 +167,9 @@ def entry(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[Entry, Acce
     return found, access
 
 
-def milestone(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[Milestone, Access]:
+def milestone(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[EntryMilestone, Access]:
     found = (
-        Milestone.objects.filter(
+        EntryMilestone.objects.filter(
             pk=pk,
             deleted_at__isnull=True,
             entry__deleted_at__isnull=True,
@@ -186,9 +187,9 @@ def milestone(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[Milesto
     return found, access
 
 
-def evidence(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[Evidence, Access]:
+def evidence(user: Any, pk: int, action: Action = Action.VIEW) -> tuple[EntryEvidence, Access]:
     found = (
-        Evidence.objects.filter(
+        EntryEvidence.objects.filter(
             pk=pk,
             deleted_at__isnull=True,
             entry__deleted_at__isnull=True,

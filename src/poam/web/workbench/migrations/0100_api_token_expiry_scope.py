@@ -17,7 +17,7 @@ def existing_tokens_keep_writing_for_90_days(apps: Any, schema_editor: Any) -> N
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workbench", "0002_cmmc_record"),
+        ("workbench", "0004_cmmc_record"),
     ]
 
     operations = [

@@ -1,17 +1,30 @@
-"""The workbench's tables, split by subject."""
+"""The workbench's tables, split by subject.
 
-from poam.web.workbench.models.history import AppendOnlyError, Change
+The Django models that store a core object are named apart from the core's class
+(``SspRequirement`` stores a ``RequirementRecord``, ``PoamDocument`` a ``Poam``,
+``EntryMilestone`` a ``Milestone``, ``DueDateMove`` a ``MilestoneChange``, ``EntryEvidence`` an
+``Evidence``), so that a module using both never hides one behind the other. Their tables kept
+their first names (``Meta.db_table``).
+"""
+
+from poam.web.workbench.models.history import (
+    SYSTEM_OBJECTS,
+    AppendOnlyError,
+    Change,
+    ChangeLogHead,
+    ObjectType,
+)
 from poam.web.workbench.models.poam import (
     Blob,
     Comment,
+    DueDateMove,
     Entry,
-    Evidence,
-    Milestone,
-    MilestoneChange,
-    Poam,
+    EntryEvidence,
+    EntryMilestone,
+    PoamDocument,
     Review,
 )
-from poam.web.workbench.models.ssp import RequirementRecord, System
+from poam.web.workbench.models.ssp import SspRequirement, System
 from poam.web.workbench.models.summary import Summary
 from poam.web.workbench.models.tenancy import (
     ApiToken,
@@ -23,21 +36,24 @@ from poam.web.workbench.models.tenancy import (
 )
 
 __all__ = [
+    "SYSTEM_OBJECTS",
     "ApiToken",
     "AppendOnlyError",
     "Blob",
     "Change",
+    "ChangeLogHead",
     "Comment",
+    "DueDateMove",
     "Entry",
-    "Evidence",
+    "EntryEvidence",
+    "EntryMilestone",
     "Membership",
-    "Milestone",
-    "MilestoneChange",
+    "ObjectType",
     "Organization",
-    "Poam",
-    "RequirementRecord",
+    "PoamDocument",
     "Review",
     "Role",
+    "SspRequirement",
     "Summary",
     "System",
     "TokenScope",

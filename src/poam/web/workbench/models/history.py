@@ -1,7 +1,12 @@
-"""The change log: every change to an SSP record, entry, milestone, evidence or POA&M, kept.
+"""The change log: every change to an SSP record, entry, milestone, evidence, POA&M, system,
+organization or membership, kept with who, when, from where and why.
 
-Append-only: a row is written in the same transaction as the change it describes, and the model
-refuses to be updated or deleted afterwards.
+Append-only three times over: the model refuses to update or delete a row; the database refuses
+it too (triggers installed by migration 0003, on SQLite and PostgreSQL); and each row carries
+the SHA-256 of its content chained to the row before it (``seq``, ``digest``), so that a row
+changed or removed behind the application's back is found by ``poam audit verify``
+(:mod:`poam.web.workbench.audit`). Rows are written only by a unit of work
+(:mod:`poam.web.workbench.history`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,33 @@ class AppendOnlyError(RuntimeError):
     """Someone tried to rewrite history."""
 
 
+class ObjectType(models.TextChoices):
+    """What a change-log row is about."""
+
+    REQUIREMENT = "requirement", "SSP requirement"
+    ENTRY = "entry", "POA&M entry"
+    MILESTONE = "milestone", "Milestone"
+    EVIDENCE = "evidence", "Evidence"
+    POAM = "poam", "POA&M"
+    SYSTEM = "system", "System"
+    ORGANIZATION = "organization", "Organization"
+    MEMBERSHIP = "membership", "Membership"
+    TOKEN = "token", "API token"
+    USER = "user", "User account"
+    """Events of a person rather than of an organization's data: sign-ins, password changes."""
+
+
+SYSTEM_OBJECTS = (
+    ObjectType.REQUIREMENT,
+    ObjectType.ENTRY,
+    ObjectType.MILESTONE,
+    ObjectType.EVIDENCE,
+    ObjectType.POAM,
+    ObjectType.SYSTEM,
+)
+"""The object types of a system's own history page."""
+
+
 class ChangeQuerySet(models.QuerySet["Change"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the change log is append-only")
@@ -28,13 +60,24 @@ class ChangeQuerySet(models.QuerySet["Change"]):
 
 
 class Change(models.Model):
-    """One field of one object changed (or an object created, removed, commented, reviewed)."""
+    """One field of one object changed, or one event (created, removed, commented, reviewed,
+    member added, role changed, signed in...)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField(
+        unique=True, help_text="Position in the hash chain: 1, 2, 3... without gaps."
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for an event of a person alone (a sign-in, a password change).",
+    )
     system = models.ForeignKey(
         System, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
     )
-    object_type = models.CharField(max_length=20)
+    object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     object_id = models.BigIntegerField(null=True, blank=True)
     object_label = models.CharField(max_length=300, blank=True, default="")
     action = models.CharField(max_length=20)
@@ -43,11 +86,22 @@ class Change(models.Model):
     new = models.TextField(null=True, blank=True)
     reason = models.TextField(blank=True, default="")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Kept: an account with history is deactivated, never deleted.",
     )
     user_label = models.CharField(max_length=200, blank=True, default="")
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Where the request came from."
+    )
     at = models.DateTimeField()
     batch = models.CharField(max_length=32, help_text="Rows written by one save share it.")
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of this row's content and the previous row's digest."
+    )
 
     objects = ChangeQuerySet.as_manager()
 
@@ -58,6 +112,9 @@ class Change(models.Model):
             models.Index(fields=("object_type", "object_id", "-at")),
         )
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("the change log is append-only")
@@ -65,3 +122,18 @@ class Change(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the change log is append-only")
+
+
+class ChangeLogHead(models.Model):
+    """Where the hash chain ends: the last row's ``seq`` and ``digest`` (one row).
+
+    Appending locks it, so that concurrent writers chain one after the other; verifying
+    compares it with the last row, so that rows cut from the end are found too.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"change log head #{self.seq}"

@@ -15,8 +15,11 @@ from poam.web.workbench.models.ssp import System
 _USER = settings.AUTH_USER_MODEL
 
 
-class Poam(models.Model):
-    """One of the system's POA&Ms: the internal tracker or the assessment (Conditional) one."""
+class PoamDocument(models.Model):
+    """One of the system's POA&Ms: the internal tracker or the assessment (Conditional) one.
+
+    The core's ``Poam``, as stored.
+    """
 
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="poams")
     kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in PoamKind])
@@ -33,6 +36,7 @@ class Poam(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        db_table = "workbench_poam"
         constraints = (
             models.UniqueConstraint(fields=("system", "kind"), name="one_poam_per_kind"),
         )
@@ -44,7 +48,7 @@ class Poam(models.Model):
 class Entry(models.Model):
     """One POA&M entry (``PoamItem`` in the core)."""
 
-    poam = models.ForeignKey(Poam, on_delete=models.CASCADE, related_name="entries")
+    poam = models.ForeignKey(PoamDocument, on_delete=models.CASCADE, related_name="entries")
     position = models.PositiveIntegerField(default=0)
     item_id = models.CharField(max_length=64)
     requirement = models.CharField(max_length=64)
@@ -79,7 +83,10 @@ class Entry(models.Model):
         return self.item_id
 
 
-class Milestone(models.Model):
+class EntryMilestone(models.Model):
+    """A milestone of an entry (the core's ``Milestone``); its due date moves only with a
+    :class:`DueDateMove`."""
+
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveIntegerField(default=0)
     title = models.TextField()
@@ -89,16 +96,17 @@ class Milestone(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "workbench_milestone"
         ordering = ("position", "id")
 
     def __str__(self) -> str:
         return self.title
 
 
-class MilestoneChange(models.Model):
-    """One move of a milestone's due date (``MilestoneChange`` in the core), never edited."""
+class DueDateMove(models.Model):
+    """One move of a milestone's due date (the core's ``MilestoneChange``), never edited."""
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="changes")
+    milestone = models.ForeignKey(EntryMilestone, on_delete=models.CASCADE, related_name="moves")
     position = models.PositiveIntegerField(default=0)
     changed = models.DateField()
     from_date = models.DateField(null=True, blank=True)
@@ -109,6 +117,7 @@ class MilestoneChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "workbench_milestonechange"
         ordering = ("position", "id")
 
 
@@ -123,8 +132,11 @@ class Blob(models.Model):
         return self.sha256
 
 
-class Evidence(models.Model):
-    """An artifact showing an entry is done: an uploaded file (``blob``) or a link (``uri``)."""
+class EntryEvidence(models.Model):
+    """An artifact showing an entry is done: an uploaded file (``blob``) or a link (``uri``).
+
+    The core's ``Evidence``, as stored.
+    """
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="evidence")
     position = models.PositiveIntegerField(default=0)
@@ -141,6 +153,7 @@ class Evidence(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "workbench_evidence"
         ordering = ("position", "id")
 
     def __str__(self) -> str:
@@ -150,7 +163,7 @@ class Evidence(models.Model):
 class Review(models.Model):
     """A review of a POA&M: who reviewed it, on which day, with what remark."""
 
-    poam = models.ForeignKey(Poam, on_delete=models.CASCADE, related_name="reviews")
+    poam = models.ForeignKey(PoamDocument, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField()
     user = models.ForeignKey(_USER, on_delete=models.SET_NULL, null=True, blank=True)
     user_label = models.CharField(max_length=200, blank=True, default="")

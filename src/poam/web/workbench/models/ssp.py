@@ -50,8 +50,11 @@ class System(models.Model):
         return self.name
 
 
-class RequirementRecord(models.Model):
-    """What the SSP says of one requirement (absent row: not yet assessed)."""
+class SspRequirement(models.Model):
+    """What the SSP says of one requirement (absent row: not yet assessed).
+
+    The core's ``RequirementRecord``; named apart so that neither hides the other.
+    """
 
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="requirements")
     requirement = models.CharField(max_length=12, help_text="NIST SP 800-171 id, e.g. 3.5.3")
@@ -72,6 +75,7 @@ class RequirementRecord(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "workbench_requirementrecord"
         constraints = (
             models.UniqueConstraint(
                 fields=("system", "requirement"), name="one_record_per_requirement"

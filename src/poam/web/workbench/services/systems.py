@@ -1,4 +1,4 @@
-"""Organizations, members, systems, and importing native (or any readable) files into a system."""
+"""Systems: a new one, and an SSP and POA&Ms imported into one (native or any readable file)."""
 
 from __future__ import annotations
 
@@ -9,97 +9,68 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.text import slugify
-
-from poam.core.model import PoamKind
+from poam.core.model import Poam, PoamKind, Ssp
 from poam.formats.documents import load_poam_file, load_ssp_file
 from poam.formats.errors import InputError, Problem
-from poam.web.workbench import history, seam
-from poam.web.workbench.history import Actor
-from poam.web.workbench.models import Membership, Organization, Poam, Role, System
-from poam.web.workbench.services.ssp import clean_system
+from poam.web.workbench.forms import validated
+from poam.web.workbench.forms.ssp import SystemForm
+from poam.web.workbench.history import Actor, UnitOfWork
+from poam.web.workbench.models import ObjectType, Organization, PoamDocument, System
+from poam.web.workbench.seam import write
 from poam.web.workbench.storage import Stored
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:60] or "organization"
-    slug, counter = base, 2
-    while Organization.objects.filter(slug=slug).exists():
-        slug = f"{base}-{counter}"
-        counter += 1
-    return slug
-
-
-def create_organization(actor: Actor, name: str) -> Organization:
-    """A new organization, with ``actor`` as its first administrator."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "an organization needs a name"})
-    with transaction.atomic():
-        org = Organization.objects.create(name=name, slug=unique_slug(name))
-        if actor.user is not None:
-            Membership.objects.create(user=actor.user, organization=org, role=Role.ADMINISTRATOR)
-    return org
-
-
 def create_system(
-    actor: Actor, org: Organization, values: Mapping[str, Any], *, today: date
+    actor: Actor, organization: Organization, values: Mapping[str, Any], *, today: date
 ) -> System:
     """A new system with an empty SSP (nothing assessed yet) and an empty internal POA&M."""
     data = {"ssp_version": "0.1", "ssp_date": today, "scope": "enclave", **values}
-    clean = clean_system(data)
-    with transaction.atomic():
-        system = System.objects.create(organization=org, **clean)
-        history.record(
-            actor,
-            system=system,
-            object_type="system",
-            object_id=system.pk,
-            label=system.name,
-            action="create",
-            changes=[(k, None, v) for k, v in clean.items() if v not in (None, "", [])],
-        )
-        Poam.objects.create(system=system, kind=PoamKind.INTERNAL.value)
+    form = validated(SystemForm(data, instance=System(organization=organization), only=data))
+    system: System = form.save(commit=False)
+    with UnitOfWork(actor, organization=organization) as work:
+        system.save()
+        work.created(ObjectType.SYSTEM, system, system.name, form.values(), system=system)
+        poam = PoamDocument.objects.create(system=system, kind=PoamKind.INTERNAL.value)
+        work.created(ObjectType.POAM, poam, "Internal POA&M", {"kind": poam.kind}, system=system)
     return system
 
 
-def delete_system(actor: Actor, system: System, *, reason: str = "") -> None:
-    with transaction.atomic():
-        System.objects.filter(pk=system.pk).update(deleted_at=timezone.now())
-        history.record(
-            actor,
-            system=system,
-            object_type="system",
-            object_id=system.pk,
-            label=system.name,
-            action="delete",
-            reason=reason,
+def create_system_from(
+    actor: Actor,
+    organization: Organization,
+    ssp: Ssp,
+    poams: tuple[Poam, ...] = (),
+    *,
+    files: Mapping[str, Stored] | None = None,
+    reason: str = "import",
+) -> System:
+    """A new system holding core documents (an SSP and its POA&Ms, as read from files)."""
+    with UnitOfWork(actor, organization=organization, reason=reason) as work:
+        system = System.objects.create(
+            organization=organization, name=ssp.system.name, ssp_date=ssp.info.date
         )
+        work.created(ObjectType.SYSTEM, system, system.name, {"name": system.name}, system=system)
+        write.replace_ssp(work, system, ssp)
+        for poam in poams:
+            write.replace_poam(work, system, poam, files=files)
+    return system
 
 
-def change_role(org: Organization, membership: Membership, role: str) -> None:
-    if role not in Role.values:
-        raise ValidationError({"role": f"{role!r} is not a role"})
-    if membership.role == Role.ADMINISTRATOR and role != Role.ADMINISTRATOR:
-        _keep_an_administrator(org, membership)
-    Membership.objects.filter(pk=membership.pk).update(role=role)
-
-
-def remove_member(org: Organization, membership: Membership) -> None:
-    if membership.role == Role.ADMINISTRATOR:
-        _keep_an_administrator(org, membership)
-    membership.delete()
-
-
-def _keep_an_administrator(org: Organization, membership: Membership) -> None:
-    others = Membership.objects.filter(organization=org, role=Role.ADMINISTRATOR).exclude(
-        pk=membership.pk
-    )
-    if not others.exists():
-        raise ValidationError({"role": "an organization keeps at least one administrator"})
+def replace_documents(
+    actor: Actor,
+    system: System,
+    *,
+    ssp: Ssp | None = None,
+    poam: Poam | None = None,
+    files: Mapping[str, Stored] | None = None,
+    reason: str = "import",
+) -> None:
+    """Make the system's SSP and/or one of its POA&Ms equal to core documents, in one save."""
+    with UnitOfWork(actor, system=system, reason=reason) as work:
+        if ssp is not None:
+            write.replace_ssp(work, system, ssp)
+        if poam is not None:
+            write.replace_poam(work, system, poam, files=files)
 
 
 def _read(data: bytes, name: str, kind: str) -> Any:
@@ -126,7 +97,7 @@ def import_documents(
     """Replace the system's SSP and/or one of its POA&Ms with uploaded documents.
 
     All or nothing: both files are read first (InputError naming file, line and field), then
-    written in one transaction.
+    written in one unit of work.
     """
     problems: list[Problem] = []
     loaded_ssp = loaded_poam = None
@@ -142,8 +113,4 @@ def import_documents(
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    with transaction.atomic():
-        if loaded_ssp is not None:
-            seam.replace_ssp(actor, system, loaded_ssp)
-        if loaded_poam is not None:
-            seam.replace_poam(actor, system, loaded_poam, files=files)
+    replace_documents(actor, system, ssp=loaded_ssp, poam=loaded_poam, files=files)

@@ -157,3 +157,54 @@ def deduction_rows(deductions: Any, system_pk: int) -> SafeString:
             for r in deductions
         ),
     )
+
+
+# --- form errors, at the field ----------------------------------------------------------------
+
+
+def _messages(errors: Mapping[str, Any] | None, field: str) -> list[str]:
+    return [str(m) for m in (errors or {}).get(field, ())]
+
+
+@register.simple_tag
+def invalid(errors: Mapping[str, Any] | None, field: str, *id_parts: Any) -> SafeString:
+    """``aria-invalid`` and ``aria-describedby`` for an input whose field has errors (its id
+    given whole or in parts: ``"to-" m.pk``)."""
+    input_id = "".join(str(part) for part in id_parts)
+    if not _messages(errors, field):
+        return SafeString("")
+    return format_html(' aria-invalid="true" aria-describedby="{}-error"', input_id)
+
+
+@register.simple_tag
+def field_errors(errors: Mapping[str, Any] | None, field: str, *id_parts: Any) -> SafeString:
+    """The messages of one field, next to its input (read out with it: ``aria-describedby``)."""
+    input_id = "".join(str(part) for part in id_parts)
+    messages = _messages(errors, field)
+    if not messages:
+        return SafeString("")
+    return format_html(
+        '<p class="field-error" id="{}-error">{}</p>',
+        input_id,
+        format_html_join(" ", "<span>{}</span>", ((m,) for m in messages)),
+    )
+
+
+@register.simple_tag
+def form_errors(errors: Mapping[str, Any] | None, shown: Any = ()) -> SafeString:
+    """The messages not about one of the fields ``shown`` (a list, or names separated by
+    spaces): the form's own, or a hidden field's, above the form; the others are at their
+    fields."""
+    at_field = set(shown.split() if isinstance(shown, str) else shown or ())
+    others = [
+        (str(m) if field == "__all__" else f"{field}: {m}",)
+        for field, messages in (errors or {}).items()
+        if field not in at_field
+        for m in messages
+    ]
+    if not others:
+        return SafeString("")
+    return format_html(
+        '<ul class="message error" role="alert">{}</ul>',
+        format_html_join("", "<li>{}</li>", others),
+    )

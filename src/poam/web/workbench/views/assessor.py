@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from poam.core.checks.base import Severity
 from poam.web.workbench import exports, tenancy
+from poam.web.workbench.forms import errors_of
 from poam.web.workbench.models import Comment, Review
 from poam.web.workbench.services import governance
 from poam.web.workbench.tenancy import Action
-from poam.web.workbench.views.common import actor, errors_of, system_context
+from poam.web.workbench.views.common import actor, system_context
 from poam.web.workbench.views.entry import verification
 
 
@@ -27,7 +28,7 @@ def assessor(request: HttpRequest, pk: int) -> HttpResponse:
     manifest = [
         (entry, evidence, verification(store, evidence))
         for entry in assessed.snapshot.entries_of(assessed.kind or "")
-        for evidence in entry.evidence_rows
+        for evidence in entry.evidence
     ]
     groups: dict[str, list[exports.Export]] = {}
     for export in exports.available(assessed):
@@ -37,7 +38,7 @@ def assessor(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "export_groups": groups,
             "manifest": manifest,
-            "reviews": Review.objects.filter(poam=poam_row)[:10] if poam_row else [],
+            "reviews": Review.objects.filter(poam_id=poam_row.pk)[:10] if poam_row else [],
             "comments": Comment.objects.filter(system=system)
             .select_related("entry")
             .order_by("-created_at")[:50],

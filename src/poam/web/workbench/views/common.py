@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -30,7 +28,8 @@ GOVERNANCE_CODES = frozenset(
 
 
 def actor(request: HttpRequest) -> Actor:
-    return Actor.of(request.user)
+    """Who is acting, and from which address (kept in the change log)."""
+    return Actor.from_request(request)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -103,22 +102,16 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
-def errors_of(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            key: [str(m) for m in ValidationError(value).messages]
-            for key, value in error.error_dict.items()
-        }
-    return {"__all__": [str(m) for m in error.messages]}
-
-
-def parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
+def version_of(request: HttpRequest, default: str = "") -> int:
+    """The ``version`` a form was based on (-1, never current, when it is not a number)."""
     try:
-        return date.fromisoformat(value.strip())
+        return int(request.POST.get("version", default) or -1)
     except ValueError:
-        return None
+        return -1
+
+
+def reason_of(request: HttpRequest) -> str:
+    return request.POST.get("reason", "")
 
 
 def safe_next(request: HttpRequest) -> str | None:

@@ -16,46 +16,39 @@ from django.views.decorators.http import require_POST
 from poam.core.model import ItemStatus
 from poam.web.workbench import storage, tenancy
 from poam.web.workbench.clock import today
+from poam.web.workbench.forms import errors_of
+from poam.web.workbench.forms.poam import OWNER_FIELDS, EntryForm, assignable_users
 from poam.web.workbench.history import Conflict
-from poam.web.workbench.models import Change, Comment, Entry, Evidence, Milestone
+from poam.web.workbench.models import Change, Comment, Entry, EntryEvidence, EntryMilestone
+from poam.web.workbench.seam.rows import EntryRow, EvidenceRow
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import evidence as evidence_service
 from poam.web.workbench.services import governance
+from poam.web.workbench.storage import DatabaseEvidenceStore
 from poam.web.workbench.tenancy import Access, Action
 from poam.web.workbench.views.common import (
     actor,
     catalog,
-    errors_of,
     finding_views,
-    parse_date,
+    reason_of,
     system_context,
+    version_of,
 )
 
-EDIT_FIELDS = (
-    "item_id",
-    "requirement",
-    "gap",
-    "remediation",
-    "owner",
-    "assignee",
-    "status",
-    "objectives",
-    "identified_by",
-    "resources",
-    "comments",
-)
+EDIT_FIELDS = tuple(name for name in EntryForm.Meta.fields if name != "created")
+"""What the entry page's form edits (the creation date stays as recorded)."""
 
 
-def verification(store: Any, evidence: Evidence) -> str:
+def verification(store: DatabaseEvidenceStore, evidence: EvidenceRow) -> str:
     return storage.verify(store, evidence.uri, evidence.sha256)
 
 
-def timeline(entry: Any) -> list[Any]:
+def timeline(entry: EntryRow) -> list[Change]:
     """Everything that happened to the entry, its milestones and its evidence, newest first."""
-    milestone_ids = Milestone.objects.filter(entry_id=entry.pk).values("pk")
-    evidence_ids = Evidence.objects.filter(entry_id=entry.pk).values("pk")
+    milestone_ids = EntryMilestone.objects.filter(entry_id=entry.pk).values("pk")
+    evidence_ids = EntryEvidence.objects.filter(entry_id=entry.pk).values("pk")
     return list(
-        Change.objects.filter(system_id=entry.poam.system_id)
+        Change.objects.filter(system_id=entry.system_id)
         .filter(
             Q(object_type="entry", object_id=entry.pk)
             | Q(object_type="milestone", object_id__in=milestone_ids)
@@ -71,7 +64,7 @@ def entry_context(
     system = entry.poam.system
     context = system_context(request, system, access, "poam", entry.poam.kind)
     assessed = context["assessed"]
-    live = next((e for e in assessed.snapshot.entries if e.pk == entry.pk), None)
+    live = assessed.snapshot.entry(entry.pk)
     if live is None:
         raise Http404("not found")
     requirement = catalog().find(live.requirement)
@@ -89,12 +82,12 @@ def entry_context(
                 assessed,
                 [f for f in context["assessment"].findings if f.item == live.item_id],
             ),
-            "evidence": [(e, verification(store, e)) for e in live.evidence_rows],
+            "evidence": [(e, verification(store, e)) for e in live.evidence],
             "timeline": timeline(live),
             "comments": Comment.objects.filter(entry_id=live.pk).order_by("-created_at"),
             "can_edit": can_edit,
             "owner_only": owner_only,
-            "users": entry_service.assignable_users(entry.poam)
+            "users": assignable_users(system.organization_id)
             if can_edit and not owner_only
             else [],
             "statuses": [s.value for s in ItemStatus],
@@ -112,15 +105,19 @@ def _max_mb() -> int:
     return int(settings.POAM_MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", "") or -1)
-    except ValueError:
-        return -1
-
-
 def _back(entry: Entry, fragment: str = "") -> HttpResponse:
     return redirect(reverse("entry", args=[entry.pk]) + (f"#{fragment}" if fragment else ""))
+
+
+SHOWN_AT_FIELD = {
+    "edit": EDIT_FIELDS,
+    "milestone-add": ("title", "due"),
+    "move": ("to_date", "justification"),
+    "evidence-upload": ("file", "date"),
+    "evidence-link": ("url", "title", "date"),
+    "comment": ("text",),
+}
+"""The fields each form of the page shows its errors at; any other error goes above."""
 
 
 def _refused(
@@ -131,27 +128,20 @@ def _refused(
     form: str,
     **extra: Any,
 ) -> HttpResponse:
-    """Show the entry again with what went wrong, the user's input kept."""
+    """Show the entry again with what went wrong, at the fields, the user's input kept."""
     entry.poam.system.refresh_from_db(fields=["revision"])
+    common = {"failed_form": form, "submitted": request.POST, **extra}
     if isinstance(error, Conflict):
-        context = entry_context(
-            request,
-            entry,
-            access,
-            conflict=error,
-            failed_form=form,
-            submitted=request.POST,
-            **extra,
-        )
+        context = entry_context(request, entry, access, conflict=error, **common)
         return render(request, "workbench/entry.html", context, status=409)
     context = entry_context(
         request,
         entry,
         access,
         errors=errors_of(error),
-        failed_form=form,
-        submitted=request.POST,
-        **extra,
+        shown_fields=SHOWN_AT_FIELD.get(form, ()),
+        kept=request.POST if form == "edit" else None,
+        **common,
     )
     return render(request, "workbench/entry.html", context, status=422)
 
@@ -167,16 +157,16 @@ def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry, access = tenancy.entry(request.user, pk, Action.EDIT_ENTRY)
     owner_only = not access.can(Action.EDIT_POAM)
-    allowed = entry_service.OWNER_FIELDS if owner_only else EDIT_FIELDS
-    values = {name: request.POST.get(name, "") for name in allowed if name in request.POST}
+    allowed = OWNER_FIELDS if owner_only else EDIT_FIELDS
+    values = {name: request.POST[name] for name in allowed if name in request.POST}
     try:
         changes = entry_service.update_entry(
             actor(request),
             entry,
             values,
-            version=_version(request),
+            version=version_of(request),
             today=today(),
-            reason=request.POST.get("reason", ""),
+            reason=reason_of(request),
             owner_only=owner_only,
         )
     except (ValidationError, Conflict) as error:
@@ -191,7 +181,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry, access = tenancy.entry(request.user, pk, Action.EDIT_POAM)
     try:
         entry_service.delete_entry(
-            actor(request), entry, version=_version(request), reason=request.POST.get("reason", "")
+            actor(request), entry, version=version_of(request), reason=reason_of(request)
         )
     except Conflict as error:
         return _refused(request, entry, access, error, "delete")
@@ -208,7 +198,8 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor(request),
             entry,
             request.POST.get("title", ""),
-            parse_date(request.POST.get("due")),
+            request.POST.get("due", ""),
+            reason=reason_of(request),
         )
     except ValidationError as error:
         return _refused(request, entry, access, error, "milestone-add")
@@ -230,8 +221,8 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
             actor(request),
             milestone,
             values,
-            version=_version(request),
-            reason=request.POST.get("reason", ""),
+            version=version_of(request),
+            reason=reason_of(request),
         )
     except (ValidationError, Conflict) as error:
         return _refused(request, milestone.entry, access, error, f"milestone-{milestone.pk}")
@@ -248,9 +239,9 @@ def milestone_move(request: HttpRequest, pk: int) -> HttpResponse:
         entry_service.move_milestone(
             actor(request),
             milestone,
-            parse_date(request.POST.get("to_date")),
+            request.POST.get("to_date", ""),
             request.POST.get("justification", ""),
-            version=_version(request),
+            version=version_of(request),
             today=today(),
         )
     except (ValidationError, Conflict) as error:
@@ -267,8 +258,8 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
         entry_service.delete_milestone(
             actor(request),
             milestone,
-            version=_version(request),
-            reason=request.POST.get("reason", ""),
+            version=version_of(request),
+            reason=reason_of(request),
         )
     except Conflict as error:
         return _refused(request, milestone.entry, access, error, f"milestone-{milestone.pk}")
@@ -280,9 +271,9 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     entry, access = tenancy.entry(request.user, pk, Action.EDIT_ENTRY)
-    when = parse_date(request.POST.get("date"))
+    when = request.POST.get("date", "")
+    upload = request.FILES.get("file")
     try:
-        upload = request.FILES.get("file")
         if upload is not None:
             evidence = evidence_service.add_file(
                 actor(request),
@@ -307,7 +298,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ValidationError({"file": "choose a file to upload, or give a link"})
     except ValidationError as error:
-        return _refused(request, entry, access, error, "evidence")
+        form = "evidence-link" if upload is None and request.POST.get("url") else "evidence-upload"
+        return _refused(request, entry, access, error, form)
     return _back(entry, "evidence")
 
 
@@ -317,9 +309,7 @@ def evidence_attach(request: HttpRequest, pk: int) -> HttpResponse:
     evidence, access = tenancy.evidence(request.user, pk, Action.EDIT_ENTRY)
     upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise ValidationError({"file": "choose the file"})
-        evidence_service.attach_file(actor(request), evidence, upload, version=_version(request))
+        evidence_service.attach_file(actor(request), evidence, upload, version=version_of(request))
     except (ValidationError, Conflict) as error:
         return _refused(request, evidence.entry, access, error, f"evidence-{evidence.pk}")
     messages.success(request, "File stored.")
@@ -334,8 +324,8 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         evidence_service.delete_evidence(
             actor(request),
             evidence,
-            version=_version(request),
-            reason=request.POST.get("reason", ""),
+            version=version_of(request),
+            reason=reason_of(request),
         )
     except Conflict as error:
         return _refused(request, evidence.entry, access, error, f"evidence-{evidence.pk}")

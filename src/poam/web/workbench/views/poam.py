@@ -15,17 +15,20 @@ from django.views.decorators.http import require_POST
 from poam.core.model import AssessmentType, ItemStatus, PoamKind
 from poam.web.workbench import tenancy
 from poam.web.workbench.clock import today
+from poam.web.workbench.forms import errors_of
+from poam.web.workbench.forms.poam import EntryForm, assignable_users, suggested_item_id
 from poam.web.workbench.history import Conflict
+from poam.web.workbench.models import System
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import governance
-from poam.web.workbench.tenancy import Action
+from poam.web.workbench.tenancy import Access, Action
 from poam.web.workbench.views.common import (
     actor,
     catalog,
-    errors_of,
     is_htmx,
-    parse_date,
+    reason_of,
     system_context,
+    version_of,
 )
 
 OVERDUE_CODES = frozenset({"milestone-overdue", "milestone-after-closeout-deadline"})
@@ -43,7 +46,7 @@ def entry_rows(context: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     rows = []
     for entry in assessed.snapshot.entries_of(kind):
         requirement = cat.find(entry.requirement)
-        open_milestones = [m for m in entry.milestone_rows if m.completed is None]
+        open_milestones = [m for m in entry.milestones if m.completed is None]
         next_due = min((m.due for m in open_milestones if m.due), default=None)
         codes = flags.get(entry.item_id, set())
         rows.append(
@@ -55,7 +58,7 @@ def entry_rows(context: dict[str, Any], kind: str) -> list[dict[str, Any]]:
                 "overdue": bool(codes & OVERDUE_CODES),
                 "ineligible": bool(codes & INELIGIBLE_CODES),
                 "finding_count": len(codes),
-                "evidence_count": len(entry.evidence_rows),
+                "evidence_count": len(entry.evidence),
             }
         )
     return rows
@@ -94,7 +97,19 @@ def _filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
 @login_required
 def poam(request: HttpRequest, pk: int) -> HttpResponse:
     system, access = tenancy.system(request.user, pk)
-    context = system_context(request, system, access, "poam", request.GET.get("kind") or None)
+    return _poam_page(request, system, access, request.GET.get("kind") or None)
+
+
+def _poam_page(
+    request: HttpRequest,
+    system: System,
+    access: Access,
+    kind: str | None,
+    *,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    context = system_context(request, system, access, "poam", kind)
     assessed = context["assessed"]
     kind = assessed.kind
     poam_row = assessed.snapshot.poam_rows.get(kind or "")
@@ -116,6 +131,7 @@ def poam(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment_types": [a.value for a in AssessmentType],
             "can_edit": access.can(Action.EDIT_POAM),
             "settings_errors": {},
+            **extra,
         }
     )
     template = (
@@ -123,7 +139,13 @@ def poam(request: HttpRequest, pk: int) -> HttpResponse:
         if is_htmx(request) and request.GET.get("partial")
         else "workbench/poam.html"
     )
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+NEW_ENTRY_FIELDS = tuple(
+    name for name in EntryForm.Meta.fields if name not in ("created", "comments")
+)
+"""What the new-entry page asks (the creation date is today; comments come later)."""
 
 
 @login_required
@@ -132,25 +154,10 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
     system = poam_row.system
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        values = {
-            name: request.POST.get(name, "")
-            for name in (
-                "item_id",
-                "requirement",
-                "gap",
-                "remediation",
-                "owner",
-                "assignee",
-                "status",
-                "objectives",
-                "identified_by",
-                "resources",
-            )
-            if name in request.POST
-        }
+        values = {name: request.POST[name] for name in NEW_ENTRY_FIELDS if name in request.POST}
         milestone = (
             request.POST.get("milestone_title", ""),
-            parse_date(request.POST.get("milestone_due")),
+            request.POST.get("milestone_due", ""),
         )
         try:
             entry = entry_service.create_entry(
@@ -166,10 +173,11 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "poam_row": poam_row,
             "errors": errors,
+            "shown_fields": (*NEW_ENTRY_FIELDS, "title", "due"),
             "submitted": request.POST if request.method == "POST" else {},
             "statuses": [s.value for s in ItemStatus],
-            "suggested_id": entry_service.next_item_id(poam_row),
-            "users": entry_service.assignable_users(poam_row),
+            "suggested_id": suggested_item_id(poam_row),
+            "users": assignable_users(system.organization_id),
             "requirement_hint": request.GET.get("requirement", ""),
         }
     )
@@ -179,25 +187,34 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def poam_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    poam_row, _access = tenancy.poam(request.user, pk, Action.EDIT_POAM)
+    poam_row, access = tenancy.poam(request.user, pk, Action.EDIT_POAM)
     fields = ["maintainer", "review_cadence_days"]
     if poam_row.kind == PoamKind.CONDITIONAL.value:
         fields += ["conditional_assessment", "conditional_status_date"]
-    values = {name: request.POST.get(name, "") for name in fields if name in request.POST}
+    values = {name: request.POST[name] for name in fields if name in request.POST}
     try:
         governance.update_poam(
             actor(request),
             poam_row,
             values,
-            version=int(request.POST.get("version", "0") or 0),
-            reason=request.POST.get("reason", ""),
+            version=version_of(request, "0"),
+            reason=reason_of(request),
         )
     except ValidationError as error:
-        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        return _poam_page(
+            request,
+            poam_row.system,
+            access,
+            poam_row.kind,
+            status=422,
+            settings_errors=errors_of(error),
+            settings_submitted=request.POST,
+        )
     except Conflict as conflict:
-        messages.error(request, conflict.message)
-    else:
-        messages.success(request, "Saved the POA&M settings.")
+        return _poam_page(
+            request, poam_row.system, access, poam_row.kind, status=409, settings_conflict=conflict
+        )
+    messages.success(request, "Saved the POA&M settings.")
     return redirect(reverse("poam", args=[poam_row.system_id]) + f"?kind={poam_row.kind}#settings")
 
 

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,28 +16,17 @@ from poam.formats.errors import InputError
 from poam.web.workbench import tenancy
 from poam.web.workbench.assessment import ensure_summaries
 from poam.web.workbench.clock import today
-from poam.web.workbench.models import Membership, Role
+from poam.web.workbench.forms import errors_of
+from poam.web.workbench.forms.ssp import SystemForm
+from poam.web.workbench.models import Membership, Organization, Role
+from poam.web.workbench.portfolio import ROW_FIELDS, ordering, search, summarized
+from poam.web.workbench.services import organizations as organization_service
 from poam.web.workbench.services import systems as system_service
-from poam.web.workbench.tenancy import ROLE_HELP, Action
-from poam.web.workbench.views.common import actor, errors_of
+from poam.web.workbench.tenancy import ROLE_HELP, Access, Action
+from poam.web.workbench.views.common import actor
 
 PAGE_SIZE = 50
 ORGS_SHOWN = 30
-SORTS = {
-    "name": "name",
-    "score": "summary__score",
-    "verdict": "summary__verdict",
-    "days": "summary__days_left",
-    "errors": "summary__errors",
-    "warnings": "summary__warnings",
-    "open": "summary__open_entries",
-}
-"""Sort key -> column; systems without a value (no score, no clock) always come last."""
-ROW_FIELDS = {
-    "organization_name": F("organization__name"),
-    **{key: F(column) for key, column in SORTS.items() if key != "name"},
-}
-"""What a portfolio row shows besides the system's id and name (``score``, ``days``, ...)."""
 COLUMNS = (
     ("name", "System"),
     ("score", "Score"),
@@ -50,30 +38,12 @@ COLUMNS = (
 )
 
 
-def ordering(sort: str) -> tuple[str, list[Any]]:
-    """The sort key as given (``-score``: descending) and the ORDER BY it means."""
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, descending = "name", False
-    column = F(SORTS[key])
-    first = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-    return ("-" if descending else "") + key, [first, "organization__name", "name", "pk"]
-
-
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     as_of = today()
-    visible = tenancy.systems(request.user)
-    stale = visible.filter(
-        Q(summary__isnull=True) | ~Q(summary__as_of=as_of) | ~Q(summary__revision=F("revision"))
-    )
-    ensure_summaries(stale.select_related("summary"), as_of)
     sort, order = ordering(request.GET.get("sort", "name"))
     query = request.GET.get("q", "").strip()
-    rows = visible
-    if query:
-        rows = rows.filter(Q(name__icontains=query) | Q(organization__name__icontains=query))
+    rows = search(summarized(request.user, as_of), query)
     # Plain rows, not model instances: a page of 50 renders in a third of the time.
     plain = rows.order_by(*order).values("pk", "name", **ROW_FIELDS)
     page = Paginator(plain, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -103,7 +73,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create_organization(request: HttpRequest) -> HttpResponse:
     try:
-        org = system_service.create_organization(actor(request), request.POST.get("name", ""))
+        org = organization_service.create_organization(actor(request), request.POST.get("name", ""))
     except ValidationError as error:
         messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
         return redirect("portfolio")
@@ -114,6 +84,12 @@ def create_organization(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization(request: HttpRequest, slug: str) -> HttpResponse:
     org, access = tenancy.organization(request.user, slug)
+    return _organization_page(request, org, access)
+
+
+def _organization_page(
+    request: HttpRequest, org: Organization, access: Access, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     members = (
         Membership.objects.filter(organization=org)
         .select_related("user")
@@ -128,26 +104,29 @@ def organization(request: HttpRequest, slug: str) -> HttpResponse:
         "members": members,
         "systems": systems.order_by("name"),
         "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
-        "errors": {},
+        "system_errors": {},
         "tab": "organization",
+        **extra,
     }
-    return render(request, "workbench/organization.html", context)
+    return render(request, "workbench/organization.html", context, status=status)
 
 
 @login_required
 @require_POST
 def create_system(request: HttpRequest, slug: str) -> HttpResponse:
-    org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
-    values = {
-        key: request.POST.get(key, "")
-        for key in ("name", "scope", "cage_codes", "description")
-        if key in request.POST
-    }
+    org, access = tenancy.organization(request.user, slug, Action.MANAGE)
+    values = {key: request.POST[key] for key in SystemForm.Meta.fields if key in request.POST}
     try:
         system = system_service.create_system(actor(request), org, values, today=today())
     except ValidationError as error:
-        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
-        return redirect("organization", slug=org.slug)
+        return _organization_page(
+            request,
+            org,
+            access,
+            status=422,
+            system_errors=errors_of(error),
+            system_submitted=request.POST,
+        )
     messages.success(
         request, f"Created {system.name}: describe its requirements in the SSP editor."
     )
@@ -158,15 +137,19 @@ def create_system(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def change_member(request: HttpRequest, slug: str, member: int) -> HttpResponse:
     org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
-    membership = Membership.objects.filter(organization=org, pk=member).first()
+    membership = (
+        Membership.objects.filter(organization=org, pk=member).select_related("user").first()
+    )
     if membership is None:
         raise Http404("not found")
     try:
         if request.POST.get("remove"):
-            system_service.remove_member(org, membership)
+            organization_service.remove_member(actor(request), org, membership)
             messages.success(request, "Member removed.")
         else:
-            system_service.change_role(org, membership, request.POST.get("role", ""))
+            organization_service.change_role(
+                actor(request), org, membership, request.POST.get("role", "")
+            )
             messages.success(request, "Role changed.")
     except ValidationError as error:
         messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))

@@ -18,17 +18,21 @@ from django.utils.safestring import SafeString, mark_safe
 from poam.core.catalog import Requirement
 from poam.core.model import EncryptionState, ImplementationStatus, MfaState, ObjectiveResult, Scope
 from poam.web.workbench import tenancy
+from poam.web.workbench.forms import errors_of
+from poam.web.workbench.forms.ssp import SspRequirementForm, SystemForm
 from poam.web.workbench.history import Conflict
+from poam.web.workbench.models import System
 from poam.web.workbench.services import ssp as ssp_service
 from poam.web.workbench.templatetags.poam_tags import label, plural
-from poam.web.workbench.tenancy import Action
+from poam.web.workbench.tenancy import Access, Action
 from poam.web.workbench.views.common import (
     actor,
     anchor,
     catalog,
-    errors_of,
     is_htmx,
+    reason_of,
     system_context,
+    version_of,
 )
 
 FORM_CHOICES = {
@@ -86,9 +90,24 @@ def _row(context: dict[str, Any], requirement: Requirement, **extra: Any) -> dic
 @login_required
 def ssp(request: HttpRequest, pk: int) -> HttpResponse:
     system, access = tenancy.system(request.user, pk)
+    return _ssp_page(request, system, access)
+
+
+def _ssp_page(
+    request: HttpRequest,
+    system: System,
+    access: Access,
+    *,
+    status: int = 200,
+    family: str | None = None,
+    failed: tuple[str, dict[str, Any]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """The SSP editor; ``failed``: a requirement whose save was refused, shown open with what
+    went wrong (its id and the row's ``errors`` or ``conflict``)."""
     context = system_context(request, system, access, "ssp")
     cat = catalog()
-    family = request.GET.get("family", "AC").upper()
+    family = (family or request.GET.get("family", "AC")).upper()
     if family != "ALL" and family not in cat.families:
         family = "AC"
     score = context["assessment"].score
@@ -102,22 +121,28 @@ def ssp(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "family": family,
             "families": families,
-            "rows": [_row(context, requirement) for requirement in chosen],
+            "rows": [
+                _row(context, requirement, editing=True, **failed[1])
+                if failed is not None and failed[0] == requirement.nist_id
+                else _row(context, requirement)
+                for requirement in chosen
+            ],
             "can_edit": access.can(Action.EDIT_SSP),
             "system_errors": {},
             **FORM_CHOICES,
+            **extra,
         }
     )
-    return render(request, "workbench/ssp.html", context)
+    return render(request, "workbench/ssp.html", context, status=status)
 
 
 def _values(request: HttpRequest, requirement: Requirement) -> dict[str, Any]:
-    """The record fields the form sent (the quick form sends only the status)."""
+    """The record fields the form sent (the quick form sends only the status; the full one
+    every field, and each objective as ``objective-<letter>``)."""
     post = request.POST
-    values: dict[str, Any] = {}
-    for name in ssp_service.RECORD_FIELDS:
-        if name in post and name != "objectives":
-            values[name] = post.get(name, "")
+    values: dict[str, Any] = {
+        name: post[name] for name in SspRequirementForm.Meta.fields if name in post
+    }
     if post.get("full"):
         values["objectives"] = {
             letter: post.get(f"objective-{letter}", "") for letter in requirement.objective_letters
@@ -128,7 +153,7 @@ def _values(request: HttpRequest, requirement: Requirement) -> dict[str, Any]:
             "deficiency_description",
             "responsible",
         ):
-            values.setdefault(name, post.get(name, ""))
+            values.setdefault(name, "")
     return values
 
 
@@ -155,10 +180,7 @@ def requirement(request: HttpRequest, pk: int, nist_id: str) -> HttpResponse:
 
 def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) -> HttpResponse:
     values = _values(request, found)
-    try:
-        version = int(request.POST.get("version", "0") or 0)
-    except ValueError:
-        version = -1
+    version = version_of(request, "0")
     problem: dict[str, Any] = {}
     status = 200
     try:
@@ -168,7 +190,7 @@ def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) ->
             found.nist_id,
             values,
             version=version,
-            reason=request.POST.get("reason", ""),
+            reason=reason_of(request),
         )
     except ValidationError as error:
         problem = {"errors": errors_of(error), "submitted": request.POST}
@@ -177,15 +199,21 @@ def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) ->
         problem = {"conflict": conflict, "submitted": request.POST}
         status = 409
     system.refresh_from_db(fields=["revision"])
-    context = system_context(request, system, access, "ssp")
     if not is_htmx(request):
-        if status == 200:
-            messages.success(request, f"Saved {found.cmmc_id}.")
-        else:
-            messages.error(request, str(problem.get("conflict") or problem.get("errors")))
+        if status != 200:  # the page again, the row open with its errors at the fields
+            return _ssp_page(
+                request,
+                system,
+                access,
+                status=status,
+                family=found.family,
+                failed=(found.nist_id, problem),
+            )
+        messages.success(request, f"Saved {found.cmmc_id}.")
         return redirect(
             reverse("ssp", args=[system.pk]) + f"?family={found.family}#{anchor(found.nist_id)}"
         )
+    context = system_context(request, system, access, "ssp")
     row = _row(context, found, editing=status != 200, **problem)
     result = context["assessment"]
     if status == 200:
@@ -213,26 +241,30 @@ def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) ->
 
 @login_required
 def system_info(request: HttpRequest, pk: int) -> HttpResponse:
-    system, _access = tenancy.system(request.user, pk, Action.EDIT_SSP)
+    system, access = tenancy.system(request.user, pk, Action.EDIT_SSP)
     if request.method != "POST":
         return redirect("ssp", pk=system.pk)
-    values = {
-        name: request.POST.get(name, "")
-        for name in ssp_service.SYSTEM_FIELDS
-        if name in request.POST
-    }
+    values = {name: request.POST[name] for name in SystemForm.Meta.fields if name in request.POST}
     try:
         ssp_service.update_system(
             actor(request),
             system,
             values,
-            version=int(request.POST.get("version", "0") or 0),
-            reason=request.POST.get("reason", ""),
+            version=version_of(request, "0"),
+            reason=reason_of(request),
         )
     except ValidationError as error:
-        messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
+        system.refresh_from_db()  # the form may have changed the instance it validated
+        return _ssp_page(
+            request,
+            system,
+            access,
+            status=422,
+            system_errors=errors_of(error),
+            system_submitted=request.POST,
+        )
     except Conflict as conflict:
-        messages.error(request, conflict.message)
-    else:
-        messages.success(request, "Saved the system description.")
+        system.refresh_from_db()
+        return _ssp_page(request, system, access, status=409, system_conflict=conflict)
+    messages.success(request, "Saved the system description.")
     return redirect("ssp", pk=system.pk)

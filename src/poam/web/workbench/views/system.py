@@ -19,12 +19,12 @@ from poam.core.plan import describe_full_score, plan
 from poam.core.scoring import MAX_SCORE
 from poam.web.workbench import charts, tenancy
 from poam.web.workbench.clock import today
-from poam.web.workbench.models import Change, Review
+from poam.web.workbench.models import SYSTEM_OBJECTS, Change, Review
 from poam.web.workbench.services import governance
 from poam.web.workbench.tenancy import Action
 from poam.web.workbench.views.common import actor, finding_views, safe_next, system_context
 
-OBJECT_TYPES = ("requirement", "entry", "milestone", "evidence", "poam", "system")
+OBJECT_TYPES = tuple(kind.value for kind in SYSTEM_OBJECTS)
 
 
 @login_required
@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "next_review": next_review,
             "review_overdue": poam is not None and (next_review is None or next_review < as_of),
             "review_days": None if next_review is None else (next_review - as_of).days,
-            "last_review": Review.objects.filter(poam=poam_row).first() if poam_row else None,
+            "last_review": Review.objects.filter(poam_id=poam_row.pk).first() if poam_row else None,
             "window": window,
             "steps": steps,
         }

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workbench", "0001_initial"),
+        ("workbench", "0003_change_log_chain"),
     ]
 
     operations = [
