@@ -90,6 +90,18 @@ def fingerprint(org: Any) -> dict[str, Any]:
     }
 
 
+STATUS_RECORD = {
+    "assessments": [
+        {"type": "self", "date": "2026-06-01", "status_date": "2026-06-03", "result": "conditional"}
+    ],
+    "affirmations": [
+        {"type": "initial", "date": "2026-06-03", "official": "Pat Lee", "title": "President"}
+    ],
+}
+ASSESSMENT = {"type": "self", "date": "2026-06-01", "status_date": "2026-06-03"}
+AFFIRMATION = {"kind": "annual", "date": "2026-11-01", "official": "Pat Lee", "title": "CEO"}
+
+
 class Targets:
     """The objects of the first organization that the walk aims at."""
 
@@ -97,6 +109,8 @@ class Targets:
         self.world = world
         system = world.system
         self.system = system
+        System.objects.filter(pk=system.pk).update(cmmc=STATUS_RECORD)  # a record to change
+        system.refresh_from_db()
         self.owned = Entry.objects.get(poam__system=system, item_id="POAM-006", deleted_at=None)
         self.other_entry = Entry.objects.get(
             poam__system=system, item_id="POAM-003", deleted_at=None
@@ -271,6 +285,31 @@ PAGES: list[Page] = [
         "manage",
     ),
     ("token-revoke", lambda t: {"pk": t.token.pk}, lambda t: {}, "own-token"),
+    ("status", lambda t: {"pk": t.system.pk}, None, None),
+    (
+        "assessment-add",
+        lambda t: {"pk": t.system.pk},
+        lambda t: {**ASSESSMENT, "result": "final", "version": t.system.version},
+        "record-status",
+    ),
+    (
+        "assessment-edit",
+        lambda t: {"pk": t.system.pk, "index": 0},
+        lambda t: {**ASSESSMENT, "result": "conditional", "uid": "W", "version": t.system.version},
+        "record-status",
+    ),
+    (
+        "affirmation-add",
+        lambda t: {"pk": t.system.pk},
+        lambda t: {**AFFIRMATION, "version": t.system.version},
+        "record-status",
+    ),
+    (
+        "affirmation-remove",
+        lambda t: {"pk": t.system.pk, "index": 0},
+        lambda t: {"version": t.system.version, "reason": "walk"},
+        "record-status",
+    ),
 ]
 WITHOUT_TENANT_OBJECT = {
     "portfolio",
@@ -325,6 +364,7 @@ ALLOWED = {
         "review",
         "comment",
         "manage",
+        "record-status",
     },
     "editor": {"edit-ssp", "edit-poam", "edit-entry", "edit-entry-other", "review", "comment"},
     "entry-owner": {
@@ -451,6 +491,7 @@ def _api_params(t: Targets) -> dict[str, Any]:
         "evidence_id": t.evidence.pk,
         "nist_id": "3.1.10",
         "key": "ssp",
+        "index": 0,
     }
 
 
@@ -470,6 +511,20 @@ def _api_call(client: Client, method: str, path: str, t: Targets) -> Any:
         "/api/entries/{entry_id}/links": {"title": "walk", "url": "https://example.com"},
         "/api/systems/{system_id}/review": {"note": "walk"},
         "/api/systems/{system_id}/comments": {"text": "walk"},
+        "/api/systems/{system_id}/status/assessments": {
+            **ASSESSMENT,
+            "result": "final",
+            "version": t.system.version,
+        },
+        "/api/systems/{system_id}/status/assessments/{index}": {
+            **ASSESSMENT,
+            "result": "conditional",
+            "version": t.system.version,
+        },
+        "/api/systems/{system_id}/status/affirmations": {
+            **AFFIRMATION,
+            "version": t.system.version,
+        },
     }
     multipart = {
         "/api/entries/{entry_id}/evidence": lambda: {"file": SimpleUploadedFile("w.txt", b"w")},

@@ -47,6 +47,7 @@ from poam.web.workbench.services import (
     governance,
     organizations,
     ssp,
+    status,
     systems,
 )
 from tests.web.conftest import AS_OF, EXAMPLES
@@ -200,6 +201,28 @@ CASES: dict[str, Call] = {
         systems.replace_documents(a, w.system, ssp=load_ssp(SUMMIT / "ssp.yaml")),
         w.system,
     )[1],
+    "status.add_assessment": lambda w, a: (
+        status.add_assessment(a, w.system, ASSESSMENT, version=w.system.version, today=AS_OF),
+        w.system,
+    )[1],
+    "status.update_assessment": lambda w, a: (
+        status.update_assessment(
+            a, w.system, 0, {**ASSESSMENT, "uid": "L2-9"}, version=w.system.version, today=AS_OF
+        ),
+        w.system,
+    )[1],
+    "status.remove_assessment": lambda w, a: (
+        status.remove_assessment(a, w.system, 0, version=w.system.version, reason="twice"),
+        w.system,
+    )[1],
+    "status.add_affirmation": lambda w, a: (
+        status.add_affirmation(a, w.system, AFFIRMATION, version=w.system.version, today=AS_OF),
+        w.system,
+    )[1],
+    "status.remove_affirmation": lambda w, a: (
+        status.remove_affirmation(a, w.system, 0, version=w.system.version, reason="twice"),
+        w.system,
+    )[1],
     "systems.import_documents": lambda w, a: (
         systems.import_documents(
             a, w.system, poam=("poam.yaml", (SUMMIT / "poam.yaml").read_bytes())
@@ -207,6 +230,29 @@ CASES: dict[str, Call] = {
         w.system,
     )[1],
 }
+
+
+ASSESSMENT = {"type": "self", "date": "2026-06-01", "status_date": "2026-06-03", "result": "final"}
+AFFIRMATION = {"kind": "initial", "date": "2026-06-03", "official": "Pat Lee", "title": "CEO"}
+
+
+def _with_record(world: Any) -> None:
+    """A status record to change (written as an import would: before the guarded call)."""
+    record = {
+        "assessments": [{**ASSESSMENT, "result": "final", "score": 110}],
+        "affirmations": [{**AFFIRMATION, "type": AFFIRMATION["kind"]}],
+    }
+    del record["affirmations"][0]["kind"]
+    System.objects.filter(pk=world.system.pk).update(cmmc=record)
+    world.system.refresh_from_db()
+
+
+SETUP = {
+    "status.update_assessment": _with_record,
+    "status.remove_assessment": _with_record,
+    "status.remove_affirmation": _with_record,
+}
+"""What a case needs in place before it runs (outside the guarded call)."""
 
 
 def _public_services() -> set[str]:
@@ -230,6 +276,7 @@ def _revisions() -> dict[int, int]:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_each_service_writes_through_one_unit_of_work(world: Any, name: str) -> None:
     actor = Actor(world.users["administrator"], "Administrator Person", IP)
+    SETUP.get(name, lambda _world: None)(world)
     before = _revisions()
     last = Change.objects.aggregate(top=Max("seq"))["top"] or 0
     with guarded():

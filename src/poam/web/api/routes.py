@@ -44,6 +44,7 @@ from poam.web.api.responses import (
     poam_out,
     system_fields,
 )
+from poam.web.api.status import router as status_router
 from poam.web.workbench import exports, storage, tenancy
 from poam.web.workbench.assessment import Assessed, load_snapshot, system_assessment
 from poam.web.workbench.clock import today
@@ -621,3 +622,4 @@ def export_file(
 
 
 api.add_router("/", router)
+api.add_router("/", status_router)

@@ -35,6 +35,7 @@ from poam import __version__
 from poam.core.assess import Assessment, assess
 from poam.core.catalog import load_catalog
 from poam.core.checks.base import Severity
+from poam.core.lifecycle import affirmations_due
 from poam.core.plan import FullScoreDate, full_score_date
 from poam.web.workbench import snapshot_cache
 from poam.web.workbench.models import Summary, System
@@ -167,6 +168,16 @@ def summary_values(assessed: Assessed) -> dict[str, object]:
         "score": result.score.value,
         "provisional": result.score.provisional,
         "verdict": result.verdict.verdict.value,
+        "readiness": result.ready.verdict.value,
+        "valid_until": result.verdict.valid_until,
+        "affirmation_due": min(
+            (
+                due.due
+                for due in affirmations_due(result.verdict, result.ssp.cmmc, result.as_of)
+                if due.done is None
+            ),
+            default=None,
+        ),
         "closeout_deadline": result.verdict.closeout_deadline,
         "days_left": result.verdict.days_left,
         "errors": result.count(Severity.ERROR),

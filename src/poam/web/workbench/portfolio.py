@@ -20,10 +20,13 @@ SORTS = {
     "errors": "summary__errors",
     "warnings": "summary__warnings",
     "open": "summary__open_entries",
+    "affirmation": "summary__affirmation_due",
 }
 """Sort key -> column; systems without a value (no score, no clock) always come last."""
 ROW_FIELDS = {
     "organization_name": F("organization__name"),
+    "valid_until": F("summary__valid_until"),
+    "readiness": F("summary__readiness"),
     **{key: F(column) for key, column in SORTS.items() if key != "name"},
 }
 """What a portfolio row shows besides the system's id and name (``score``, ``days``, ...)."""

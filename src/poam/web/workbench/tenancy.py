@@ -40,12 +40,15 @@ class Action(StrEnum):
     REVIEW = "review"
     MANAGE = "manage"
     """Members, systems, imports."""
+    RECORD_STATUS = "record-status"
+    """The CMMC status record: assessments of record, closeouts, affirmations (32 CFR 170.22
+    makes the affirmation a senior official's act: administrators only)."""
 
 
 _ALL = frozenset(Action)
 PERMISSIONS: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: _ALL,
-    Role.EDITOR: frozenset(_ALL - {Action.MANAGE}),
+    Role.EDITOR: frozenset(_ALL - {Action.MANAGE, Action.RECORD_STATUS}),
     Role.ENTRY_OWNER: frozenset({Action.VIEW, Action.COMMENT, Action.EDIT_ENTRY}),
     Role.ASSESSOR: frozenset({Action.VIEW, Action.COMMENT}),
     Role.VIEWER: frozenset({Action.VIEW}),

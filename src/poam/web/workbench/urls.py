@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, system
+from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, status, system
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -15,6 +15,21 @@ urlpatterns = [
     path("systems/<int:pk>/", system.dashboard, name="dashboard"),
     path("systems/<int:pk>/findings/", system.findings, name="findings"),
     path("systems/<int:pk>/history/", system.history_page, name="history"),
+    path("systems/<int:pk>/status/", status.status_page, name="status"),
+    path("systems/<int:pk>/status/assessments/new/", status.assessment_add, name="assessment-add"),
+    path(
+        "systems/<int:pk>/status/assessments/<int:index>/",
+        status.assessment_edit,
+        name="assessment-edit",
+    ),
+    path(
+        "systems/<int:pk>/status/affirmations/new/", status.affirmation_add, name="affirmation-add"
+    ),
+    path(
+        "systems/<int:pk>/status/affirmations/<int:index>/remove/",
+        status.affirmation_remove,
+        name="affirmation-remove",
+    ),
     path("systems/<int:pk>/ssp/", ssp.ssp, name="ssp"),
     path("systems/<int:pk>/ssp/info/", ssp.system_info, name="system-info"),
     path("systems/<int:pk>/ssp/<str:nist_id>/", ssp.requirement, name="requirement"),

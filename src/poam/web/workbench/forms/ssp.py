@@ -142,6 +142,16 @@ class SystemForm(PartialModelForm):
         required=True, max_length=50, error_messages={"required": "the SSP needs a version"}
     )
     ssp_date = IsoDateField(error_messages={"required": "the SSP needs a date"})
+    ssp_update_cadence_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "invalid": "the update cadence is a number of days",
+            "min_value": "the update cadence is 1 day or more",
+            "max_value": "the update cadence is at most 3650 days (10 years)",
+        },
+    )
 
     class Meta:
         model = System
@@ -153,4 +163,5 @@ class SystemForm(PartialModelForm):
             "description",
             "ssp_version",
             "ssp_date",
+            "ssp_update_cadence_days",
         )

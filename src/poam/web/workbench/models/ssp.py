@@ -30,10 +30,16 @@ class System(models.Model):
     ssp_update_cadence_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="How often the SSP is to be updated (3.12.4[g])."
     )
+    ssp_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day a requirement record was last edited here (an import: none).",
+    )
     cmmc = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Assessments of record and affirmations, as poam.core.serialize.cmmc_to_data.",
+        help_text="The CMMC status record: assessments of record and affirmations, as "
+        "poam.core.serialize.cmmc_to_data writes them (services/status.py changes it).",
     )
     unknown_requirements = models.JSONField(default=list, blank=True)
     revision = models.PositiveIntegerField(

@@ -20,6 +20,13 @@ class Summary(models.Model):
     score = models.IntegerField(null=True, blank=True)
     provisional = models.IntegerField()
     verdict = models.CharField(max_length=20)
+    """The standing today (poam.core.lifecycle)."""
+    readiness = models.CharField(max_length=20, default="", blank=True)
+    """What a new assessment today would award."""
+    valid_until = models.DateField(null=True, blank=True)
+    """The last day a Final status is current (3 years, DFARS 204.7501)."""
+    affirmation_due = models.DateField(null=True, blank=True)
+    """The earliest affirmation the status owes and does not have (32 CFR 170.22)."""
     closeout_deadline = models.DateField(null=True, blank=True)
     days_left = models.IntegerField(null=True, blank=True)
     errors = models.PositiveIntegerField(default=0)
@@ -30,4 +37,8 @@ class Summary(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = (models.Index(fields=("score",)), models.Index(fields=("days_left",)))
+        indexes = (
+            models.Index(fields=("score",)),
+            models.Index(fields=("days_left",)),
+            models.Index(fields=("affirmation_due",)),
+        )

@@ -98,6 +98,7 @@ def ssp_of(system: System, rows: Iterable[RecordRow]) -> Ssp:
             system.ssp_version,
             system.ssp_date,
             update_cadence_days=system.ssp_update_cadence_days,
+            last_changed=system.ssp_changed_on,
         ),
         requirements={row.requirement: requirement_record(row) for row in rows},
         unknown=tuple(system.unknown_requirements or ()),

@@ -54,6 +54,7 @@ def system_values(ssp: Ssp) -> dict[str, Any]:
         "ssp_version": ssp.info.version,
         "ssp_date": ssp.info.date,
         "ssp_update_cadence_days": ssp.info.update_cadence_days,
+        "ssp_changed_on": ssp.info.last_changed,
         "cmmc": cmmc_to_data(ssp.cmmc),
         "unknown_requirements": list(ssp.unknown),
     }

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from poam.core.catalog import load_catalog
+from poam.web.workbench.clock import today
 from poam.web.workbench.forms import validated
 from poam.web.workbench.forms.ssp import SspRequirementForm, SystemForm
 from poam.web.workbench.history import Actor, Conflict, FieldChange, UnitOfWork, latest_changes
@@ -43,8 +44,9 @@ def update_requirement(
         if creating:
             record = form.save()
             work.created(ObjectType.REQUIREMENT, record, label, form.values())
+            _changed(system)
             return record, [(name, None, value) for name, value in form.values().items()]
-        return work.save(
+        saved, changes = work.save(
             SspRequirement,
             instance.pk,
             version,
@@ -52,6 +54,17 @@ def update_requirement(
             object_type=ObjectType.REQUIREMENT,
             label=label,
         )
+        if changes:
+            _changed(system)
+        return saved, changes
+
+
+def _changed(system: System) -> None:
+    """The SSP's content changed today: until its date moves past today, the core reports an
+    SSP older than its last change (ssp-outdated, NIST SP 800-171A 3.12.4[h])."""
+    day = today()
+    System.objects.filter(pk=system.pk).update(ssp_changed_on=day)
+    system.ssp_changed_on = day
 
 
 def update_system(

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from poam.core.catalog import Catalog, load_catalog
+from poam.core.checks import REGISTRY, Group
 from poam.core.checks.base import Finding
 from poam.web.workbench.assessment import Assessed, system_assessment
 from poam.web.workbench.clock import today
@@ -16,15 +17,10 @@ from poam.web.workbench.history import Actor
 from poam.web.workbench.models import System
 from poam.web.workbench.tenancy import Access, Action
 
-GOVERNANCE_CODES = frozenset(
-    {
-        "poam-not-reviewed",
-        "review-cadence-too-long",
-        "maintainer-missing",
-        "closeout-deadline-approaching",
-        "conditional-status-expired",
-    }
-)
+STATUS_CODES = REGISTRY.codes_in(Group.STATUS)
+"""Findings about the CMMC status over time: fixed on the system's status page."""
+GOVERNANCE_CODES = REGISTRY.codes_in(Group.GOVERNANCE)
+"""Findings about how the POA&M is kept: fixed in its settings."""
 
 
 def actor(request: HttpRequest) -> Actor:
@@ -48,7 +44,9 @@ def fix_url(system: System, assessed: Assessed, finding: Finding) -> str:
         pk = snapshot.entry_pk.get((kind, finding.item))
         if pk is not None:
             return reverse("entry", args=[pk])
-    if finding.code in GOVERNANCE_CODES:
+    if finding.code in STATUS_CODES and not finding.item:
+        return reverse("status", args=[system.pk])
+    if finding.code in GOVERNANCE_CODES and not finding.requirement:
         return reverse("poam", args=[system.pk]) + (f"?kind={kind}" if kind else "") + "#settings"
     if finding.requirement and load_catalog().find(finding.requirement) is not None:
         requirement = load_catalog().get(finding.requirement)

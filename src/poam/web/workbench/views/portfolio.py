@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from poam.core.model import Thresholds
 from poam.formats.errors import InputError
 from poam.web.workbench import tenancy
 from poam.web.workbench.assessment import ensure_summaries
@@ -35,6 +37,7 @@ COLUMNS = (
     ("errors", "Errors"),
     ("warnings", "Warnings"),
     ("open", "Open entries"),
+    ("affirmation", "Affirmation due"),
 )
 
 
@@ -56,6 +59,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "columns": COLUMNS,
         "query": query,
         "as_of": as_of,
+        "soon": as_of + timedelta(days=Thresholds().validity_warning_days),
+        "affirmation_soon": as_of + timedelta(days=Thresholds().affirmation_warning_days),
         "orgs": orgs,
         "org_count": org_count,
         "more_orgs": org_count - len(orgs),

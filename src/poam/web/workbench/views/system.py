@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from poam.core.catalog import load_catalog
 from poam.core.checks.base import Severity
-from poam.core.model import ItemStatus
+from poam.core.lifecycle import affirmations_due
+from poam.core.model import ItemStatus, Thresholds
 from poam.core.plan import describe_full_score, plan
 from poam.core.scoring import MAX_SCORE
 from poam.web.workbench import charts, tenancy
@@ -51,6 +52,14 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         elapsed = (as_of - of_record.status_date).days
         window = {"elapsed": elapsed, "percent": max(0, min(100, round(elapsed * 100 / 180)))}
     steps = plan(result.score, poam, as_of).steps[:5]
+    thresholds = poam.thresholds if poam is not None else Thresholds()
+    owed = [
+        due
+        for due in affirmations_due(result.verdict, result.ssp.cmmc, as_of)
+        if due.done is None and (due.due - as_of).days <= thresholds.affirmation_warning_days
+    ]
+    valid_until = result.verdict.valid_until
+    validity_left = None if valid_until is None else (valid_until - as_of).days
     context.update(
         {
             "by_status": by_status,
@@ -72,6 +81,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "last_review": Review.objects.filter(poam_id=poam_row.pk).first() if poam_row else None,
             "window": window,
             "steps": steps,
+            "owed": owed,
+            "validity_left": validity_left,
+            "validity_warning": validity_left is not None
+            and validity_left <= thresholds.validity_warning_days,
         }
     )
     return render(request, "workbench/dashboard.html", context)
