@@ -228,3 +228,33 @@ def test_the_api_gives_and_keeps_the_status_record(world: Any) -> None:
     assert viewer.get(f"/api/systems/{system.pk}/status").status_code == 200
     refused = viewer.delete(f"/api/systems/{system.pk}/status/assessments/0?version=1&reason=no")
     assert refused.status_code == 403
+
+
+def test_an_ssp_edited_after_its_date_is_reported_until_re_dated(login: Any, world: Any) -> None:
+    """NIST SP 800-171A 3.12.4[h]: an SSP that changed is updated (new version and date)."""
+    from poam.web.workbench.models import SspRequirement
+
+    def outdated() -> list[str]:
+        data = client.get(f"/api/systems/{system.pk}/assessment", **headers).json()
+        return [f["message"] for f in data["findings"] if f["code"] == "ssp-outdated"]
+
+    from poam.web.workbench.models import ApiToken
+
+    _token, clear = ApiToken.issue(world.users["administrator"], "ssp", scope="write")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
+    client = login(world.users["administrator"])
+    system = world.system
+    assert not any("content changed" in m for m in outdated())
+    record = SspRequirement.objects.get(system=system, requirement="3.1.10")
+    client.post(
+        f"/systems/{system.pk}/ssp/3.1.10/",
+        {"narrative": "Screens lock after 10 minutes.", "version": record.version},
+    )
+    system.refresh_from_db()
+    assert system.ssp_changed_on is not None and system.ssp_changed_on.isoformat() == "2026-11-20"
+    assert any("content changed on 2026-11-20" in m for m in outdated())
+    client.post(
+        f"/systems/{system.pk}/ssp/info/",
+        {"ssp_version": "2026.9", "ssp_date": "2026-11-20", "version": system.version},
+    )
+    assert not any("content changed" in m for m in outdated())
