@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from poam.core.checks.base import Severity
+from poam.core.lifecycle import TYPE_LABEL
 from poam.core.model import (
     AffirmationKind,
     AssessmentResult,
@@ -92,7 +93,7 @@ PHASE = {
     Phase.REST: "Then",
 }
 SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
-ASSESSMENT_TYPE = {AssessmentType.SELF: "Self", AssessmentType.C3PAO: "C3PAO"}
+ASSESSMENT_TYPE = TYPE_LABEL
 ASSESSMENT_RESULT = {
     AssessmentResult.CONDITIONAL: "Conditional Level 2",
     AssessmentResult.FINAL: "Final Level 2",

@@ -30,6 +30,7 @@ from poam.core.model import (
     AffirmationKind,
     AssessmentOfRecord,
     AssessmentResult,
+    AssessmentType,
     CloseoutResult,
     CmmcRecord,
     Poam,
@@ -41,7 +42,8 @@ from poam.core.verdict import Reason, Verdict, VerdictResult, closeout_deadline
 VALIDITY_YEARS = 3
 AFFIRMATION_YEARS = 1
 
-_TYPE = {"self": "Self", "c3pao": "C3PAO"}
+TYPE_LABEL = {AssessmentType.SELF: "Self", AssessmentType.C3PAO: "C3PAO"}
+"""As the CMMC Status names it: Final Level 2 (Self), Conditional Level 2 (C3PAO)."""
 
 
 def add_years(day: date, years: int) -> date:
@@ -55,7 +57,7 @@ def add_years(day: date, years: int) -> date:
 def describe_status(record: AssessmentOfRecord, result: AssessmentResult | None = None) -> str:
     """``Conditional Level 2 (C3PAO)``: the CMMC Status name of 32 CFR 170.16-170.17."""
     shown = result or record.result
-    return f"{shown.value.title()} Level 2 ({_TYPE[record.type.value]})"
+    return f"{shown.value.title()} Level 2 ({TYPE_LABEL[record.type]})"
 
 
 def implied_record(poam: Poam | None) -> AssessmentOfRecord | None:
@@ -330,7 +332,7 @@ def timeline(
                 TimelineEvent(
                     record.date,
                     EventKind.ASSESSMENT,
-                    f"{_TYPE[record.type.value]} assessment",
+                    f"{TYPE_LABEL[record.type]} assessment",
                     f"Assessment completed{score}.",
                     rules.SPRS_ENTRY,
                     record.date <= as_of,
