@@ -56,6 +56,9 @@ closeout assesses only those."""
 # The status over time: DFARS 204.7501 ("current") and 32 CFR 170.22 (affirmations)
 STATUS_VALIDITY = "DFARS 204.7501 (current: not older than 3 years); 32 CFR 170.16(a), 170.17(a)"
 AFFIRMATION = "32 CFR 170.22(a); DFARS 204.7501 (an affirmation no older than 1 year)"
+NO_CHANGE_IN_COMPLIANCE = (
+    "DFARS 204.7501 (current: no changes in compliance since the assessment); 32 CFR 170.22(a)"
+)
 SPRS_ENTRY = "DoD Assessment Methodology v1.2.1, Annex B; 32 CFR 170.16, 170.17, 170.22"
 
 # What an assessor expects of a POA&M and an SSP: NIST's requirements, applied as docs/rules.md says

@@ -99,6 +99,31 @@ def final_status_expired(ctx: CheckContext) -> Iterator[Hit]:
 
 
 @check(
+    "compliance-changed-since-status",
+    Severity.ERROR,
+    group=Group.STATUS,
+    rule=rules.NO_CHANGE_IN_COMPLIANCE,
+    summary="The standing status is Final, but requirements are NOT MET now: compliance changed "
+    "since the assessment, so the status is not current and cannot be affirmed.",
+    hint="Restore the requirements (a temporary deficiency needs an operational plan of action), "
+    "or plan a new assessment; do not affirm continuing compliance meanwhile.",
+)
+def compliance_changed_since_status(ctx: CheckContext) -> Iterator[Hit]:
+    if ctx.verdict.verdict is not Verdict.FINAL or ctx.verdict.of_record is None:
+        return
+    not_met = [r.requirement.cmmc_id for r in ctx.score.not_met]
+    if not_met:
+        shown = ", ".join(not_met[:6]) + (
+            f" and {len(not_met) - 6} more" if len(not_met) > 6 else ""
+        )
+        yield Hit(
+            f"The Final status of {ctx.verdict.of_record.status_date.isoformat()} stands, but "
+            f"{len(not_met)} requirement{'s are' if len(not_met) != 1 else ' is'} NOT MET now: "
+            f"{shown}."
+        )
+
+
+@check(
     "entry-added-after-status-date",
     Severity.ERROR,
     group=Group.STATUS,
@@ -256,6 +281,7 @@ def date_in_future(ctx: CheckContext) -> Iterator[Hit]:
 
 
 CHECKS = (
+    compliance_changed_since_status,
     affirmation_overdue,
     affirmation_due,
     status_validity_ending,
