@@ -41,7 +41,7 @@ class Validation:
     or text length, on ``cells`` (an Excel range list such as ``F8:F1048576``)."""
 
     cells: str
-    kind: Literal["list", "date", "decimal", "textLength"]
+    kind: Literal["list", "date", "whole", "decimal", "textLength"]
     values: tuple[str, ...] = ()
     """The choices of a list."""
     operator: Operator | None = None
