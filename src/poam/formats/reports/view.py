@@ -36,7 +36,14 @@ from poam.core.lifecycle import (
     describe_status,
 )
 from poam.core.lifecycle import timeline as status_timeline
-from poam.core.model import AssessmentResult, ItemStatus, PoamItem, PoamKind, Thresholds
+from poam.core.model import (
+    AssessmentResult,
+    ItemStatus,
+    Milestone,
+    PoamItem,
+    PoamKind,
+    Thresholds,
+)
 from poam.core.plan import Plan
 from poam.core.scoring import SSP_REQUIREMENT, Basis, RequirementResult, Score
 from poam.core.states import (
@@ -189,6 +196,10 @@ class MilestoneView:
     """From ``poam.core.states.milestone_state``: the function milestone-overdue and
     milestone-after-closeout-deadline call."""
     state_label: str
+    overdue: bool
+    """Past its due date and not completed (``poam.core.states.is_overdue``): true of an
+    overdue milestone, and of a late one whose day has passed too, which the checks report
+    twice (milestone-after-closeout-deadline and milestone-overdue) and the label says."""
     history: tuple[ChangeView, ...]
 
 
@@ -485,13 +496,21 @@ def steps(plan: Plan) -> tuple[StepRow, ...]:
     )
 
 
-def milestone_label(milestone_day: date | None, state: MilestoneState, as_of: date) -> str:
-    """The state's words (``poam.core.labels``), with the day it was done or how late it is."""
+def milestone_label(milestone: Milestone, state: MilestoneState, as_of: date) -> str:
+    """The state's words (``poam.core.labels``), with the day it was done or how late it is:
+    "Overdue by 3 days", or "After the closeout deadline, overdue by 3 days" for a milestone
+    both checks report."""
     words = MILESTONE_STATE[state]
-    if state is MilestoneState.DONE and milestone_day is not None:
-        return f"{words} {milestone_day.isoformat()}"
-    if state is MilestoneState.OVERDUE and milestone_day is not None:
-        return f"{words} by {plural((as_of - milestone_day).days, 'day')}"
+    if state is MilestoneState.DONE and milestone.completed is not None:
+        return f"{words} {milestone.completed.isoformat()}"
+    if is_overdue(milestone, as_of):
+        assert milestone.due is not None
+        late = plural((as_of - milestone.due).days, "day")
+        return (
+            f"{words} by {late}"
+            if state is MilestoneState.OVERDUE
+            else f"{words}, overdue by {late}"
+        )
     return words
 
 
@@ -520,8 +539,7 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
         milestones = []
         for milestone in item.milestones:
             state = milestone_state(milestone, assessment.as_of, deadline)
-            shown = milestone.completed if state is MilestoneState.DONE else milestone.due
-            label = milestone_label(shown, state, assessment.as_of)
+            label = milestone_label(milestone, state, assessment.as_of)
             history = tuple(
                 ChangeView(
                     changed=change.changed,
@@ -537,7 +555,13 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
             )
             milestones.append(
                 MilestoneView(
-                    milestone.title, milestone.due, milestone.completed, state, label, history
+                    milestone.title,
+                    milestone.due,
+                    milestone.completed,
+                    state,
+                    label,
+                    is_overdue(milestone, assessment.as_of),
+                    history,
                 )
             )
         views.append(
