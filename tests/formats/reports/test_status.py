@@ -180,7 +180,7 @@ def test_the_timeline_is_the_cores_with_late_steps_marked() -> None:
     events = timeline(the_ssp, None, assessment.verdict, AS_OF)
     assert build_report(assessment).status_events == tuple(events)
     rows = re.findall(
-        r'<tr class="(ev[^"]*)">(.*?)</tr>', section(render_report(assessment), "status"), re.S
+        r'<tr class="(st[^"]*)">(.*?)</tr>', section(render_report(assessment), "status"), re.S
     )
     shown = [(css, text_of(cells)) for css, cells in rows]
     expected = [
@@ -190,7 +190,7 @@ def test_the_timeline_is_the_cores_with_late_steps_marked() -> None:
     ]
     expected.insert(sum(1 for e in events if e.day <= AS_OF), f"{AS_OF.isoformat()} Today")
     assert [row for _, row in shown] == expected
-    late = [row for css, row in shown if "ev-late" in css]
+    late = [row for css, row in shown if "st-late" in css]
     assert [row.split(" ✕ Late ")[1].split(" ")[0:3] for row in late] == [
         ["POA&M", "closeout", "deadline"]
     ]
@@ -201,7 +201,7 @@ def test_an_overdue_affirmation_is_late_in_the_timeline() -> None:
     the_ssp = with_record(ssp(), c3pao(date(2026, 2, 1), AssessmentResult.FINAL, score=110))
     assessment = assess(the_ssp, None, as_of=AS_OF)
     status = section(render_report(assessment), "status")
-    row = re.search(r'<tr class="ev ev-affirmation-due ev-late">(.*?)</tr>', status, re.S)
+    row = re.search(r'<tr class="st st-affirmation-due st-late">(.*?)</tr>', status, re.S)
     assert row is not None
     assert text_of(row[1]).startswith("2026-02-01 ✕ Late Affirmation due (initial) Owed after")
     assert "Final status current until" in text_of(status)
