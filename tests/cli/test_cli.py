@@ -52,10 +52,13 @@ def test_check_json_has_the_documented_shape() -> None:
 
 
 def _with_record(tmp_path: Path, record: str) -> Path:
+    """The sample with ``record`` in place of its own ``cmmc`` block."""
     folder = tmp_path / "system"
     shutil.copytree(SUMMIT, folder)
     ssp = folder / "ssp.yaml"
-    text = ssp.read_text("utf-8").replace("\nrequirements:\n", f"\n{record}\nrequirements:\n", 1)
+    text = ssp.read_text("utf-8")
+    start, end = text.index("\ncmmc:\n"), text.index("\nrequirements:\n")
+    text = text[:start] + f"\n{record}" + text[end:]
     ssp.write_text(text, "utf-8")
     return folder
 

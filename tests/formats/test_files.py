@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from poam.formats.files import current_umask, write_atomically
+from poam.formats.files import current_umask, write_all_atomically, write_atomically
 
 
 def mode(path: Path) -> int:
@@ -59,3 +59,21 @@ def test_a_failure_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
         write_atomically(target, broken)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_several_files_are_written_all_or_none(tmp_path: Path, umask_022: None) -> None:
+    first, second = tmp_path / "ssp.json", tmp_path / "deep" / "poam.json"
+    first.write_bytes(b"old")
+    first.chmod(0o640)
+
+    def broken(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_all_atomically({first: b"new", second: broken})
+    assert first.read_bytes() == b"old" and not second.exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["deep", "ssp.json"]
+    write_all_atomically({first: b"new", second: b"{}"})
+    assert (first.read_bytes(), mode(first)) == (b"new", 0o640)
+    assert (second.read_bytes(), mode(second)) == (b"{}", 0o644)

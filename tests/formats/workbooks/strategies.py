@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from poam.core.catalog import load_catalog
 from poam.core.model import (
+    Affirmation,
+    AffirmationKind,
+    AssessmentOfRecord,
+    AssessmentResult,
     AssessmentType,
+    Closeout,
+    CloseoutResult,
+    CmmcRecord,
     ConditionalInfo,
     EncryptionState,
     Evidence,
@@ -160,8 +167,34 @@ def records(draw: st.DrawFn, nist_id: str) -> RequirementRecord:
     )
 
 
+assessments_of_record = st.builds(
+    AssessmentOfRecord,
+    type=st.sampled_from(AssessmentType),
+    date=dates,
+    status_date=dates,
+    result=st.sampled_from(AssessmentResult),
+    score=st.none() | st.integers(min_value=-203, max_value=110),
+    uid=st.none() | words | st.from_regex(r"[0-9A-Z][0-9A-Z-]{0,63}", fullmatch=True),
+    closeout=st.none() | st.builds(Closeout, date=dates, result=st.sampled_from(CloseoutResult)),
+)
+affirmations = st.builds(
+    Affirmation,
+    kind=st.sampled_from(AffirmationKind),
+    date=dates,
+    official=words,
+    title=words,
+)
+cmmc_records = st.builds(
+    CmmcRecord,
+    assessments=st.lists(assessments_of_record, max_size=3).map(tuple),
+    affirmations=st.lists(affirmations, max_size=3).map(tuple),
+)
+"""The record of ``tests.strategies`` (any dates, scores, results), with text a cell holds."""
+
+
 @st.composite
-def ssps(draw: st.DrawFn) -> Ssp:
+def ssps(draw: st.DrawFn, with_cmmc: bool = False) -> Ssp:
+    """An SSP; ``with_cmmc`` adds an update cadence and a CMMC status record."""
     ids = draw(
         st.lists(
             st.sampled_from([r.nist_id for r in CATALOG.requirements]), unique=True, max_size=8
@@ -181,7 +214,10 @@ def ssps(draw: st.DrawFn) -> Ssp:
             description=draw(optional_words),
         ),
         info=SspInfo(
-            draw(st.from_regex(r"[0-9]{1,4}\.[0-9]{1,2}[a-z]?", fullmatch=True)), draw(dates)
+            draw(st.from_regex(r"[0-9]{1,4}\.[0-9]{1,2}[a-z]?", fullmatch=True)),
+            draw(dates),
+            update_cadence_days=draw(st.none() | st.integers(1, 3650)) if with_cmmc else None,
         ),
         requirements={nist_id: draw(records(nist_id)) for nist_id in ids},
+        cmmc=draw(cmmc_records) if with_cmmc else CmmcRecord(),
     )

@@ -106,3 +106,64 @@ def test_the_conditional_checks_named_in_warnings_exist() -> None:
     assert {"ineligible-on-conditional-poam", "milestone-after-closeout-deadline"} <= set(
         CONDITIONAL_CHECKS
     )
+
+
+def test_the_ssp_losses_name_the_cadence_and_the_record() -> None:
+    from poam.core.model import (
+        Affirmation,
+        AffirmationKind,
+        CmmcRecord,
+        Scope,
+        Ssp,
+        SspInfo,
+        SystemInfo,
+    )
+    from poam.formats.workbooks.carry import ssp_losses
+
+    bare = Ssp(SystemInfo("S", Scope.ENCLAVE), SspInfo("1", date(2026, 1, 1)), {})
+    full = dataclasses.replace(
+        bare,
+        info=SspInfo("1", date(2026, 1, 1), 180, last_changed=date(2026, 2, 1)),
+        cmmc=CmmcRecord(
+            affirmations=(Affirmation(AffirmationKind.ANNUAL, date(2026, 1, 2), "A", "B"),)
+        ),
+    )
+    assert ssp_losses(full, bare) == [
+        "the SSP update cadence",
+        "the date the SSP's content last changed",
+        "the CMMC status record (assessments and affirmations)",
+    ]
+
+
+def test_a_poam_layout_says_the_ssps_record_is_not_in_it() -> None:
+    from poam.core.model import (
+        Affirmation,
+        AffirmationKind,
+        AssessmentOfRecord,
+        AssessmentResult,
+        CmmcRecord,
+        Scope,
+        Ssp,
+        SspInfo,
+        SystemInfo,
+    )
+    from poam.formats.workbooks.carry import record_not_carried
+
+    bare = Ssp(SystemInfo("S", Scope.ENCLAVE), SspInfo("1", date(2026, 1, 1)), {})
+    assessment = AssessmentOfRecord(
+        AssessmentType.C3PAO, date(2026, 3, 1), date(2026, 3, 1), AssessmentResult.CONDITIONAL
+    )
+    affirmation = Affirmation(AffirmationKind.INITIAL, date(2026, 3, 2), "A", "B")
+    assert record_not_carried(None) == record_not_carried(bare) == []
+    implied = dataclasses.replace(assessment, implied=True)  # the POA&M's own: not the SSP's
+    assert record_not_carried(dataclasses.replace(bare, cmmc=CmmcRecord((implied,)))) == []
+    record = CmmcRecord((assessment, assessment), (affirmation,))
+    assert record_not_carried(dataclasses.replace(bare, cmmc=record)) == [
+        "the SSP's CMMC status record (2 assessments and 1 affirmation): a POA&M workbook holds "
+        "the POA&M only; export the SSP with ssp-workbook or oscal to carry it"
+    ]
+    only = CmmcRecord(affirmations=(affirmation,))
+    assert record_not_carried(dataclasses.replace(bare, cmmc=only)) == [
+        "the SSP's CMMC status record (1 affirmation): a POA&M workbook holds the POA&M only; "
+        "export the SSP with ssp-workbook or oscal to carry it"
+    ]

@@ -41,6 +41,21 @@ def test_ssp_workbook_export_and_import(tmp_path: Path) -> None:
     assert load_ssp(tmp_path / "ssp.yaml") == load_ssp(ACME / "ssp.yaml")
 
 
+def test_the_samples_cmmc_record_goes_through_the_ssp_workbook_only(tmp_path: Path) -> None:
+    code, out, _ = run("export", "ssp-workbook", SUMMIT, "-o", tmp_path / "ssp.xlsx")
+    assert code == 0 and "not carried" not in out
+    code, out, _ = run("import", "ssp-workbook", tmp_path / "ssp.xlsx", "--out", tmp_path)
+    assert code == 0, out
+    assert load_ssp(tmp_path / "ssp.yaml") == load_ssp(SUMMIT / "ssp.yaml")
+    for layout in ("emass", "fedramp", "nist"):
+        code, out, _ = run("export", layout, SUMMIT, "--out", tmp_path / f"{layout}.xlsx")
+        assert code == 0
+        assert said(out).endswith(
+            "the SSP's CMMC status record (1 assessment and 1 affirmation): a POA&M workbook "
+            "holds the POA&M only; export the SSP with ssp-workbook or oscal to carry it"
+        ), out
+
+
 def test_export_says_what_the_layout_cannot_carry(tmp_path: Path) -> None:
     code, out, _ = run("export", "fedramp", ACME, "--out", tmp_path / "f.xlsx")
     assert code == 0

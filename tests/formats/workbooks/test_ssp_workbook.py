@@ -28,8 +28,9 @@ def test_examples_round_trip_exactly(example: tuple[Ssp, Poam], tmp_path: Path) 
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ssp=ssps())
+@given(ssp=ssps(with_cmmc=True))
 def test_any_ssp_round_trips_exactly(ssp: Ssp, tmp_path: Path) -> None:
+    """Everything, the update cadence and the CMMC status record included."""
     path = tmp_path / "ssp.xlsx"
     ssp_workbook.write(ssp, path)
     assert ssp_workbook.read(path).document == ssp
@@ -52,7 +53,13 @@ def test_every_requirement_and_objective_has_a_row(
     path = tmp_path / "ssp.xlsx"
     ssp_workbook.write(acme[0], path)
     book = load(path)
-    assert book.sheetnames == ["System", "Requirements", "Objectives"]
+    assert book.sheetnames == [
+        "System",
+        "Requirements",
+        "Objectives",
+        "Assessments",
+        "Affirmations",
+    ]
     requirements, objectives = book["Requirements"], book["Objectives"]
     assert [c.value for c in requirements[1]] == [
         "Requirement",

@@ -47,9 +47,10 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Write the assessor report: system, score and breakdown, verdict with its rules,
-        closeout countdown, the POA&M with milestone history, reconciliation, findings, an
-        evidence manifest with SHA-256 hashes, and a timeline against the 180-day window.
+        """Write the assessor report: system, score and breakdown, the CMMC status today and
+        what a new assessment would award (each with its rules), the status over time, closeout
+        countdown, the POA&M with milestone history, reconciliation, findings, an evidence
+        manifest with SHA-256 hashes, and a timeline against the 180-day window.
         --marking prints a banner such as CUI at the top and bottom of the page and of every
         printed page.
 

@@ -89,7 +89,12 @@ def _warn(text: str) -> None:
 
 def _export(layout: "Layout", values: dict[str, Any]) -> None:
     from poam.cli.render import console
-    from poam.formats.workbooks.carry import poam_losses, ssp_losses, unknown_requirements
+    from poam.formats.workbooks.carry import (
+        poam_losses,
+        record_not_carried,
+        ssp_losses,
+        unknown_requirements,
+    )
 
     out: Path = values["out"]
     chosen = _format(layout, values["output_format"], out)
@@ -113,7 +118,10 @@ def _export(layout: "Layout", values: dict[str, Any]) -> None:
     )
     console().print(f"Wrote {out} ({layout.title}, {chosen}, {count}).", markup=False)
     carried: Any = module.carried(document)
-    lost = ssp_losses(ssp, carried) if layout.holds == "ssp" else poam_losses(poam, carried)
+    if layout.holds == "ssp":
+        lost = ssp_losses(ssp, carried)
+    else:  # the SSP gave the header block its names; its CMMC record has no place here
+        lost = poam_losses(poam, carried) + record_not_carried(ssp)
     if lost:
         _note(f"not carried by the {layout.title} layout: " + "; ".join(lost))
     unknown = [] if layout.holds == "ssp" else unknown_requirements(poam)

@@ -18,6 +18,7 @@ import yaml
 from poam.core.catalog import Catalog
 from poam.core.model import Poam, Ssp
 from poam.formats.errors import InputError
+from poam.formats.files import write_all_atomically
 from poam.formats.oscal.baseline import catalog_to_oscal, profile_to_oscal
 from poam.formats.oscal.detect import Document, parse_document, read_bytes
 from poam.formats.oscal.links import rebase_evidence
@@ -164,27 +165,13 @@ def export(
 
 
 def write_all(directory: Path, files: dict[str, bytes], force: bool = False) -> list[Path]:
-    """Write every file into ``directory`` or none: each goes to a temporary file first, and
-    they are moved into place only once all are written. Refuses to overwrite unless ``force``
+    """Write every file into ``directory`` or none (``poam.formats.files.write_all_atomically``:
+    each goes to a temporary file first, and they are moved into place only once all are
+    written, with the mode a plain open() gives). Refuses to overwrite unless ``force``
     (FileExistsError naming the files)."""
-    import os
-    import tempfile
-
     targets = [directory / name for name in files]
     existing = [target for target in targets if target.exists()]
     if existing and not force:
         raise FileExistsError(", ".join(str(target) for target in existing))
-    directory.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, data in zip(targets, files.values(), strict=True):
-            handle, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((Path(name), target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-        for temporary, target in staged:
-            temporary.replace(target)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+    write_all_atomically(dict(zip(targets, files.values(), strict=True)))
     return targets

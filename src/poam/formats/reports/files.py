@@ -1,11 +1,12 @@
-"""Writing output files all or nothing: a temporary file beside the target, then a rename."""
+"""The report's and the SPRS entry's output files: checked before any work is done, then written
+all or nothing by ``poam.formats.files.write_atomically`` (the mode a plain open() gives), with
+errors that name the option and the file."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
+
+from poam.formats.files import write_atomically
 
 
 class OutputError(Exception):
@@ -25,17 +26,7 @@ def write_atomic(path: Path, data: str | bytes, option: str = "--out") -> None:
     """Write ``data`` to ``path`` so that a reader never sees half a file."""
     check_writable(path, option)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    parent = path.parent if str(path.parent) else Path()
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=parent)
+        write_atomically(path, payload)
     except OSError as error:
-        raise OutputError(f"{option}: cannot write in {parent}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
         raise OutputError(f"{option}: cannot write {path}: {error.strerror}") from None

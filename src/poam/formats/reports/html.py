@@ -23,13 +23,16 @@ from poam import __version__
 from poam.core.assess import Assessment
 from poam.core.catalog import Catalog, load_catalog
 from poam.core.checks.base import EvidenceStore, Severity
-from poam.core.plan import Plan
+from poam.core.labels import POAM_KIND, SCOPE
+from poam.core.lifecycle import TimelineEvent
+from poam.core.model import Thresholds
+from poam.core.plan import Plan, describe_full_score
 from poam.core.plan import plan as make_plan
 from poam.core.scoring import MAX_SCORE, MIN_SCORE
 from poam.formats.reports import gauge, timeline, view
 from poam.formats.sprs import SprsStatus, sprs_entry
-from poam.formats.sprs.entry import SCOPE_LABEL, RequirementLine
-from poam.formats.sprs.output import completion_text
+from poam.formats.sprs.entry import RequirementLine
+from poam.formats.sprs.output import affirmation_text, status_of_record_text
 
 PAGE_SIZES = ("letter", "a4")
 
@@ -88,9 +91,23 @@ class Report:
     title: str
     facts: tuple[tuple[str, str], ...]
     verdict: view.VerdictView
+    """The standing today (docs/rules.md, "Two answers")."""
+    readiness: view.VerdictView
+    """What a new assessment today would award."""
+    record: view.RecordView | None
+    """The assessment of record the standing rests on; None when none is on record."""
+    status_of_record: str
+    """The status of record in the words of the SPRS entry (``poam sprs``)."""
+    affirming_official: str
+    """The Affirming Official in the words of the SPRS entry."""
+    owed: tuple[view.OwedView, ...]
+    status_events: tuple[TimelineEvent, ...]
+    """The CMMC status over time (``poam.core.lifecycle.timeline``), oldest first."""
     closeout: view.CloseoutView | None
     poam_facts: tuple[tuple[str, str], ...]
     completion: str
+    """The date a score of 110 is expected, worded by ``describe_full_score`` as ``poam plan``
+    and ``poam sprs`` word it."""
     completion_required: bool
     completion_late: bool
     """The date a score of 110 is expected is not before the closeout deadline."""
@@ -134,16 +151,23 @@ def build_report(
     plan = plan or make_plan(score, poam, assessment.as_of)
     entry = sprs_entry(assessment)
     system = ssp.system
+    every = ssp.info.update_cadence_days
+    default_every = (poam.thresholds if poam else Thresholds()).default_ssp_update_cadence_days
     facts = [
-        ("Scope", SCOPE_LABEL[system.scope]),
+        ("Scope", SCOPE[system.scope]),
         ("CAGE codes", ", ".join(system.cage_codes) or "none recorded"),
         ("SSP version", ssp.info.version),
         ("SSP date", ssp.info.date.isoformat()),
+        (
+            "SSP updated",
+            f"every {every} days" if every else f"every {default_every} days (no cadence recorded)",
+        ),
+        ("Affirming Official", affirmation_text(entry)),
     ]
     if poam is None:
         facts.append(("POA&M", "none given"))
     else:
-        kind = "Conditional POA&M" if poam.kind.value == "conditional" else "Internal POA&M"
+        kind = f"{POAM_KIND[poam.kind]} POA&M"
         facts.append(
             (
                 "POA&M",
@@ -167,9 +191,15 @@ def build_report(
         title=f"{system.name}: CMMC Level 2 assessor report, {assessment.as_of.isoformat()}",
         facts=tuple(facts),
         verdict=view.reasons_view(assessment),
+        readiness=view.readiness_view(assessment),
+        record=view.record_view(assessment),
+        status_of_record=status_of_record_text(entry),
+        affirming_official=affirmation_text(entry),
+        owed=view.owed_view(assessment),
+        status_events=view.status_events(assessment),
         closeout=view.closeout_view(assessment),
         poam_facts=view.poam_facts(assessment),
-        completion=completion_text(entry),
+        completion=describe_full_score(entry.completion, catalog),
         completion_required=entry.completion.required,
         completion_late=entry.completion.date is not None
         and assessment.verdict.closeout_deadline is not None

@@ -14,7 +14,9 @@ from datetime import date, timedelta
 
 from poam.core.assess import Assessment
 from poam.core.catalog import Catalog
+from poam.core.labels import MILESTONE_STATE
 from poam.core.model import PoamItem
+from poam.core.states import MilestoneState, milestone_state
 from poam.core.verdict import CLOSEOUT_DAYS
 from poam.formats.reports.svg import tag, text, title
 
@@ -47,6 +49,8 @@ class Lane:
     label: str
     dues: tuple[date, ...]
     """Due dates of the open milestones, in order."""
+    states: tuple[MilestoneState, ...]
+    """The state of each (``poam.core.states.milestone_state``, as the checks decide it)."""
     done: tuple[date, ...]
     last: date | None
     """The latest open milestone due from today on: when the entry is expected to close."""
@@ -106,14 +110,20 @@ def steps(starting: int, closing: list[date], start: date) -> list[tuple[date, i
 def lanes_of(assessment: Assessment, catalog: Catalog) -> list[Lane]:
     poam = assessment.poam
     as_of = assessment.as_of
+    deadline = assessment.verdict.closeout_deadline
     lanes = []
     for item in () if poam is None else poam.open_items:
         requirement = catalog.find(item.requirement)
-        dues = tuple(sorted(m.due for m in item.milestones if m.completed is None and m.due))
+        pending = sorted(
+            (m for m in item.milestones if m.completed is None and m.due),
+            key=lambda m: m.due or date.max,
+        )
+        dues = tuple(m.due for m in pending if m.due)
+        states = tuple(milestone_state(m, as_of, deadline) for m in pending)
         done = tuple(m.completed for m in item.milestones if m.completed is not None)
         last = max((d for d in dues if d >= as_of), default=None)
         label = f"{item.id}  {requirement.cmmc_id if requirement else item.requirement}"
-        lanes.append(Lane(item, label, dues, done, last))
+        lanes.append(Lane(item, label, dues, states, done, last))
     lanes.sort(key=lambda lane: (lane.last is None, lane.last or date.max, lane.item.id))
     return lanes
 
@@ -125,8 +135,8 @@ class Timeline:
         self.as_of = as_of = assessment.as_of
         self.lanes = lanes
         self.deadline = deadline = assessment.verdict.closeout_deadline
-        poam = assessment.poam
-        status = poam.conditional.status_date if poam and poam.conditional and deadline else None
+        record = assessment.verdict.of_record  # the status whose 180 days run (or ran out)
+        status = record.status_date if record is not None and deadline is not None else None
         self.dues = dues = [d for lane in lanes for d in lane.dues]
         self.markers = [Marker(as_of, f"Today {as_of.isoformat()}", "today", 1)]
         if status is not None and deadline is not None:
@@ -300,19 +310,23 @@ class Timeline:
                 for day in lane.done
                 if self.start <= day <= self.end
             ]
-            parts += [self.milestone(self.x(day), mid, day) for day in lane.dues]
+            parts += [
+                self.milestone(self.x(day), mid, day, state)
+                for day, state in zip(lane.dues, lane.states, strict=True)
+            ]
         return parts
 
-    def milestone(self, mx: float, my: float, due: date) -> str:
+    def milestone(self, mx: float, my: float, due: date, state: MilestoneState) -> str:
         """Shape by state: circle open, diamond overdue, triangle on or after the deadline."""
         label = f"due {due.isoformat()}"
+        name = MILESTONE_STATE[state]
         points: tuple[tuple[float, float], ...]
-        if self.deadline is not None and due >= self.deadline:
+        if state is MilestoneState.LATE:
             points = ((mx, my - 6.5), (mx + 6, my + 4.5), (mx - 6, my + 4.5))
-            name, css = "After the closeout deadline", "tl-late-mark"
-        elif due < self.as_of:
+            css = "tl-late-mark"
+        elif state is MilestoneState.OVERDUE:
             points = ((mx, my - 5.5), (mx + 5.5, my), (mx, my + 5.5), (mx - 5.5, my))
-            name, css = "Overdue", "tl-overdue-mark"
+            css = "tl-overdue-mark"
         else:
             return tag(
                 "circle", title(f"Open: {label}"), cx=mx, cy=my, r=4.5, class_="tl-open-mark"
@@ -375,7 +389,7 @@ class Timeline:
         return places
 
     def summary(self) -> str:
-        lanes, dues, deadline = self.lanes, self.dues, self.deadline
+        lanes, dues = self.lanes, self.dues
 
         def many(count: int, one: str, more: str) -> str:
             return f"{count} {one if count == 1 else more}"
@@ -384,8 +398,9 @@ class Timeline:
             f"{many(len(lanes), 'open entry', 'open entries')} with "
             f"{many(len(dues), 'open dated milestone', 'open dated milestones')}"
         ]
-        late = sum(1 for d in dues if deadline is not None and d >= deadline)
-        overdue = sum(1 for d in dues if d < self.as_of and (deadline is None or d < deadline))
+        states = [state for lane in lanes for state in lane.states]
+        late = states.count(MilestoneState.LATE)
+        overdue = states.count(MilestoneState.OVERDUE)
         undated = sum(1 for lane in lanes if not lane.dues)
         stuck = sum(1 for lane in lanes if lane.last is None)
         if overdue:

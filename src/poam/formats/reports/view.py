@@ -1,8 +1,11 @@
 """What the assessor report shows, as plain values computed once from core objects.
 
 The templates only lay these values out; every score, verdict, finding and date comes from the
-core (``assess``, ``plan``, ``conditional_reasons``), so that the report cannot disagree with
-``poam check``. What is derived here is presentation: labels, groupings, display states.
+core (``assess``, ``plan``, ``conditional_reasons``, ``lifecycle.timeline``), so that the report
+cannot disagree with ``poam check``. The words come from ``poam.core.labels`` and the display
+states of milestones and evidence from ``poam.core.states``, the functions the checks call; the
+findings shown beside the reconciliation are those of the registry's groups. What is derived
+here is presentation: groupings, tones, counts.
 """
 
 from __future__ import annotations
@@ -14,47 +17,49 @@ from datetime import date, timedelta
 
 from poam.core.assess import Assessment
 from poam.core.catalog import Catalog
-from poam.core.checks.base import EvidenceStore, Finding, Severity
-from poam.core.model import ItemStatus, Milestone, PoamItem, PoamKind
-from poam.core.plan import Phase, Plan
-from poam.core.scoring import SSP_REQUIREMENT, Basis, RequirementResult
-from poam.core.verdict import CLOSEOUT_DAYS, Reason, Verdict, conditional_reasons
-
-STATUS_LABEL = {
-    ItemStatus.NOT_STARTED: "Not started",
-    ItemStatus.IN_PROGRESS: "In progress",
-    ItemStatus.COMPLETED_PENDING_VERIFICATION: "Completed, pending verification",
-    ItemStatus.CLOSED: "Closed",
-}
-BASIS_LABEL = {
-    Basis.IMPLEMENTED: "implemented",
-    Basis.OBJECTIVES_MET: "all objectives met",
-    Basis.NOT_APPLICABLE: "not applicable",
-    Basis.ENDURING_EXCEPTION: "enduring exception",
-    Basis.TEMPORARY_DEFICIENCY: "temporary deficiency",
-    Basis.OBJECTIVES_NOT_MET: "objectives not met",
-    Basis.PARTIAL_STATE: "partial-credit state",
-    Basis.PARTIALLY_IMPLEMENTED: "partially implemented",
-    Basis.PLANNED: "planned",
-    Basis.NOT_IMPLEMENTED: "not implemented",
-    Basis.NOT_ASSESSED: "not addressed in the SSP",
-}
-PHASE_LABEL = {
-    Phase.BLOCKS_CONDITIONAL: "Blocks Conditional",
-    Phase.REACH_88: "Reach 88",
-    Phase.REST: "Then",
-}
-SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
-RECONCILIATION_CODES = frozenset(
-    {
-        "ssp-gap-without-poam",
-        "poam-contradicts-ssp",
-        "unknown-requirement",
-        "must-be-met-before-assessment",
-        "ineligible-on-conditional-poam",
-        "entry-without-milestone",
-    }
+from poam.core.checks import REGISTRY
+from poam.core.checks.base import EvidenceStore, Finding, Group, Severity
+from poam.core.labels import (
+    AFFIRMATION_KIND,
+    ASSESSMENT_TYPE,
+    BASIS,
+    EVIDENCE_STATE,
+    ITEM_STATUS,
+    MILESTONE_STATE,
+    PHASE,
+    SEVERITY_TITLE,
 )
+from poam.core.lifecycle import (
+    AffirmationDue,
+    TimelineEvent,
+    affirmations_due,
+    describe_status,
+)
+from poam.core.lifecycle import timeline as status_timeline
+from poam.core.model import (
+    AssessmentResult,
+    ItemStatus,
+    Milestone,
+    PoamItem,
+    PoamKind,
+    Thresholds,
+)
+from poam.core.plan import Plan
+from poam.core.scoring import SSP_REQUIREMENT, Basis, RequirementResult, Score
+from poam.core.states import (
+    EvidenceState,
+    MilestoneState,
+    evidence_state,
+    is_overdue,
+    milestone_state,
+)
+from poam.core.verdict import CLOSEOUT_DAYS, Reason, Verdict, VerdictResult, conditional_reasons
+
+RECONCILIATION_CODES = REGISTRY.codes_in(Group.RECONCILIATION, Group.ELIGIBILITY)
+"""The findings shown beside each row of the reconciliation: whether the SSP and the POA&M tell
+the same story (a gap without an entry, an entry for a MET or unknown requirement) and whether a
+gap may sit on a Conditional POA&M. The schedule of each entry (an entry without a dated
+milestone among them) is shown with the entry, in the POA&M section."""
 VERDICT_TONE = {
     Verdict.FINAL: "good",
     Verdict.CONDITIONAL: "warn",
@@ -81,10 +86,39 @@ class ReasonView:
 
 @dataclass(frozen=True, slots=True)
 class VerdictView:
+    """One of the two answers (docs/rules.md, "Two answers"), with every reason cited."""
+
     verdict: Verdict
     label: str
     tone: str
     reasons: tuple[ReasonView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """The assessment of record the standing rests on, as SPRS and eMASS show it."""
+
+    status: str
+    """``Conditional Level 2 (C3PAO)``: the CMMC Status name of 32 CFR 170.16-170.17."""
+    status_date: date
+    assessed: date | None
+    """None for a status the Conditional POA&M states (no assessment recorded in the SSP)."""
+    uid: str | None
+    score: int | None
+    closeout: str | None
+    """The POA&M closeout on record: its date and result."""
+    closeout_deadline: date | None
+    valid_until: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OwedView:
+    """An affirmation the standing status requires that is not on record yet (170.22(a))."""
+
+    kind: str
+    due: date
+    follows: str
+    late: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +133,8 @@ class CloseoutView:
     percent: float
     tone: str
     assessment: str
-    open_entries: int
+    open_entries: int | None
+    """None when no POA&M was given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +192,14 @@ class MilestoneView:
     title: str
     due: date | None
     completed: date | None
-    state: str
-    """done, open, overdue, late (on or after the closeout deadline), undated."""
+    state: MilestoneState
+    """From ``poam.core.states.milestone_state``: the function milestone-overdue and
+    milestone-after-closeout-deadline call."""
     state_label: str
+    overdue: bool
+    """Past its due date and not completed (``poam.core.states.is_overdue``): true of an
+    overdue milestone, and of a late one whose day has passed too, which the checks report
+    twice (milestone-after-closeout-deadline and milestone-overdue) and the label says."""
     history: tuple[ChangeView, ...]
 
 
@@ -239,20 +279,9 @@ class EvidenceRow:
     date: date | None
     recorded: str | None
     actual: str | None
-    status: str
-    """matches, mismatch, missing, no-hash, not-local, not-checked, no-location."""
+    status: EvidenceState
+    """From ``poam.core.states.evidence_state``: the function the evidence checks call."""
     status_label: str
-
-
-EVIDENCE_LABEL = {
-    "matches": "Matches",
-    "mismatch": "Mismatch",
-    "missing": "Missing",
-    "no-hash": "No recorded hash",
-    "not-local": "Not local",
-    "not-checked": "Not checked",
-    "no-location": "No location",
-}
 
 
 def anchor(item_id: str) -> str:
@@ -260,11 +289,10 @@ def anchor(item_id: str) -> str:
     return "entry-" + "".join(c if c.isalnum() or c in "-_" else f"_{ord(c):x}" for c in item_id)
 
 
-def reasons_view(assessment: Assessment) -> VerdictView:
+def answer_view(result: VerdictResult, score: Score) -> VerdictView:
     """Each cited reason; for "no status", the conditions that hold are shown beside those that
     fail (both from ``conditional_reasons``)."""
-    verdict = assessment.verdict
-    catalog_ids = {r.nist_id: r.requirement.cmmc_id for r in assessment.score.results}
+    catalog_ids = {r.nist_id: r.requirement.cmmc_id for r in score.results}
 
     def view(reason_held: bool, reasons: Sequence[Reason]) -> list[ReasonView]:
         return [
@@ -277,41 +305,91 @@ def reasons_view(assessment: Assessment) -> VerdictView:
             for reason in reasons
         ]
 
-    kind = verdict.verdict
+    kind = result.verdict
     if kind is Verdict.NONE:
-        held, failed = conditional_reasons(assessment.score)
+        held, failed = conditional_reasons(score)
         reasons = view(False, failed) + view(True, held)
     else:
-        reasons = view(kind in (Verdict.FINAL, Verdict.CONDITIONAL), verdict.reasons)
+        reasons = view(kind in (Verdict.FINAL, Verdict.CONDITIONAL), result.reasons)
     return VerdictView(kind, kind.label, VERDICT_TONE[kind], tuple(reasons))
 
 
-def closeout_view(assessment: Assessment) -> CloseoutView | None:
-    poam, verdict = assessment.poam, assessment.verdict
-    if (
-        poam is None
-        or poam.conditional is None
-        or verdict.closeout_deadline is None
-        or verdict.days_left is None
-    ):
+def reasons_view(assessment: Assessment) -> VerdictView:
+    """The standing today, with its reasons."""
+    return answer_view(assessment.verdict, assessment.score)
+
+
+def readiness_view(assessment: Assessment) -> VerdictView:
+    """What a new assessment today would award, with its reasons."""
+    return answer_view(assessment.ready, assessment.score)
+
+
+def record_view(assessment: Assessment) -> RecordView | None:
+    """The assessment of record of the standing, or None when none is on record."""
+    verdict = assessment.verdict
+    record = verdict.of_record
+    if record is None:
         return None
-    day = (assessment.as_of - poam.conditional.status_date).days
+    closeout = None
+    if record.closeout is not None and record.closeout.date <= assessment.as_of:
+        result = "MET" if record.closeout.result.value == "met" else "NOT MET"
+        closeout = f"{record.closeout.date.isoformat()}, {result}"
+    return RecordView(
+        status=describe_status(record),
+        status_date=record.status_date,
+        assessed=None if record.implied else record.date,
+        uid=record.uid,
+        score=record.score,
+        closeout=closeout if record.result is AssessmentResult.CONDITIONAL else None,
+        closeout_deadline=verdict.closeout_deadline,
+        valid_until=verdict.valid_until,
+    )
+
+
+def owed_view(assessment: Assessment) -> tuple[OwedView, ...]:
+    """The affirmations the standing requires and that are not on record, oldest first."""
+    owed: list[AffirmationDue] = [
+        due
+        for due in affirmations_due(assessment.verdict, assessment.ssp.cmmc, assessment.as_of)
+        if due.done is None
+    ]
+    return tuple(
+        OwedView(AFFIRMATION_KIND[due.kind], due.due, due.follows, due.due < assessment.as_of)
+        for due in sorted(owed, key=lambda due: due.due)
+    )
+
+
+def status_events(assessment: Assessment) -> tuple[TimelineEvent, ...]:
+    """The CMMC status over time (``poam.core.lifecycle.timeline``), oldest first."""
+    return tuple(
+        status_timeline(assessment.ssp, assessment.poam, assessment.verdict, assessment.as_of)
+    )
+
+
+def closeout_view(assessment: Assessment) -> CloseoutView | None:
+    """The 180-day clock of the Conditional status the standing rests on, if one runs."""
+    poam, verdict = assessment.poam, assessment.verdict
+    record = verdict.of_record
+    if record is None or verdict.closeout_deadline is None or verdict.days_left is None:
+        return None
+    day = (assessment.as_of - record.status_date).days
     days_left = verdict.days_left
+    warning = (poam.thresholds if poam is not None else Thresholds()).closeout_warning_days
     if days_left < 0:
         tone = "bad"
-    elif days_left <= poam.thresholds.closeout_warning_days:
+    elif days_left <= warning:
         tone = "warn"
     else:
         tone = "good"
     return CloseoutView(
-        status_date=poam.conditional.status_date,
+        status_date=record.status_date,
         deadline=verdict.closeout_deadline,
         days_left=days_left,
         day=day,
         percent=max(0.0, min(100.0, 100.0 * day / CLOSEOUT_DAYS)),
         tone=tone,
-        assessment="C3PAO" if poam.conditional.assessment.value == "c3pao" else "self",
-        open_entries=len(poam.open_items),
+        assessment=ASSESSMENT_TYPE[record.type],
+        open_entries=None if poam is None else len(poam.open_items),
     )
 
 
@@ -324,7 +402,7 @@ def poam_facts(assessment: Assessment) -> tuple[tuple[str, str], ...]:
     open_milestones = [
         (m, item) for item in poam.open_items for m in item.milestones if m.completed is None
     ]
-    overdue = [m for m, _ in open_milestones if m.due is not None and m.due < as_of]
+    overdue = [m for m, _ in open_milestones if is_overdue(m, as_of)]
     upcoming = sorted(
         ((m.due, item.id) for m, item in open_milestones if m.due is not None and m.due >= as_of),
         key=lambda pair: (pair[0], pair[1]),
@@ -353,7 +431,7 @@ def value_label(result: RequirementResult) -> str:
 
 
 def why_label(result: RequirementResult) -> str:
-    why = BASIS_LABEL[result.basis]
+    why = BASIS[result.basis]
     if result.not_met_objectives:
         why += " (" + ", ".join(result.not_met_objectives) + ")"
     if result.state is not None and result.requirement.partial_credit is not None:
@@ -405,7 +483,7 @@ def steps(plan: Plan) -> tuple[StepRow, ...]:
     return tuple(
         StepRow(
             index=index,
-            phase=PHASE_LABEL[step.phase],
+            phase=PHASE[step.phase],
             cmmc_id=step.result.requirement.cmmc_id,
             title=step.result.requirement.title,
             points=step.points,
@@ -418,23 +496,26 @@ def steps(plan: Plan) -> tuple[StepRow, ...]:
     )
 
 
-def milestone_state(milestone: Milestone, as_of: date, deadline: date | None) -> tuple[str, str]:
-    """The display state of a milestone. "late" mirrors the check
-    milestone-after-closeout-deadline: on or after the deadline is too late (170.21(b))."""
-    if milestone.completed is not None:
-        return "done", f"Done {milestone.completed.isoformat()}"
-    if milestone.due is None:
-        return "undated", "No date"
-    if deadline is not None and milestone.due >= deadline:
-        return "late", "After the closeout deadline"
-    if milestone.due < as_of:
-        days = (as_of - milestone.due).days
-        return "overdue", f"Overdue by {plural(days, 'day')}"
-    return "open", "Open"
+def milestone_label(milestone: Milestone, state: MilestoneState, as_of: date) -> str:
+    """The state's words (``poam.core.labels``), with the day it was done or how late it is:
+    "Overdue by 3 days", or "After the closeout deadline, overdue by 3 days" for a milestone
+    both checks report."""
+    words = MILESTONE_STATE[state]
+    if state is MilestoneState.DONE and milestone.completed is not None:
+        return f"{words} {milestone.completed.isoformat()}"
+    if is_overdue(milestone, as_of):
+        assert milestone.due is not None
+        late = plural((as_of - milestone.due).days, "day")
+        return (
+            f"{words} by {late}"
+            if state is MilestoneState.OVERDUE
+            else f"{words}, overdue by {late}"
+        )
+    return words
 
 
 def entry_ref(item: PoamItem) -> EntryRef:
-    return EntryRef(item.id, anchor(item.id), STATUS_LABEL[item.status], item.is_open)
+    return EntryRef(item.id, anchor(item.id), ITEM_STATUS[item.status], item.is_open)
 
 
 def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
@@ -457,7 +538,8 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
         requirement = catalog.find(item.requirement)
         milestones = []
         for milestone in item.milestones:
-            state, label = milestone_state(milestone, assessment.as_of, deadline)
+            state = milestone_state(milestone, assessment.as_of, deadline)
+            label = milestone_label(milestone, state, assessment.as_of)
             history = tuple(
                 ChangeView(
                     changed=change.changed,
@@ -473,7 +555,13 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
             )
             milestones.append(
                 MilestoneView(
-                    milestone.title, milestone.due, milestone.completed, state, label, history
+                    milestone.title,
+                    milestone.due,
+                    milestone.completed,
+                    state,
+                    label,
+                    is_overdue(milestone, assessment.as_of),
+                    history,
                 )
             )
         views.append(
@@ -484,7 +572,7 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
                 title=requirement.title if requirement else "not a Level 2 requirement",
                 known=requirement is not None,
                 status=item.status,
-                status_label=STATUS_LABEL[item.status],
+                status_label=ITEM_STATUS[item.status],
                 is_open=item.is_open,
                 owner=item.owner.strip(),
                 gap=item.gap.strip(),
@@ -567,7 +655,7 @@ def reconciliation(
         if not result.met:
             continue
         allowed = result.basis is Basis.TEMPORARY_DEFICIENCY and not conditional
-        said = "MET: " + BASIS_LABEL[result.basis]
+        said = "MET: " + BASIS[result.basis]
         if allowed:
             said += " (this entry is its operational plan of action)"
         extras.append(
@@ -603,36 +691,18 @@ def evidence_rows(
         known = catalog.find(item.requirement)
         requirement = known.cmmc_id if known else item.requirement
         for evidence in item.evidence:
-            recorded = (evidence.sha256 or "").strip().lower() or None
-            actual = None
-            uri = evidence.uri.strip()
-            if not uri:
-                status = "no-location"
-            elif store is None:
-                status = "not-checked"
-            else:
-                local = store.locate(uri)
-                if local is None:
-                    status = "not-local"
-                elif not local.exists:
-                    status = "missing"
-                else:
-                    actual = local.sha256
-                    if recorded is None:
-                        status = "no-hash"
-                    else:
-                        status = "matches" if actual == recorded else "mismatch"
+            found = evidence_state(evidence, store)
             rows.append(
                 EvidenceRow(
                     entry=entry_ref(item),
                     requirement=requirement,
                     title=evidence.title,
-                    uri=uri,
+                    uri=evidence.uri.strip(),
                     date=evidence.date,
-                    recorded=recorded,
-                    actual=actual,
-                    status=status,
-                    status_label=EVIDENCE_LABEL[status],
+                    recorded=found.recorded,
+                    actual=found.actual,
+                    status=found.state,
+                    status_label=EVIDENCE_STATE[found.state],
                 )
             )
     return tuple(rows)

@@ -49,9 +49,8 @@ def _date(value: date | None) -> str | None:
 
 
 def completion_text(entry: SprsEntry) -> str:
-    """The completion date as a person should read it: the words of ``poam plan``."""
-    if not entry.completion.required:
-        return "not required (score 110)"
+    """The completion date as a person should read it: the words of ``poam plan`` and of the
+    report (``describe_full_score``), "already 110" when none is required."""
     return describe_full_score(entry.completion, load_catalog())
 
 

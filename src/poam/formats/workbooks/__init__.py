@@ -117,7 +117,8 @@ LAYOUTS: tuple[Layout, ...] = (
         module_name="ssp_workbook",
         formats=("xlsx",),
         default_out="ssp.xlsx",
-        export_help="Write the SSP as a workbook: one row per requirement and one per objective.",
+        export_help="Write the SSP as a workbook: one row per requirement and one per objective, "
+        "and the CMMC status record (assessments of record and affirmations).",
         import_help="Read an SSP workbook into ssp.yaml.",
     ),
 )

@@ -37,6 +37,9 @@ _SSP_LABELS = {
     "system": "the system's facts",
     "info.version": "the SSP version",
     "info.date": "the SSP date",
+    "info.update_cadence_days": "the SSP update cadence",
+    "info.last_changed": "the date the SSP's content last changed",
+    "cmmc": "the CMMC status record (assessments and affirmations)",
 }
 
 
@@ -120,6 +123,28 @@ def ssp_losses(original: Ssp, carried: Ssp) -> list[str]:
             key = name if name in _SSP_LABELS else name.split(".")[0]
             _add(lost, _SSP_LABELS.get(key, f"the {_named(name)}"))
     return lost
+
+
+def record_not_carried(ssp: Ssp | None) -> list[str]:
+    """What a POA&M layout says of the SSP's CMMC status record: a POA&M workbook holds the
+    POA&M, so the assessments and affirmations beside it are not in it (they stay in
+    ``ssp.yaml``, and the SSP workbook and OSCAL carry them). A Conditional POA&M's own status
+    (its kind and status date) is the POA&M's, and is named by :func:`poam_losses` if lost."""
+    if ssp is None:
+        return []
+    assessments = [a for a in ssp.cmmc.assessments if not a.implied]
+    affirmations = ssp.cmmc.affirmations
+    if not assessments and not affirmations:
+        return []
+    counts = []
+    if assessments:
+        counts.append(f"{len(assessments)} assessment{'s' if len(assessments) != 1 else ''}")
+    if affirmations:
+        counts.append(f"{len(affirmations)} affirmation{'s' if len(affirmations) != 1 else ''}")
+    return [
+        f"the SSP's CMMC status record ({' and '.join(counts)}): a POA&M workbook holds the "
+        "POA&M only; export the SSP with ssp-workbook or oscal to carry it"
+    ]
 
 
 def unknown_requirements(poam: Poam) -> list[str]:

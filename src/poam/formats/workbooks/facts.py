@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from poam.core.checks import REGISTRY
+from poam.core.checks.base import Group
 from poam.core.model import AssessmentType, ConditionalInfo, Poam, PoamKind
 from poam.formats.workbooks.cells import (
     CellError,
@@ -35,17 +36,15 @@ STATUS_NAMES = {
 """The CMMC status names of 32 CFR 170.16(a)(1)(ii) and 170.17(a)(1)(ii)."""
 KINDS_EXPECTED = (INTERNAL, *STATUS_NAMES.values())
 
-_CONDITIONAL_ONLY = (
+CONDITIONAL_CHECKS = (
     "ineligible-on-conditional-poam",
     "milestone-after-closeout-deadline",
-    "conditional-status-expired",
-    "closeout-deadline-approaching",
-    "entry-added-after-status-date",
-    "conditional-poam-not-on-record",
+    *sorted(REGISTRY.codes_in(Group.STATUS)),
 )
-CONDITIONAL_CHECKS = tuple(code for code in _CONDITIONAL_ONLY if code in REGISTRY)
-"""The checks that run only on a Conditional POA&M and its status date (32 CFR 170.21), as
-far as this version of poam has them (the last two come with the CMMC status record)."""
+"""The checks a Conditional POA&M's kind and status date feed (32 CFR 170.21): what may sit on
+it, its milestones against the deadline, and every check of the CMMC status, since the POA&M's
+header is taken as the assessment of record when the SSP records none (the closeout, the
+affirmations owed upon the status, the record itself)."""
 
 
 def kind_text(poam: Poam) -> str:

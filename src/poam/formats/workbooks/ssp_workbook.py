@@ -1,7 +1,8 @@
-"""An SSP as a workbook: sheet ``System`` (the system and the SSP's version and date), sheet
-``Requirements`` (one row per requirement: id, title, points, status, narrative, responsible,
-partial-credit state, enduring exception, temporary deficiency) and sheet ``Objectives`` (one
-row per NIST SP 800-171A objective and its result).
+"""An SSP as a workbook: sheet ``System`` (the system, the SSP's version and date, and how often
+it is updated), sheet ``Requirements`` (one row per requirement: id, title, points, status,
+narrative, responsible, partial-credit state, enduring exception, temporary deficiency), sheet
+``Objectives`` (one row per NIST SP 800-171A objective and its result), and the CMMC status
+record: sheets ``Assessments`` and ``Affirmations`` (``ssp_status.py``).
 
 Every requirement and objective of the catalog gets a row, so the workbook doubles as a form;
 a requirement whose Status is empty is unassessed, an objective whose Result is empty is not
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from poam.core.catalog import Catalog, Requirement, load_catalog
+from poam.core.labels import IMPLEMENTATION_STATUS, OBJECTIVE_RESULT
 from poam.core.model import (
+    CmmcRecord,
     EncryptionState,
     ImplementationStatus,
     MfaState,
@@ -39,6 +42,7 @@ from poam.formats.workbooks.cells import (
     normalize_header,
     parse_date,
     parse_requirement,
+    whole_number,
 )
 from poam.formats.workbooks.reading import (
     Book,
@@ -52,9 +56,27 @@ from poam.formats.workbooks.reading import (
     open_book,
     read_table,
 )
-from poam.formats.workbooks.writing import PrintSetup, SheetOut, column_list, date_check, save_xlsx
+from poam.formats.workbooks.ssp_status import (
+    AFFIRMATION_COLUMNS,
+    AFFIRMATIONS,
+    ASSESSMENT_COLUMNS,
+    ASSESSMENTS,
+    read_affirmations,
+    read_assessments,
+)
+from poam.formats.workbooks.ssp_status import sheets as status_sheets
+from poam.formats.workbooks.writing import (
+    PrintSetup,
+    SheetOut,
+    Validation,
+    column_list,
+    date_check,
+    save_xlsx,
+)
 
 SYSTEM, REQUIREMENTS, OBJECTIVES = "System", "Requirements", "Objectives"
+MAX_CADENCE_DAYS = 3650
+"""The longest SSP update cadence ``ssp.yaml`` takes (10 years)."""
 TITLE = "System Security Plan (CMMC Level 2, NIST SP 800-171 Rev 2)"
 
 _SYSTEM_LABELS = {
@@ -65,6 +87,7 @@ _SYSTEM_LABELS = {
     "description": "Description:",
     "version": "SSP version:",
     "date": "SSP date:",
+    "cadence": "SSP update cadence (days):",
 }
 REQUIREMENT_COLUMNS = (
     Column(
@@ -87,18 +110,10 @@ OBJECTIVE_COLUMNS = (
     Column("result", "Result", required=True),
 )
 
-STATUS_TEXT = {
-    ImplementationStatus.IMPLEMENTED: "Implemented",
-    ImplementationStatus.PARTIALLY_IMPLEMENTED: "Partially implemented",
-    ImplementationStatus.PLANNED: "Planned",
-    ImplementationStatus.NOT_IMPLEMENTED: "Not implemented",
-    ImplementationStatus.NOT_APPLICABLE: "Not applicable",
-}
-RESULT_TEXT = {
-    ObjectiveResult.MET: "Met",
-    ObjectiveResult.NOT_MET: "Not met",
-    ObjectiveResult.NOT_APPLICABLE: "Not applicable",
-}
+STATUS_TEXT = IMPLEMENTATION_STATUS
+RESULT_TEXT = OBJECTIVE_RESULT
+# The partial-credit states are written as a cell's value, not as a label in a sentence, and
+# stay as workbooks have always had them, so that those already filled in read back.
 MFA_TEXT = {
     MfaState.NONE: "No MFA",
     MfaState.REMOTE_AND_PRIVILEGED: "MFA for remote and privileged users only",
@@ -162,6 +177,7 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
         "description": system.description,
         "version": ssp.info.version,
         "date": ssp.info.date,
+        "cadence": ssp.info.update_cadence_days,
     }
     about: list[list[object]] = [[TITLE]]
     about += [[label, facts[key]] for key, label in _SYSTEM_LABELS.items()]
@@ -206,6 +222,15 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             validations=[
                 column_list("B3", tuple(scope.value.capitalize() for scope in Scope)),
                 date_check("B8", error="Enter a date (MM/DD/YYYY)."),
+                Validation(
+                    "B9",
+                    "whole",
+                    operator="between",
+                    first="1",
+                    second=str(MAX_CADENCE_DAYS),
+                    error=f"A number of days from 1 to {MAX_CADENCE_DAYS} (empty: 365).",
+                    error_title="Invalid entry",
+                ),
             ],
             printing=PrintSetup(landscape=False),
         ),
@@ -246,11 +271,12 @@ def sheets(ssp: Ssp, catalog: Catalog | None = None) -> list[SheetOut]:
             validations=[column_list("D2:D1048576", tuple(RESULT_TEXT.values()))],
             printing=PrintSetup(repeat_rows=(1, 1)),
         ),
+        *status_sheets(ssp.cmmc),
     ]
 
 
 def write(ssp: Ssp, path: Path, *, fmt: str = "xlsx") -> None:
-    """Write ``ssp`` as an SSP workbook (XLSX only: it has three sheets)."""
+    """Write ``ssp`` as an SSP workbook (XLSX only: it has five sheets)."""
     if fmt != "xlsx":
         raise ValueError("the SSP workbook has several sheets: it is written as XLSX only")
     save_xlsx(path, sheets(ssp))
@@ -272,13 +298,17 @@ def export(
 
 
 def carried(ssp: Ssp) -> Ssp:
-    """``ssp`` as the workbook gives it back: the system, the SSP's version and date, and the
-    record of every requirement the catalog knows, exactly; nothing else."""
+    """``ssp`` as the workbook gives it back: the system, the SSP's version, date and update
+    cadence, the record of every requirement the catalog knows, and the CMMC status record,
+    exactly (an assessment implied by a Conditional POA&M is the POA&M's, not the SSP's)."""
     catalog = load_catalog()
     return Ssp(
         system=ssp.system,
-        info=SspInfo(ssp.info.version, ssp.info.date),
+        info=SspInfo(ssp.info.version, ssp.info.date, ssp.info.update_cadence_days),
         requirements={k: v for k, v in ssp.requirements.items() if catalog.find(k) is not None},
+        cmmc=CmmcRecord(
+            tuple(a for a in ssp.cmmc.assessments if not a.implied), ssp.cmmc.affirmations
+        ),
     )
 
 
@@ -471,6 +501,14 @@ def _system(book: Book, name: str, problems: Problems) -> tuple[SystemInfo, SspI
             ssp_date = parse_date(block.get("date"))
         except CellError as error:
             problem("date", str(error))
+    cadence = None
+    if not is_blank(block.get("cadence")):
+        text = cell_text(block.get("cadence"))
+        days = whole_number(text)
+        if days is not None and 1 <= days <= MAX_CADENCE_DAYS:
+            cadence = days
+        else:
+            problem("cadence", f"{text!r} is not a number of days from 1 to {MAX_CADENCE_DAYS}")
     cage_codes = tuple(
         code.strip().upper()
         for code in cell_text(block.get("cage_codes")).replace(";", ",").split(",")
@@ -486,7 +524,7 @@ def _system(book: Book, name: str, problems: Problems) -> tuple[SystemInfo, SspI
             organization=cell_text(block.get("organization")) or None,
             description=cell_text(block.get("description")) or None,
         ),
-        SspInfo(version, ssp_date),
+        SspInfo(version, ssp_date, cadence),
     )
 
 
@@ -501,7 +539,7 @@ def _sheet_names(book: Book) -> dict[str, str]:
         )
     return {
         s: names[normalize_header(s)]
-        for s in (SYSTEM, REQUIREMENTS, OBJECTIVES)
+        for s in (SYSTEM, REQUIREMENTS, OBJECTIVES, ASSESSMENTS, AFFIRMATIONS)
         if normalize_header(s) in names
     }
 
@@ -521,6 +559,15 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Ssp]:
             objectives = read_table(
                 book, names[OBJECTIVES], OBJECTIVE_COLUMNS, expected_row=1, problems=problems
             )
+        assessments = affirmations = None
+        if ASSESSMENTS in names:
+            assessments = read_table(
+                book, names[ASSESSMENTS], ASSESSMENT_COLUMNS, expected_row=1, problems=problems
+            )
+        if AFFIRMATIONS in names:
+            affirmations = read_table(
+                book, names[AFFIRMATIONS], AFFIRMATION_COLUMNS, expected_row=1, problems=problems
+            )
     problems.raise_if_any()
     assert about is not None and requirements is not None
     reader = _Reader(problems, catalog)
@@ -532,6 +579,13 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Ssp]:
         notes.extend(objectives.notes)
         for row in objectives.rows:
             reader.objective(objectives, row)
+    record = CmmcRecord()
+    if assessments is not None:
+        notes.extend(assessments.notes)
+        record = CmmcRecord(read_assessments(assessments, problems))
+    if affirmations is not None:
+        notes.extend(affirmations.notes)
+        record = CmmcRecord(record.assessments, read_affirmations(affirmations, problems))
     problems.raise_if_any()
     records = {
         nist_id: RequirementRecord(
@@ -551,4 +605,4 @@ def read(path: Path, catalog: Catalog | None = None) -> Imported[Ssp]:
         if draft.record is not None
     }
     system, info = about
-    return Imported(Ssp(system=system, info=info, requirements=records), tuple(notes))
+    return Imported(Ssp(system=system, info=info, requirements=records, cmmc=record), tuple(notes))

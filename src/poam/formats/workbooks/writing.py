@@ -1,15 +1,14 @@
 """Writing sheets to XLSX (styled like the templates people know) or CSV, atomically.
 
 A layout describes each sheet as a grid of values from cell A1 plus a few presentation hints;
-this module turns that into a file. The file is written beside its target and moved into place,
-so an interrupted export never leaves half a workbook behind.
+this module turns that into a file. The file is written beside its target and moved into place
+(``poam.formats.files.write_atomically``), so an interrupted export never leaves half a workbook
+behind, and it gets the mode a plain ``open()`` would give.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from poam.formats.files import write_atomically
 from poam.formats.workbooks.cells import cell_text
 
 Cell = Any
@@ -41,7 +41,7 @@ class Validation:
     or text length, on ``cells`` (an Excel range list such as ``F8:F1048576``)."""
 
     cells: str
-    kind: Literal["list", "date", "decimal", "textLength"]
+    kind: Literal["list", "date", "whole", "decimal", "textLength"]
     values: tuple[str, ...] = ()
     """The choices of a list."""
     operator: Operator | None = None
@@ -110,18 +110,6 @@ class SheetOut:
     printing: PrintSetup | None = None
 
 
-def _save_atomically(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def save_xlsx(path: Path, sheets: Sequence[SheetOut]) -> None:
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
@@ -166,7 +154,7 @@ def save_xlsx(path: Path, sheets: Sequence[SheetOut]) -> None:
             worksheet.add_data_validation(_validation(rule))
         if sheet.printing is not None:
             _print_setup(worksheet, sheet)
-    _save_atomically(path, workbook.save)
+    write_atomically(path, workbook.save)
 
 
 def _validation(rule: Validation) -> DataValidation:
@@ -225,7 +213,7 @@ def save_csv(path: Path, sheet: SheetOut) -> None:
             for values in sheet.rows:
                 writer.writerow([cell_text(value) for value in values])
 
-    _save_atomically(path, write)
+    write_atomically(path, write)
 
 
 def column_letter(index: int) -> str:
@@ -235,4 +223,4 @@ def column_letter(index: int) -> str:
 
 def save_text(path: Path, text: str) -> None:
     """A text file (the native YAML an import writes), replaced atomically."""
-    _save_atomically(path, lambda target: target.write_text(text, "utf-8"))
+    write_atomically(path, text.encode("utf-8"))
