@@ -16,31 +16,19 @@ from rich.text import Text
 from poam.core.assess import Assessment
 from poam.core.catalog import Catalog, Requirement, load_catalog
 from poam.core.checks.base import Check, Finding, Severity
+from poam.core.labels import PHASE, SEVERITY_TITLE, VERDICT_SHORT
 from poam.core.lifecycle import affirmations_due
-from poam.core.plan import Phase, Plan, describe_full_score
+from poam.core.plan import Plan, describe_full_score
 from poam.core.scoring import MAX_SCORE, Score
 from poam.core.verdict import Verdict, VerdictResult
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
 VERDICT_STYLE = {
     Verdict.FINAL: "bold green",
     Verdict.CONDITIONAL: "bold yellow",
     Verdict.NONE: "bold red",
     Verdict.CANNOT_ASSESS: "bold red",
     Verdict.EXPIRED: "bold red",
-}
-PHASE_LABEL = {
-    Phase.BLOCKS_CONDITIONAL: "blocker",
-    Phase.REACH_88: "to 88",
-    Phase.REST: "then",
-}
-VERDICT_SHORT = {
-    Verdict.FINAL: "Final",
-    Verdict.CONDITIONAL: "Conditional",
-    Verdict.NONE: "none",
-    Verdict.CANNOT_ASSESS: "cannot assess",
-    Verdict.EXPIRED: "expired",
 }
 
 
@@ -288,7 +276,7 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
         req = step.result.requirement
         table.add_row(
             str(index),
-            PHASE_LABEL[step.phase],
+            PHASE[step.phase],
             req.nist_id,
             req.title,
             f"+{step.points}" if step.points else "-",
@@ -300,8 +288,9 @@ def print_plan(assessment: Assessment, plan: Plan) -> None:
     out.print(table)
     out.print(
         Text(
-            "blocker: must be MET for a Conditional status (32 CFR 170.21(a)(2)(ii)-(iii)); "
-            "to 88: the fewest points that reach 88 (170.21(a)(2)(i)); then: the rest by date. "
+            "Blocks Conditional: must be MET for a Conditional status (32 CFR "
+            "170.21(a)(2)(ii)-(iii)); Reach 88: the fewest points that reach 88 "
+            "(170.21(a)(2)(i)); Then: the rest by date. "
             "Score and status: after closing that row and every row above it.",
             style="dim",
         )

@@ -93,6 +93,14 @@ PHASE = {
     Phase.REST: "Then",
 }
 SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+VERDICT_SHORT = {
+    Verdict.FINAL: "Final",
+    Verdict.CONDITIONAL: "Conditional",
+    Verdict.NONE: "none",
+    Verdict.CANNOT_ASSESS: "cannot assess",
+    Verdict.EXPIRED: "expired",
+}
+"""A verdict in a narrow column (``poam plan``'s "Status after")."""
 ASSESSMENT_TYPE = TYPE_LABEL
 ASSESSMENT_RESULT = {
     AssessmentResult.CONDITIONAL: "Conditional Level 2",

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
-from poam.core.model import Evidence, Milestone
+from poam.core.model import Evidence, ItemStatus, Milestone, PoamItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,31 +40,43 @@ class MilestoneState(StrEnum):
     UNDATED = "undated"
 
 
-def is_overdue(milestone: Milestone, as_of: date) -> bool:
-    """Not completed and past its due date (the check milestone-overdue)."""
-    return milestone.completed is None and milestone.due is not None and milestone.due < as_of
+def is_overdue(milestone: Milestone, as_of: date, item: PoamItem | None = None) -> bool:
+    """Not completed and past its due date, on an open entry (the check milestone-overdue; a
+    done entry's unfinished milestone is closed-with-open-milestones instead)."""
+    return (
+        (item is None or item.is_open)
+        and milestone.completed is None
+        and milestone.due is not None
+        and milestone.due < as_of
+    )
 
 
-def is_after_deadline(milestone: Milestone, deadline: date | None) -> bool:
-    """Not completed and due on or after the closeout deadline: day 0 or day 1 is undefined, so a
-    milestone due on the deadline itself may already be late (32 CFR 170.21(b))."""
+def is_after_deadline(
+    milestone: Milestone, deadline: date | None, item: PoamItem | None = None
+) -> bool:
+    """Not completed, on an entry not closed, and due on or after the closeout deadline: day 0
+    or day 1 is undefined, so a milestone due on the deadline itself may already be late
+    (32 CFR 170.21(b); the check milestone-after-closeout-deadline)."""
     return (
         deadline is not None
+        and (item is None or item.status is not ItemStatus.CLOSED)
         and milestone.completed is None
         and milestone.due is not None
         and milestone.due >= deadline
     )
 
 
-def milestone_state(milestone: Milestone, as_of: date, deadline: date | None) -> MilestoneState:
-    """One state per milestone; "late" (after the deadline) outranks "overdue"."""
+def milestone_state(
+    milestone: Milestone, as_of: date, deadline: date | None, item: PoamItem | None = None
+) -> MilestoneState:
+    """One state per milestone of ``item``; "late" (after the deadline) outranks "overdue"."""
     if milestone.completed is not None:
         return MilestoneState.DONE
     if milestone.due is None:
         return MilestoneState.UNDATED
-    if is_after_deadline(milestone, deadline):
+    if is_after_deadline(milestone, deadline, item):
         return MilestoneState.LATE
-    if is_overdue(milestone, as_of):
+    if is_overdue(milestone, as_of, item):
         return MilestoneState.OVERDUE
     return MilestoneState.OPEN
 

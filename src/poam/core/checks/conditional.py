@@ -8,7 +8,7 @@ from poam.core import rules
 from poam.core.catalog import Requirement
 from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.checks.entries import _label
-from poam.core.model import ItemStatus, PoamItem, PoamKind
+from poam.core.model import PoamItem, PoamKind
 from poam.core.states import is_after_deadline
 from poam.core.verdict import Verdict
 
@@ -104,10 +104,8 @@ def milestone_after_closeout_deadline(ctx: CheckContext) -> Iterator[Hit]:
     if deadline is None:
         return
     for item in ctx.items:
-        if item.status is ItemStatus.CLOSED:
-            continue
         for milestone in item.milestones:
-            if is_after_deadline(milestone, deadline):
+            if is_after_deadline(milestone, deadline, item):
                 assert milestone.due is not None
                 yield Hit(
                     f"{_label(ctx, item.id, item.requirement)}: milestone '{milestone.title}' is "

@@ -41,10 +41,8 @@ def item_without_milestone(ctx: CheckContext) -> Iterator[Hit]:
 )
 def milestone_overdue(ctx: CheckContext) -> Iterator[Hit]:
     for item in ctx.items:
-        if not item.is_open:
-            continue
         for milestone in item.milestones:
-            if is_overdue(milestone, ctx.as_of):
+            if is_overdue(milestone, ctx.as_of, item):
                 assert milestone.due is not None
                 days = (ctx.as_of - milestone.due).days
                 yield Hit(

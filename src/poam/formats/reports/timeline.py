@@ -119,7 +119,7 @@ def lanes_of(assessment: Assessment, catalog: Catalog) -> list[Lane]:
             key=lambda m: m.due or date.max,
         )
         dues = tuple(m.due for m in pending if m.due)
-        states = tuple(milestone_state(m, as_of, deadline) for m in pending)
+        states = tuple(milestone_state(m, as_of, deadline, item) for m in pending)
         done = tuple(m.completed for m in item.milestones if m.completed is not None)
         last = max((d for d in dues if d >= as_of), default=None)
         label = f"{item.id}  {requirement.cmmc_id if requirement else item.requirement}"

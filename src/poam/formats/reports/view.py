@@ -496,14 +496,16 @@ def steps(plan: Plan) -> tuple[StepRow, ...]:
     )
 
 
-def milestone_label(milestone: Milestone, state: MilestoneState, as_of: date) -> str:
+def milestone_label(
+    milestone: Milestone, state: MilestoneState, as_of: date, item: PoamItem | None = None
+) -> str:
     """The state's words (``poam.core.labels``), with the day it was done or how late it is:
     "Overdue by 3 days", or "After the closeout deadline, overdue by 3 days" for a milestone
     both checks report."""
     words = MILESTONE_STATE[state]
     if state is MilestoneState.DONE and milestone.completed is not None:
         return f"{words} {milestone.completed.isoformat()}"
-    if is_overdue(milestone, as_of):
+    if is_overdue(milestone, as_of, item):
         assert milestone.due is not None
         late = plural((as_of - milestone.due).days, "day")
         return (
@@ -538,8 +540,8 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
         requirement = catalog.find(item.requirement)
         milestones = []
         for milestone in item.milestones:
-            state = milestone_state(milestone, assessment.as_of, deadline)
-            label = milestone_label(milestone, state, assessment.as_of)
+            state = milestone_state(milestone, assessment.as_of, deadline, item)
+            label = milestone_label(milestone, state, assessment.as_of, item)
             history = tuple(
                 ChangeView(
                     changed=change.changed,
@@ -560,7 +562,7 @@ def entries(assessment: Assessment, catalog: Catalog) -> tuple[EntryView, ...]:
                     milestone.completed,
                     state,
                     label,
-                    is_overdue(milestone, assessment.as_of),
+                    is_overdue(milestone, assessment.as_of, item),
                     history,
                 )
             )
