@@ -66,6 +66,11 @@ def is_after_deadline(
     )
 
 
+def has_dated_milestone(item: PoamItem) -> bool:
+    """Whether an entry plans a date at all (an open one without: entry-without-milestone)."""
+    return any(milestone.due is not None for milestone in item.milestones)
+
+
 def milestone_state(
     milestone: Milestone, as_of: date, deadline: date | None, item: PoamItem | None = None
 ) -> MilestoneState:

@@ -8,7 +8,7 @@ from itertools import pairwise
 from poam.core import rules
 from poam.core.checks.base import CheckContext, Group, Hit, Severity, check
 from poam.core.checks.entries import _label
-from poam.core.states import is_overdue
+from poam.core.states import has_dated_milestone, is_overdue
 
 
 @check(
@@ -22,7 +22,7 @@ from poam.core.states import is_overdue
 )
 def item_without_milestone(ctx: CheckContext) -> Iterator[Hit]:
     for item in ctx.items:
-        if item.is_open and not any(m.due is not None for m in item.milestones):
+        if item.is_open and not has_dated_milestone(item):
             yield Hit(
                 f"{_label(ctx, item.id, item.requirement)} is {item.status.value} with no dated "
                 "milestone.",

@@ -50,6 +50,7 @@ from poam.core.states import (
     EvidenceState,
     MilestoneState,
     evidence_state,
+    has_dated_milestone,
     is_overdue,
     milestone_state,
 )
@@ -620,7 +621,7 @@ def reconciliation(
         open_items = [item for item in covering if item.is_open]
         if not open_items:
             state = "uncovered"
-        elif any(m.due is not None for item in open_items for m in item.milestones):
+        elif any(has_dated_milestone(item) for item in open_items):
             state = "covered"
         else:
             state = "undated"
