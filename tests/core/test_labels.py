@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import pytest
 
@@ -21,7 +22,7 @@ from poam.core.verdict import Verdict
 
 
 @pytest.mark.parametrize("enum", list(labels._TABLES))
-def test_every_member_of_every_enum_has_words(enum: type) -> None:
+def test_every_member_of_every_enum_has_words(enum: type[StrEnum]) -> None:
     for member in enum:
         assert labels.label(member).strip()
 

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from poam.cli.app import app
+from poam.core.model import Ssp
 from poam.formats.errors import InputError
 from poam.formats.native import load_poam, load_ssp
 from poam.formats.oscal import poam_to_oscal, read_file, ssp_to_oscal
@@ -331,7 +332,7 @@ def test_oscal_yaml_errors_name_the_line_and_numbers_stay_text(tmp_path: Path) -
         "utf-8",
     )
     imported = read_file(path)
-    assert imported.model is not None
+    assert isinstance(imported.model, Ssp)
     assert imported.model.info.version == "1.10"  # not the number 1.1
     text = path.read_text("utf-8").replace("2026-01-01T00:00:00Z", "2026-01-32T00:00:00Z")
     path.write_text(text, "utf-8")

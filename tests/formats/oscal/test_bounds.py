@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from poam.cli.app import app
+from poam.core.model import Poam
 from poam.formats.errors import InputError
 from poam.formats.native import load_poam, load_ssp
 from poam.formats.native.source import MAX_DEPTH
@@ -98,7 +99,7 @@ def test_oscal_xml_nested_up_to_the_limit_imports_and_one_more_level_is_refused(
     levels = MAX_DEPTH - 2  # the root is level 1, metadata 2
     document = parse_document("poam.xml", _xml_poam("<x>" * levels + "</x>" * levels))
     imported = read_document(document)
-    assert imported.model is not None and len(imported.model.items) == 1
+    assert isinstance(imported.model, Poam) and len(imported.model.items) == 1
     deeper = _xml_poam("<x>" * (levels + 1) + "</x>" * (levels + 1))
     with pytest.raises(InputError) as caught:
         parse_document("poam.xml", deeper)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +24,7 @@ trestle_ssp = pytest.importorskip("trestle.oscal.ssp")
 trestle_poam = pytest.importorskip("trestle.oscal.poam")
 
 
-def _load(tmp_path: Path, ssp: Ssp, poam: Poam) -> tuple[object, object]:
+def _load(tmp_path: Path, ssp: Ssp, poam: Poam) -> tuple[Any, Any]:
     (tmp_path / "ssp.json").write_bytes(dumps(ssp_to_oscal(ssp)))
     (tmp_path / "poam.json").write_bytes(dumps(poam_to_oscal(poam, ssp, ssp_href="ssp.json")))
     return (

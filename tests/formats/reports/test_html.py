@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from poam.core.assess import assess
+from poam.core.assess import Assessment, assess
 from poam.core.catalog import load_catalog
 from poam.core.model import Evidence, ImplementationStatus, MilestoneChange
 from poam.formats.native.evidence import FileEvidenceStore
@@ -32,7 +32,7 @@ SECTIONS = (
 )
 
 
-def conditional_system():  # type: ignore[no-untyped-def]
+def conditional_system() -> Assessment:
     moved = MilestoneChange(
         date(2026, 11, 20),
         date(2026, 12, 4),

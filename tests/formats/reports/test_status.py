@@ -8,6 +8,7 @@ import html as markup
 import io
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -225,7 +226,7 @@ def _summit(tmp_path: Path) -> Path:
     return folder
 
 
-SYSTEMS = {
+SYSTEMS: dict[str, Callable[[Path], Path]] = {
     "summit (a date after the closeout deadline)": _summit,
     "already 110": lambda tmp: _folder(
         tmp,

@@ -16,20 +16,23 @@ from poam.core.model import (
     ItemStatus,
     MfaState,
     ObjectiveResult,
+    Poam,
+    Ssp,
     TemporaryDeficiency,
 )
 from poam.core.scoring import Basis
 from poam.formats.sprs import SprsStatus, sprs_entry
+from poam.formats.sprs.entry import RequirementLine, SprsEntry
 from tests.formats.sprs.systems import AS_OF, conditional, internal, item, record, ssp
 
 NOT_IMPLEMENTED = ImplementationStatus.NOT_IMPLEMENTED
 
 
-def entry_for(the_ssp, the_poam=None, as_of=AS_OF):  # type: ignore[no-untyped-def]
+def entry_for(the_ssp: Ssp, the_poam: Poam | None = None, as_of: date = AS_OF) -> SprsEntry:
     return sprs_entry(assess(the_ssp, the_poam, as_of=as_of))
 
 
-def line(entry, cmmc_id):  # type: ignore[no-untyped-def]
+def line(entry: SprsEntry, cmmc_id: str) -> RequirementLine:
     return next(line for line in entry.requirements if line.cmmc_id == cmmc_id)
 
 

@@ -10,13 +10,14 @@ from datetime import date
 from poam.core.assess import assess
 from poam.core.model import ImplementationStatus
 from poam.formats.sprs import entry_to_csv, entry_to_data, entry_to_text, sprs_entry
+from poam.formats.sprs.entry import SprsEntry
 from poam.formats.sprs.output import REQUIREMENT_COLUMNS
 from tests.formats.sprs.systems import AS_OF, internal, item, record, ssp
 
 NOT_IMPLEMENTED = ImplementationStatus.NOT_IMPLEMENTED
 
 
-def sample():  # type: ignore[no-untyped-def]
+def sample() -> SprsEntry:
     the_ssp = ssp(
         record("3.1.21", NOT_IMPLEMENTED),
         record("3.3.5", NOT_IMPLEMENTED),

@@ -423,8 +423,10 @@ def test_a_sheet_without_headers_or_the_wrong_sheet(tmp_path: Path) -> None:
     import openpyxl
 
     workbook = openpyxl.Workbook()
-    workbook.active.title = "POA&M"
-    workbook.active["A1"] = "nothing here"
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "POA&M"
+    sheet["A1"] = "nothing here"
     workbook.create_sheet("Notes")
     workbook.save(tmp_path / "blank.xlsx")
     assert problems(emass.read, tmp_path / "blank.xlsx") == [
@@ -433,7 +435,7 @@ def test_a_sheet_without_headers_or_the_wrong_sheet(tmp_path: Path) -> None:
         "'Milestone Description', 'Milestone Status', 'Milestone Scheduled Completion Date', "
         "'Office/Org' on row 7"
     ]
-    workbook.active.title = "Sheet1"
+    sheet.title = "Sheet1"
     workbook.save(tmp_path / "other.xlsx")
     assert problems(emass.read, tmp_path / "other.xlsx") == [
         "has no sheet 'POA&M' (its sheets: 'Sheet1', 'Notes'); is this an eMASS POA&M workbook?"
