@@ -125,6 +125,7 @@ def test_organization_forms_are_refused_at_their_fields(login: Any, world: Any) 
     ("form", "data", "field", "message"),
     [
         (EntryForm, {"item_id": ""}, "item_id", "an entry needs an id"),
+        (EntryForm, {"requirement": "03.01.01"}, "requirement", "NIST SP 800-171 Rev 3 numbering"),
         (EntryForm, {"status": "done"}, "status", "'done' is not an entry status"),
         (EntryForm, {"created": "2026-13-01"}, "created", "'2026-13-01' is not a date"),
         (EntryForm, {"assignee": "999999"}, "assignee", "must be a member of this organization"),

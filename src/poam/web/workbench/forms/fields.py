@@ -93,9 +93,12 @@ class RequirementField(forms.CharField):
         text = str(super().to_python(value) or "")
         if not text:
             return text
-        from poam.core.catalog import load_catalog
+        from poam.core.catalog import is_rev3_id, load_catalog, rev3_message
 
-        found = load_catalog().find(text)
+        catalog = load_catalog()
+        found = catalog.find(text)
         if found is None:
+            if is_rev3_id(text):  # Rev 3 is not Rev 2: say so (32 CFR 170.14(c)(3))
+                raise ValidationError(rev3_message(text), "rev3")
             raise ValidationError(self.error_messages["invalid"], "invalid", {"value": text})
         return found.nist_id
