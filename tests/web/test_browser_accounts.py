@@ -26,10 +26,10 @@ pytestmark = pytest.mark.skipif(
 def context(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:  # noqa: F811
     made = browser.new_context(viewport={"width": 1280, "height": 900})
     made.set_default_timeout(15_000)
-    made.base = live_server.url  # type: ignore[attr-defined]
+    made.base = live_server.url
     errors: list[str] = []
     made.on("weberror", lambda error: errors.append(str(error.error)))
-    made.console_errors = errors  # type: ignore[attr-defined]
+    made.console_errors = errors
     yield made
     made.close()
     # no script error, and no Content-Security-Policy refusal of allauth's scripts

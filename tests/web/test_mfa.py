@@ -37,7 +37,7 @@ def _fixed_totp_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _code(secret: str, step: int = 0) -> str:
-    return format_hotp_value(hotp_value(secret, int(NOW) // 30 + step))
+    return str(format_hotp_value(hotp_value(secret, int(NOW) // 30 + step)))
 
 
 def _sign_in(client: Client, username: str) -> Any:

@@ -45,7 +45,7 @@ def test_demo_seed_two_orgs_three_systems_and_a_running_clock(db: Any) -> None:
     stored = EntryEvidence.objects.filter(blob__isnull=False)
     assert stored.count() >= 4
     for evidence in stored:
-        assert storage.current_sha256(storage.blob_path(evidence.blob_id)) == evidence.blob_id
+        assert storage.current_sha256(storage.blob_path(str(evidence.blob_id))) == evidence.blob_id
     again = io.StringIO()
     call_command("poam_serve", "--demo", "--no-serve", stdout=again)  # idempotent
     assert System.objects.count() == 3

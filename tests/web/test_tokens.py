@@ -124,6 +124,7 @@ def test_the_tokens_page_issues_with_scope_and_expiry(login: Any, world: Any) ->
     client.post("/account/tokens/new/", {"name": "CI", "scope": "write", "days": "30"})
     token = ApiToken.objects.get(user=world.users["editor"], name="CI")
     assert token.scope == "write"
+    assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
     page = client.get("/account/tokens/").content.decode()
     assert "Read and write" in page and token.hint in page
