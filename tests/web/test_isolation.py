@@ -353,6 +353,10 @@ WITHOUT_TENANT_OBJECT = {
     "mfa_add_webauthn",
     "mfa_remove_webauthn",
     "mfa_edit_webauthn",
+    "reminders",
+    "reminder-feed-new",
+    "reminder-feed-remove",
+    "reminder-feed",
 }
 """Pages about the user themselves, checked separately: they show only the user's own data
 (the invitation page answers only to the secret in its link; see test_invitations.py)."""
@@ -438,7 +442,13 @@ def test_pages_without_a_tenant_object_show_only_the_users_own(world: Any) -> No
     client = Client()
     client.force_login(world.users["outsider"])
     before = fingerprint(world.org)
-    for url in ("/", "/account/tokens/", "/account/password/change/", "/account/security/"):
+    for url in (
+        "/",
+        "/account/tokens/",
+        "/account/password/change/",
+        "/account/security/",
+        "/reminders/",
+    ):
         body = client.get(url).content.decode()
         assert "Summit Fasteners" in body or url != "/"
         assert not any(secret in body for secret in _secrets(world)), url

@@ -170,6 +170,19 @@ def csrf_trusted_origins(hosts: list[str], *, https: bool) -> list[str]:
     return origins
 
 
+def base_url(env: Mapping[str, str]) -> str:
+    """``POAM_BASE_URL`` without its trailing slash: an http(s) address with a host, or empty."""
+    value = env.get("POAM_BASE_URL", "").strip().rstrip("/")
+    if not value:
+        return ""
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest or any(c in rest for c in " ?#\\"):
+        raise ConfigError(
+            f"POAM_BASE_URL={value!r}: give the site's address, e.g. https://poam.example.com"
+        )
+    return value
+
+
 def positive_int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     """An integer setting, at least ``minimum``; a clear error for anything else."""
     raw = env.get(name, "").strip()

@@ -166,6 +166,9 @@ EMAIL_USE_SSL = _email.ssl
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = _email.sender
 SERVER_EMAIL = _email.sender
+# The site's address (https://poam.example.com), for the links of emails and calendar events
+# written outside a request (`poam notify`); without it they are paths only.
+POAM_BASE_URL = config.base_url(ENV)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")

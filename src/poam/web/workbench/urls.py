@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, status, system
+from poam.web.workbench.views import (
+    assessor,
+    entry,
+    poam,
+    portfolio,
+    reminders,
+    ssp,
+    status,
+    system,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -54,4 +63,8 @@ urlpatterns = [
     path("evidence/<int:pk>/file/", entry.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/attach/", entry.evidence_attach, name="evidence-attach"),
     path("evidence/<int:pk>/delete/", entry.evidence_delete, name="evidence-delete"),
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/feed/new/", reminders.reminder_feed_new, name="reminder-feed-new"),
+    path("reminders/feed/remove/", reminders.reminder_feed_remove, name="reminder-feed-remove"),
+    path("reminders/feed/<str:token>.ics", reminders.reminder_feed, name="reminder-feed"),
 ]
