@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poam.core import labels
 from poam.core.model import ItemStatus
 from poam.web.workbench import storage, tenancy
 from poam.web.workbench.clock import today
@@ -34,6 +35,7 @@ from poam.web.workbench.views.common import (
     system_context,
     version_of,
 )
+from poam.web.workbench.views.poam import milestone_states
 
 EDIT_FIELDS = tuple(name for name in EntryForm.Meta.fields if name != "created")
 """What the entry page's form edits (the creation date stays as recorded)."""
@@ -83,6 +85,12 @@ def entry_context(
                 [f for f in context["assessment"].findings if f.item == live.item_id],
             ),
             "evidence": [(e, verification(store, e)) for e in live.evidence],
+            "ms_states": {
+                row.id: {"state": state.value, "label": labels.MILESTONE_STATE[state]}
+                for row, state in milestone_states(
+                    live, context["as_of"], context["assessment"].verdict.closeout_deadline
+                )
+            },
             "timeline": timeline(live),
             "comments": Comment.objects.filter(entry_id=live.pk).order_by("-created_at"),
             "can_edit": can_edit,
