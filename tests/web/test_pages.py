@@ -528,3 +528,68 @@ def test_no_path_lets_an_administrator_set_a_members_password(
         [op.get("requestBody") for path in schema["paths"].values() for op in path.values()]
     )
     assert "password" not in bodies.lower()
+
+
+def test_api_and_api_slash_lead_to_the_api_documentation(client: Any, db: Any) -> None:
+    for address in ("/api", "/api/"):
+        response = client.get(address)
+        assert response.status_code == 302 and response["Location"] == "/api/docs", address
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_every_page_links_the_svg_favicon_and_it_is_served(login: Any, world: Any) -> None:
+    page = login(world.users["viewer"]).get("/").content.decode()
+    link = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+    assert link is not None
+    icon = login(world.users["viewer"]).get(link.group(1).split("?")[0])
+    assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in b"".join(icon.streaming_content)  # type: ignore[attr-defined]
+    old_default = login(world.users["viewer"]).get("/favicon.ico")
+    assert old_default.status_code == 301 and old_default["Location"].endswith("favicon.svg")
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_contrast_at_least_4_5_to_1() -> None:
+    """Every rule of app.css that sets both a text colour and a solid background, and the
+    page's text colours on the page and card backgrounds, reach WCAG 1.4.3's 4.5:1."""
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "src/poam/web/static/poam/app.css").read_text("utf-8")
+    variables = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", css))
+
+    def resolve(value: str) -> str | None:
+        value = value.strip()
+        found = re.fullmatch(r"var\((--[\w-]+)\)", value)
+        if found:
+            return variables.get(found.group(1))
+        return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value) else None
+
+    assert abs(contrast("#767676", "#ffffff") - 4.54) < 0.01  # the formula, checked
+    pairs: list[tuple[str, str, str]] = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        fg = re.search(r"(?:^|;|\s)color:\s*([^;]+)", body)
+        bg = re.search(r"background(?:-color)?:\s*([^;]+)", body)
+        text = resolve(fg.group(1)) if fg else None
+        ground = resolve(bg.group(1)) if bg else None
+        if text and ground:
+            pairs.append((selector.strip(), text, ground))
+    for text in ("--ink", "--ink-2", "--muted", "--accent", "--good", "--warn", "--bad"):
+        for background in ("--bg", "--card"):
+            pairs.append((f"{text} on {background}", variables[text], variables[background]))
+    assert len(pairs) > 20
+    low = [(s, f, b, round(contrast(f, b), 2)) for s, f, b in pairs if contrast(f, b) < 4.5]
+    assert low == []
