@@ -201,23 +201,98 @@ def field_errors(errors: Mapping[str, Any] | None, field: str, *id_parts: Any) -
     )
 
 
+FIELD_LABELS = {
+    "__all__": "",
+    "item_id": "Entry id",
+    "requirement": "Requirement",
+    "gap": "Gap",
+    "remediation": "Remediation",
+    "owner": "Owner",
+    "assignee": "Assigned member",
+    "status": "Status",
+    "objectives": "Objectives",
+    "created": "Created",
+    "identified_by": "Identified by",
+    "resources": "Resources",
+    "comments": "Comments",
+    "title": "Title",
+    "due": "Due date",
+    "completed": "Completed on",
+    "to_date": "New due date",
+    "justification": "Justification",
+    "file": "File",
+    "url": "Address",
+    "sha256": "SHA-256",
+    "date": "Date",
+    "text": "Comment",
+    "name": "Name",
+    "scope": "Scope",
+    "cage_codes": "CAGE codes",
+    "organization_label": "Organization",
+    "description": "Description",
+    "ssp_version": "SSP version",
+    "ssp_date": "SSP date",
+    "narrative": "Narrative",
+    "responsible": "Responsible",
+    "mfa": "MFA covers",
+    "encryption": "Encryption",
+    "enduring_exception": "Enduring exception",
+    "deficiency_plan": "Temporary deficiency: plan",
+    "deficiency_description": "Temporary deficiency: description",
+    "maintainer": "Maintainer",
+    "review_cadence_days": "Review cadence",
+    "conditional_assessment": "Assessment",
+    "conditional_status_date": "Conditional status date",
+    "role": "Role",
+    "email": "Email address",
+    "reason": "Reason",
+    "version": "Version",
+}
+"""How each form field is called on the pages (an error names the field as its label does)."""
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _inputs(shown: Any, suffix: str) -> dict[str, str | None]:
+    """Field -> the id of its input (None: shown at the field, id unknown); ``shown`` is a
+    mapping, or names separated by spaces, each optionally ``name=id-prefix``."""
+    if isinstance(shown, Mapping):
+        return {name: f"{prefix}{suffix}" if prefix else None for name, prefix in shown.items()}
+    tokens = shown.split() if isinstance(shown, str) else list(shown or ())
+    inputs: dict[str, str | None] = {}
+    for token in tokens:
+        name, _, prefix = str(token).partition("=")
+        inputs[name] = f"{prefix}{suffix}" if prefix else None
+    return inputs
+
+
 @register.simple_tag
-def form_errors(errors: Mapping[str, Any] | None, shown: Any = ()) -> SafeString:
-    """The messages not about one of the fields ``shown`` (a list, or names separated by
-    spaces): the form's own, or a hidden field's, above the form; the others are at their
-    fields."""
-    at_field = set(shown.split() if isinstance(shown, str) else shown or ())
-    others = [
-        (str(m) if field == "__all__" else f"{field}: {m}",)
-        for field, messages in (errors or {}).items()
-        if field not in at_field
-        for m in messages
-    ]
-    if not others:
+def form_errors(errors: Mapping[str, Any] | None, shown: Any = (), suffix: Any = "") -> SafeString:
+    """The summary above a refused form: every problem in words, each naming its field by its
+    label and linking to the input when its id is known (``name=id-prefix``, plus ``suffix``);
+    the messages are also at their fields (``field_errors``)."""
+    if not errors:
         return SafeString("")
+    inputs = _inputs(shown, str(suffix))
+    items = []
+    for field, messages in errors.items():
+        name = field_label(field)
+        for message in messages:
+            text = f"{name}: {message}" if name else str(message)
+            target = inputs.get(field)
+            if target:
+                items.append(format_html('<li><a href="#{}">{}</a></li>', target, text))
+            else:
+                items.append(format_html("<li>{}</li>", text))
+    count = len(items)
     return format_html(
-        '<ul class="message error" role="alert">{}</ul>',
-        format_html_join("", "<li>{}</li>", others),
+        '<div class="error-summary" role="alert"><p><strong>Not saved.</strong> {}</p>'
+        "<ul>{}</ul></div>",
+        "Fix this problem:" if count == 1 else f"Fix these {count} problems:",
+        SafeString("".join(items)),
     )
 
 

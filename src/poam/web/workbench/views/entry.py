@@ -117,15 +117,29 @@ def _back(entry: Entry, fragment: str = "") -> HttpResponse:
     return redirect(reverse("entry", args=[entry.pk]) + (f"#{fragment}" if fragment else ""))
 
 
-SHOWN_AT_FIELD = {
-    "edit": EDIT_FIELDS,
-    "milestone-add": ("title", "due"),
-    "move": ("to_date", "justification"),
-    "evidence-upload": ("file", "date"),
-    "evidence-link": ("url", "title", "date"),
-    "comment": ("text",),
+SHOWN_AT_FIELD: dict[str, dict[str, str]] = {
+    "edit": {
+        "item_id": "e-id",
+        "requirement": "e-req",
+        "owner": "e-owner",
+        "assignee": "e-as",
+        "objectives": "e-obj",
+        "identified_by": "e-idby",
+        "status": "e-status",
+        "gap": "e-gap",
+        "remediation": "e-rem",
+        "resources": "e-res",
+        "comments": "e-com",
+        "created": "",
+    },
+    "milestone-add": {"title": "ms-t", "due": "ms-d"},
+    "move": {"to_date": "to-", "justification": "just-"},
+    "evidence-upload": {"file": "up-file", "date": "up-date"},
+    "evidence-link": {"url": "ln-url", "title": "ln-title", "date": "ln-date"},
+    "comment": {"text": "cm-text"},
 }
-"""The fields each form of the page shows its errors at; any other error goes above."""
+"""The fields each form of the page shows its errors at, with their inputs' ids (the summary
+above the form links to them; a move's are the dialog's, followed by the milestone's id)."""
 
 
 def _refused(

@@ -200,7 +200,6 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "poam_row": poam_row,
             "errors": errors,
-            "shown_fields": (*NEW_ENTRY_FIELDS, "title", "due"),
             "submitted": request.POST if request.method == "POST" else {},
             "statuses": [s.value for s in ItemStatus],
             "suggested_id": suggested_item_id(poam_row),
