@@ -257,6 +257,12 @@ PAGES: list[Page] = [
         "manage",
     ),
     (
+        "import-preview",
+        lambda t: {"pk": t.system.pk, "token": "no-such-preview-token-0123456789"},
+        lambda t: {"action": "confirm"},
+        "manage",
+    ),
+    (
         "system-create",
         lambda t: {"slug": t.world.org.slug},
         lambda t: {"name": "Walk system"},

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.test import RequestFactory
 
 from poam.formats.native import load_poam, load_ssp
-from poam.web.workbench import audit, services
+from poam.web.workbench import audit, importing, services
 from poam.web.workbench.guard import UnrecordedWrite, WriteGuardMiddleware, guarded
 from poam.web.workbench.history import Actor, Conflict, UnitOfWork
 from poam.web.workbench.models import (
@@ -45,6 +45,7 @@ from poam.web.workbench.services import (
     entries,
     evidence,
     governance,
+    imports,
     organizations,
     ssp,
     status,
@@ -237,9 +238,19 @@ CASES: dict[str, Call] = {
         status.remove_affirmation(a, w.system, 0, version=w.system.version, reason="twice"),
         w.system,
     )[1],
-    "systems.import_documents": lambda w, a: (
-        systems.import_documents(  # type: ignore[func-returns-value]
+    "imports.import_documents": lambda w, a: (
+        imports.import_documents(  # type: ignore[func-returns-value]
             a, w.system, poam=("poam.yaml", (SUMMIT / "poam.yaml").read_bytes())
+        ),
+        w.system,
+    )[1],
+    "imports.apply": lambda w, a: (
+        imports.apply(
+            a,
+            w.system,
+            importing.read_uploads(
+                [importing.Upload("ssp", "ssp.yaml", (SUMMIT / "ssp.yaml").read_bytes())]
+            ),
         ),
         w.system,
     )[1],

@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "poam.web.workbench.busy.BusyDatabaseMiddleware",  # outermost: a busy database is a 503
     "django.middleware.security.SecurityMiddleware",
+    "poam.web.workbench.import_limit.ImportLimitMiddleware",  # before anything reads a file
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,6 +209,9 @@ POAM_MAX_UPLOAD_BYTES = int(ENV.get("POAM_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+# Imports: each file up to POAM_MAX_IMPORT_MB (default 10 MB), refused as it arrives
+# (workbench/import_limit.py), before anything reads it.
+POAM_MAX_IMPORT_BYTES = config.positive_int(ENV, "POAM_MAX_IMPORT_MB", 10) * 1024 * 1024
 
 # "Today" for every assessment: the server's local date, unless POAM_TODAY fixes it (tests,
 # demos, and what-if reviews of a past or future day).

@@ -7,6 +7,7 @@ from django.urls import path
 from poam.web.workbench.views import (
     assessor,
     entry,
+    imports,
     poam,
     portfolio,
     reminders,
@@ -47,7 +48,8 @@ urlpatterns = [
     path("systems/<int:pk>/assessor/", assessor.assessor, name="assessor"),
     path("systems/<int:pk>/export/<slug:key>/", assessor.export, name="export"),
     path("systems/<int:pk>/comment/", assessor.system_comment, name="system-comment"),
-    path("systems/<int:pk>/import/", portfolio.import_documents, name="import"),
+    path("systems/<int:pk>/import/", imports.upload, name="import"),
+    path("systems/<int:pk>/import/<str:token>/", imports.preview, name="import-preview"),
     path("poams/<int:pk>/entries/new/", poam.new_entry, name="entry-new"),
     path("poams/<int:pk>/settings/", poam.poam_settings, name="poam-settings"),
     path("poams/<int:pk>/review/", system.review, name="review"),
