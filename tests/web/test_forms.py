@@ -190,3 +190,67 @@ def test_page_text_and_api_json_are_read_the_same() -> None:
 def test_the_api_and_the_form_name_the_same_entry_fields() -> None:
     """The entry's fields are listed once (the form); the API's schema takes them from it."""
     assert set(EntryFields.model_fields) == set(EntryForm.Meta.fields)
+
+
+def error_summary(page: str) -> list[tuple[str | None, str]]:
+    """The summary above a refused form: (the input it links to, the words) per problem."""
+    found = re.search(r'<div class="error-summary" role="alert">(.*?)</div>', page, re.S)
+    assert found is not None, "no error summary"
+    items = re.findall(r"<li>(.*?)</li>", found[1], re.S)
+    out = []
+    for item in items:
+        link = re.match(r'<a href="#([^"]+)">(.*)</a>$', item, re.S)
+        target, words = (link[1], link[2]) if link else (None, item)
+        out.append((target, re.sub(r"<[^>]+>", "", words).replace("&#x27;", "'")))
+    return out
+
+
+def test_a_refused_form_has_a_summary_at_the_top_linking_each_field(login: Any, world: Any) -> None:
+    """Every problem listed above the form in words, naming the field by its label (never its
+    code name, as in ``requirement: ''``), each linking to the input, whose message and
+    ``aria-invalid`` are at the field."""
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
+    client = login(world.users["editor"])
+    page = client.post(
+        f"/poams/{poam.pk}/entries/new/",
+        {"requirement": "", "status": "done", "milestone_due": "soon"},
+    )
+    body = page.content.decode()
+    summary = error_summary(body)
+    assert ("n-req", "Requirement: an entry covers a requirement") in summary
+    assert ("n-status", "Status: 'done' is not an entry status") in summary
+    assert ("n-md", "Due date: 'soon' is not a date (YYYY-MM-DD)") in summary
+    assert body.index('class="error-summary"') < body.index('<form method="post" class="grid-form"')
+    assert "Fix these 4 problems" in body
+    for target, _words in summary:
+        assert target is not None and field_error(body, target)  # each link reaches its input
+    assert not re.search(r"\b(requirement|status|due): ", body.split("<main", 1)[1])
+
+
+def test_an_entry_page_summary_links_to_the_refused_fields(login: Any, world: Any) -> None:
+    entry = Entry.objects.get(poam__system=world.system, item_id="POAM-004", deleted_at=None)
+    body = (
+        login(world.users["editor"])
+        .post(
+            f"/entries/{entry.pk}/edit/",
+            {"requirement": "3.99", "item_id": " ", "version": entry.version},
+        )
+        .content.decode()
+    )
+    summary = error_summary(body)
+    assert ("e-req", "Requirement: '3.99' is not a NIST SP 800-171 requirement") in summary
+    assert ("e-id", "Entry id: an entry needs an id") in summary
+
+
+def test_an_ssp_row_summary_links_inside_the_row(login: Any, world: Any) -> None:
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.10")
+    body = (
+        login(world.users["editor"])
+        .post(
+            f"/systems/{world.system.pk}/ssp/3.1.10/",
+            {"status": "", "full": "1", "version": record.version},
+            **HTMX,
+        )
+        .content.decode()
+    )
+    assert error_summary(body) == [("st-req-3-1-10", "Status: a status is required")]

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.test import override_settings
 
 from poam.web.workbench.models import (
@@ -167,7 +168,7 @@ def test_add_an_entry_with_a_first_milestone(login: Any, world: Any) -> None:
         "Apply the 15-minute Intune profile",
         "Confirm on every workstation",
     ]
-    assert entry.milestones.get().due.isoformat() == "2027-01-15"
+    assert str(entry.milestones.get().due) == "2027-01-15"
     bad = client.post(f"/poams/{poam.pk}/entries/new/", {"requirement": "9.9.9", "gap": "x"})
     assert bad.status_code == 422 and "not a NIST SP 800-171 requirement" in bad.content.decode()
 
@@ -197,7 +198,7 @@ def test_moving_a_milestone_without_then_with_a_justification(login: Any, world:
     )
     assert moved.status_code == 302
     milestone.refresh_from_db()
-    assert milestone.due.isoformat() == "2027-03-01"
+    assert str(milestone.due) == "2027-03-01"
     change = DueDateMove.objects.filter(milestone=milestone).order_by("-position").first()
     assert change is not None and change.justification == "Vendor patch slipped to February"
     assert change.by == "Entry-Owner Person" and change.changed == AS_OF
@@ -369,3 +370,226 @@ def test_portfolio_summaries_follow_changes_and_the_date(
     client = login(world.users["consultant"])
     page = client.get("/?sort=name").content.decode()
     assert Summary.objects.get(system=world.system).score == 80 and ">80<" in page
+
+
+def _row_of(html: str, item_id: str) -> str:
+    """The POA&M table's row of one entry."""
+    match = re.search(
+        rf"<tr>\s*<th scope=\"row\"><a [^>]*>{re.escape(item_id)}</a>.*?</tr>", html, re.S
+    )
+    assert match is not None, item_id
+    return match.group(0)
+
+
+def test_due_after_the_closeout_deadline_is_not_called_overdue(login: Any, world: Any) -> None:
+    """SF-01's last milestone is due 2027-01-15, after Summit's closeout deadline (2026-12-17)
+    but not yet past: the list says so, in the core's words, and never "overdue"."""
+    from poam.core.labels import MILESTONE_STATE
+    from poam.core.states import MilestoneState
+
+    client = login(world.users["consultant"])
+    page = client.get(f"/systems/{world.other_system.pk}/poam/?kind=conditional").content.decode()
+    late, overdue = MILESTONE_STATE[MilestoneState.LATE], MILESTONE_STATE[MilestoneState.OVERDUE]
+    row = _row_of(page, "SF-01")
+    assert late in row and overdue not in row and "overdue" not in row.lower()
+    late_only = client.get(
+        f"/systems/{world.other_system.pk}/poam/?kind=conditional&late=1"
+    ).content.decode()
+    assert "SF-01" in late_only
+    assert (
+        "SF-01"
+        not in client.get(
+            f"/systems/{world.other_system.pk}/poam/?kind=conditional&overdue=1"
+        ).content.decode()
+    )
+    entry = Entry.objects.get(poam__system=world.other_system, item_id="SF-01", deleted_at=None)
+    detail = client.get(f"/entries/{entry.pk}/").content.decode()
+    milestones = detail.split('id="milestones"', 1)[1].split("</section>", 1)[0]
+    assert late in milestones and overdue not in milestones
+
+
+def test_a_milestone_past_its_date_is_overdue(login: Any, world: Any) -> None:
+    from poam.core.labels import MILESTONE_STATE
+    from poam.core.states import MilestoneState
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import entries as entry_service
+
+    entry = _entry(world, "POAM-003")
+    entry_service.add_milestone(Actor(None, "tests"), entry, "Was due last week", "2026-11-13")
+    client = login(world.users["viewer"])
+    page = client.get(f"/systems/{world.system.pk}/poam/").content.decode()
+    overdue, late = MILESTONE_STATE[MilestoneState.OVERDUE], MILESTONE_STATE[MilestoneState.LATE]
+    assert overdue in _row_of(page, "POAM-003") and late not in page.split("<tbody>", 1)[1]
+    assert "POAM-003" in client.get(f"/systems/{world.system.pk}/poam/?overdue=1").content.decode()
+    detail = client.get(f"/entries/{entry.pk}/").content.decode()
+    assert re.search(r"2026-11-13</strong>\s*<span class=\"pill warn\">" + overdue, detail)
+
+
+def test_roles_read_as_labels_not_slugs(login: Any, world: Any) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.models import Membership
+    from poam.web.workbench.services import organizations as organization_service
+
+    member = Membership.objects.get(organization=world.org, user=world.users["viewer"])
+    organization_service.change_role(Actor(None, "tests"), world.org, member, "entry-owner")
+    client = login(world.users["administrator"])
+    org_page = client.get(f"/orgs/{world.org.slug}/").content.decode()
+    members = org_page.split('id="members-h"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td>([^<]+)</td>", members)
+    assert "Entry owner" in cells and "Administrator" in cells and "entry-owner" not in cells
+    assert "Your role: Administrator" in org_page
+    assert "Administrator" in client.get("/").content.decode()
+    dashboard = client.get(f"/systems/{world.system.pk}/").content.decode()
+    assert "your role: administrator" in dashboard
+    # the change log keeps the value; the history shows the label
+    change = Change.objects.filter(organization=world.org, field="role").last()
+    assert change is not None and (change.old, change.new) == ("viewer", "entry-owner")
+    history = render_to_string("workbench/change_list.html", {"changes": [change]})
+    assert "Viewer" in history and "Entry owner" in history and "entry-owner" not in history
+
+
+def test_history_shows_an_appended_sentence_as_a_word_diff(login: Any, world: Any) -> None:
+    """A long gap with one sentence added at its end: the history shows the new sentence,
+    marked as added in words (not only by colour), the unchanged text shortened around it."""
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import entries as entry_service
+
+    entry = _entry(world, "POAM-003")
+    long_gap = " ".join(f"Sentence {n} of a long description of the gap." for n in range(40))
+    entry_service.update_entry(
+        Actor(None, "tests"), entry, {"gap": long_gap}, version=entry.version, today=AS_OF
+    )
+    entry.refresh_from_db()
+    appended = long_gap + " Also <b>two</b> kiosks lack it."
+    entry_service.update_entry(
+        Actor(None, "tests"), entry, {"gap": appended}, version=entry.version, today=AS_OF
+    )
+    page = login(world.users["viewer"]).get(f"/systems/{world.system.pk}/history/")
+    html = page.content.decode()
+    first = html.split('<p class="diff">', 1)[1].split("</p>", 1)[0]
+    inserted = re.findall(r"<ins>(.*?)</ins>", first, re.S)
+    assert len(inserted) == 1 and "[added: " in inserted[0]
+    assert "Also &lt;b&gt;two&lt;/b&gt; kiosks lack it." in inserted[0]  # escaped
+    assert "<del>" not in first  # nothing was removed
+    assert "… a long description of the gap.<ins>" in first  # the words before the change
+    assert "Sentence 3 of" not in first and "…" in first  # the long unchanged run, shortened
+
+
+def test_change_diff_marks_replaced_words() -> None:
+    from poam.web.workbench.templatetags.poam_tags import change_diff
+
+    html = str(change_diff("Block USB storage on laptops", "Block USB storage on kiosks"))
+    assert re.search(r"<del>.*\[removed: </span>laptops", html)
+    assert re.search(r"<ins>.*\[added: </span>kiosks", html)
+    assert html.startswith('<span class="diff-words">Block USB storage on ')
+    emptied = str(change_diff("old text", ""))
+    assert "<del>" in emptied and "(empty)" in emptied
+    assert "&lt;x&gt;" in str(change_diff("", "<x>"))
+
+
+PASSWORD_FIELDS = {
+    "password": "Chosen-by-the-admin-1",
+    "password1": "Chosen-by-the-admin-1",
+    "password2": "Chosen-by-the-admin-1",
+    "new_password1": "Chosen-by-the-admin-1",
+    "new_password2": "Chosen-by-the-admin-1",
+    "user": "viewer",
+    "username": "viewer",
+}
+
+
+def test_no_path_lets_an_administrator_set_a_members_password(
+    login: Any, world: Any, settings: Any
+) -> None:
+    """Members join by invitation and choose their own password: an administrator posting a
+    password to every page of the organization (the isolation walk's table, which names every
+    URL) or to any API operation changes no member's password, and no form asks for one."""
+    from django.contrib.auth import get_user_model
+
+    from poam.web.api.routes import api
+    from tests.web.test_isolation import PAGES, Targets, _url
+
+    assert "django.contrib.admin" not in settings.INSTALLED_APPS  # no admin site's password form
+    viewer = get_user_model().objects.get(username="viewer")
+    before = viewer.password
+    targets = Targets(world)
+    client = login(world.users["administrator"])
+    for name, kwargs, data, _action in PAGES:
+        if data is None:
+            continue
+        targets.fresh()
+        client.post(_url(name, kwargs(targets)), {**data(targets), **PASSWORD_FIELDS})
+    viewer.refresh_from_db()
+    assert viewer.password == before and viewer.check_password("a-long-test-password")
+    org_page = client.get(f"/orgs/{world.org.slug}/").content.decode()
+    assert 'type="password"' not in org_page
+    schema = api.get_openapi_schema()
+    bodies = str(
+        [op.get("requestBody") for path in schema["paths"].values() for op in path.values()]
+    )
+    assert "password" not in bodies.lower()
+
+
+def test_api_and_api_slash_lead_to_the_api_documentation(client: Any, db: Any) -> None:
+    for address in ("/api", "/api/"):
+        response = client.get(address)
+        assert response.status_code == 302 and response["Location"] == "/api/docs", address
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_every_page_links_the_svg_favicon_and_it_is_served(login: Any, world: Any) -> None:
+    page = login(world.users["viewer"]).get("/").content.decode()
+    link = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', page)
+    assert link is not None
+    icon = login(world.users["viewer"]).get(link.group(1).split("?")[0])
+    assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in b"".join(icon.streaming_content)
+    old_default = login(world.users["viewer"]).get("/favicon.ico")
+    assert old_default.status_code == 301 and old_default["Location"].endswith("favicon.svg")
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_contrast_at_least_4_5_to_1() -> None:
+    """Every rule of app.css that sets both a text colour and a solid background, and the
+    page's text colours on the page and card backgrounds, reach WCAG 1.4.3's 4.5:1."""
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "src/poam/web/static/poam/app.css").read_text("utf-8")
+    variables = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", css))
+
+    def resolve(value: str) -> str | None:
+        value = value.strip()
+        found = re.fullmatch(r"var\((--[\w-]+)\)", value)
+        if found:
+            return variables.get(found.group(1))
+        return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value) else None
+
+    assert abs(contrast("#767676", "#ffffff") - 4.54) < 0.01  # the formula, checked
+    pairs: list[tuple[str, str, str]] = []
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        fg = re.search(r"(?:^|;|\s)color:\s*([^;]+)", body)
+        bg = re.search(r"background(?:-color)?:\s*([^;]+)", body)
+        text = resolve(fg.group(1)) if fg else None
+        ground = resolve(bg.group(1)) if bg else None
+        if text and ground:
+            pairs.append((selector.strip(), text, ground))
+    for text in ("--ink", "--ink-2", "--muted", "--accent", "--good", "--warn", "--bad"):
+        for background in ("--bg", "--card"):
+            pairs.append((f"{text} on {background}", variables[text], variables[background]))
+    assert len(pairs) > 20
+    low = [(s, f, b, round(contrast(f, b), 2)) for s, f, b in pairs if contrast(f, b) < 4.5]
+    assert low == []

@@ -7,6 +7,7 @@ date). Vertical marks: today, and the Conditional closeout deadline when there i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,8 +16,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from poam.core.model import Poam
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 14, 28
+WIDTH, HEIGHT = 640, 232
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 34, 26
+FONT_PX = 10
+CHAR_PX = 6.5
+"""A generous width of one character at ``FONT_PX`` (system sans-serif averages 5.5): labels
+are placed as if this wide, so that they never touch."""
+GAP_PX = 8
+MARK_ROWS = (13, 27)
+"""The baselines of the two rows of mark labels above the plot (today, the closeout deadline):
+a row each, so they cannot overlap however close the two days are."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,85 @@ def series(poam: Poam, as_of: date, deadline: date | None) -> tuple[date, date, 
     )
 
 
+@dataclass(frozen=True)
+class Label:
+    """A text drawn on the chart, with the box it takes (for placing, and for the tests)."""
+
+    text: str
+    x: float
+    y: float
+    anchor: str
+    css: str
+
+    @property
+    def width(self) -> float:
+        return len(self.text) * CHAR_PX
+
+    @property
+    def left(self) -> float:
+        offset = {"start": 0.0, "middle": self.width / 2, "end": self.width}[self.anchor]
+        return self.x - offset
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def top(self) -> float:
+        return self.y - FONT_PX
+
+    def svg(self) -> SafeString:
+        return format_html(
+            '<text class="{}" x="{}" y="{}" text-anchor="{}">{}</text>',
+            self.css,
+            f"{self.x:.1f}",
+            self.y,
+            self.anchor,
+            self.text,
+        )
+
+
+def _months(start: date, end: date) -> list[date]:
+    month = date(start.year, start.month, 1)
+    months = []
+    while month <= end:
+        if month >= start:
+            months.append(month)
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return months
+
+
+def month_labels(start: date, end: date, plot_w: float) -> list[Label]:
+    """The months under the axis, every n-th one so that labels keep ``GAP_PX`` apart, and
+    none past the chart's edges."""
+    span = max(1, (end - start).days)
+    per_month = plot_w * 30.44 / span
+    widest = len("May 27") * CHAR_PX
+    step = max(1, math.ceil((widest + GAP_PX) / per_month))
+    labels = []
+    for index, month in enumerate(_months(start, end)):
+        if index % step:
+            continue
+        label = Label(
+            month.strftime("%b %y"),
+            LEFT + plot_w * (month - start).days / span,
+            HEIGHT - 8,
+            "middle",
+            "tick",
+        )
+        if label.left >= 0 and label.right <= WIDTH:
+            labels.append(label)
+    return labels
+
+
+def mark_label(text: str, x: float, row: int, css: str) -> Label:
+    """A mark's label beside its line, on the right unless that would leave the chart."""
+    label = Label(text, x + 3, MARK_ROWS[row], "start", css)
+    if label.right > WIDTH:
+        label = Label(text, x - 3, MARK_ROWS[row], "end", css)
+    return label
+
+
 def burndown(poam: Poam | None, as_of: date, deadline: date | None) -> SafeString:
     if poam is None or not poam.items:
         return mark_safe('<p class="muted">No POA&amp;M entries yet: nothing to burn down.</p>')
@@ -103,50 +191,38 @@ def burndown(poam: Poam | None, as_of: date, deadline: date | None) -> SafeStrin
             LEFT + plot_w,
             TOP + plot_h,
         ),
-        format_html(
-            '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>', LEFT - 6, TOP + 4, top
-        ),
-        format_html(
-            '<text class="tick" x="{}" y="{}" text-anchor="end">0</text>',
-            LEFT - 6,
-            TOP + plot_h + 4,
-        ),
+        Label(str(top), LEFT - 6, TOP + 4, "end", "tick").svg(),
+        Label("0", LEFT - 6, TOP + plot_h + 4, "end", "tick").svg(),
     ]
-    month = date(start.year, start.month, 1)
-    while month <= end:
-        if month >= start:
-            parts.append(
-                format_html(
-                    '<line class="grid" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>'
-                    '<text class="tick" x="{0}" y="{3}" text-anchor="middle">{4}</text>',
-                    f"{x(month):.1f}",
-                    TOP,
-                    TOP + plot_h,
-                    HEIGHT - 8,
-                    month.strftime("%b %y"),
-                )
+    for label in month_labels(start, end, plot_w):
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{0}" y1="{1}" x2="{0}" y2="{2}"/>',
+                f"{label.x:.1f}",
+                TOP,
+                TOP + plot_h,
             )
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        )
+        parts.append(label.svg())
     for line in lines:
         points = " ".join(f"{x(day):.1f},{y(count):.1f}" for day, count in line.points)
         parts.append(format_html('<polyline class="{}" points="{}"/>', line.css, points))
     marks = [("mark-today", as_of, "today")]
     if deadline is not None:
-        marks.append(("mark-deadline", deadline, "closeout"))
-    for css, day, text in marks:
+        marks.append(("mark-deadline", deadline, f"closeout deadline {deadline.isoformat()}"))
+    for row, (css, day, text) in enumerate(marks):
         if start <= day <= end:
             parts.append(
                 format_html(
-                    '<line class="{0}" x1="{1}" y1="{2}" x2="{1}" y2="{3}"/>'
-                    '<text class="{0} label" x="{1}" y="{4}" text-anchor="middle">{5}</text>',
+                    '<line class="{0}" x1="{1}" y1="{2}" x2="{1}" y2="{3}"/>',
                     css,
                     f"{x(day):.1f}",
-                    TOP,
+                    TOP - 4,
                     TOP + plot_h,
-                    TOP - 3,
-                    text,
                 )
             )
+            parts.append(mark_label(text, x(day), row, f"{css} label").svg())
+
     now_entries = next((c for d, c in reversed(lines[0].points) if d <= as_of), 0)
     now_milestones = next((c for d, c in reversed(lines[1].points) if d <= as_of), 0)
     summary = (

@@ -10,6 +10,7 @@ from poam.web.workbench.views import (
     imports,
     poam,
     portfolio,
+    reminders,
     ssp,
     status,
     system,
@@ -64,4 +65,8 @@ urlpatterns = [
     path("evidence/<int:pk>/file/", entry.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/attach/", entry.evidence_attach, name="evidence-attach"),
     path("evidence/<int:pk>/delete/", entry.evidence_delete, name="evidence-delete"),
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/feed/new/", reminders.reminder_feed_new, name="reminder-feed-new"),
+    path("reminders/feed/remove/", reminders.reminder_feed_remove, name="reminder-feed-remove"),
+    path("reminders/feed/<str:token>.ics", reminders.reminder_feed, name="reminder-feed"),
 ]

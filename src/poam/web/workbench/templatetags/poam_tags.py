@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -65,6 +67,15 @@ def label(value: Any) -> str:
     """A status or result as words ("partially-implemented" -> "Partially implemented")."""
     key = str(getattr(value, "value", value))
     return STATUS_LABEL.get(key, key.replace("-", " ").capitalize())
+
+
+@register.filter
+def role_label(value: Any) -> str:
+    """A member's role as people say it ("entry-owner" -> "Entry owner"), from ``Role``."""
+    from poam.web.workbench.models import Role
+
+    key = str(getattr(value, "value", value))
+    return str(Role(key).label) if key in Role.values else key
 
 
 @register.filter
@@ -190,21 +201,166 @@ def field_errors(errors: Mapping[str, Any] | None, field: str, *id_parts: Any) -
     )
 
 
+FIELD_LABELS = {
+    "__all__": "",
+    "item_id": "Entry id",
+    "requirement": "Requirement",
+    "gap": "Gap",
+    "remediation": "Remediation",
+    "owner": "Owner",
+    "assignee": "Assigned member",
+    "status": "Status",
+    "objectives": "Objectives",
+    "created": "Created",
+    "identified_by": "Identified by",
+    "resources": "Resources",
+    "comments": "Comments",
+    "title": "Title",
+    "due": "Due date",
+    "completed": "Completed on",
+    "to_date": "New due date",
+    "justification": "Justification",
+    "file": "File",
+    "url": "Address",
+    "sha256": "SHA-256",
+    "date": "Date",
+    "text": "Comment",
+    "name": "Name",
+    "scope": "Scope",
+    "cage_codes": "CAGE codes",
+    "organization_label": "Organization",
+    "description": "Description",
+    "ssp_version": "SSP version",
+    "ssp_date": "SSP date",
+    "narrative": "Narrative",
+    "responsible": "Responsible",
+    "mfa": "MFA covers",
+    "encryption": "Encryption",
+    "enduring_exception": "Enduring exception",
+    "deficiency_plan": "Temporary deficiency: plan",
+    "deficiency_description": "Temporary deficiency: description",
+    "maintainer": "Maintainer",
+    "review_cadence_days": "Review cadence",
+    "conditional_assessment": "Assessment",
+    "conditional_status_date": "Conditional status date",
+    "role": "Role",
+    "email": "Email address",
+    "reason": "Reason",
+    "version": "Version",
+}
+"""How each form field is called on the pages (an error names the field as its label does)."""
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _inputs(shown: Any, suffix: str) -> dict[str, str | None]:
+    """Field -> the id of its input (None: shown at the field, id unknown); ``shown`` is a
+    mapping, or names separated by spaces, each optionally ``name=id-prefix``."""
+    if isinstance(shown, Mapping):
+        return {name: f"{prefix}{suffix}" if prefix else None for name, prefix in shown.items()}
+    tokens = shown.split() if isinstance(shown, str) else list(shown or ())
+    inputs: dict[str, str | None] = {}
+    for token in tokens:
+        name, _, prefix = str(token).partition("=")
+        inputs[name] = f"{prefix}{suffix}" if prefix else None
+    return inputs
+
+
 @register.simple_tag
-def form_errors(errors: Mapping[str, Any] | None, shown: Any = ()) -> SafeString:
-    """The messages not about one of the fields ``shown`` (a list, or names separated by
-    spaces): the form's own, or a hidden field's, above the form; the others are at their
-    fields."""
-    at_field = set(shown.split() if isinstance(shown, str) else shown or ())
-    others = [
-        (str(m) if field == "__all__" else f"{field}: {m}",)
-        for field, messages in (errors or {}).items()
-        if field not in at_field
-        for m in messages
-    ]
-    if not others:
+def form_errors(errors: Mapping[str, Any] | None, shown: Any = (), suffix: Any = "") -> SafeString:
+    """The summary above a refused form: every problem in words, each naming its field by its
+    label and linking to the input when its id is known (``name=id-prefix``, plus ``suffix``);
+    the messages are also at their fields (``field_errors``)."""
+    if not errors:
         return SafeString("")
+    inputs = _inputs(shown, str(suffix))
+    items = []
+    for field, messages in errors.items():
+        name = field_label(field)
+        for message in messages:
+            text = f"{name}: {message}" if name else str(message)
+            target = inputs.get(field)
+            if target:
+                items.append(format_html('<li><a href="#{}">{}</a></li>', target, text))
+            else:
+                items.append(format_html("<li>{}</li>", text))
+    count = len(items)
     return format_html(
-        '<ul class="message error" role="alert">{}</ul>',
-        format_html_join("", "<li>{}</li>", others),
+        '<div class="error-summary" role="alert"><p><strong>Not saved.</strong> {}</p>'
+        "<ul>{}</ul></div>",
+        "Fix this problem:" if count == 1 else f"Fix these {count} problems:",
+        SafeString("".join(items)),
+    )
+
+
+# --- the history's differences, word by word ----------------------------------------------------
+
+CONTEXT_WORDS = 6
+"""Unchanged words kept on each side of a change; a longer unchanged run is elided."""
+
+
+def _words(text: str) -> list[str]:
+    """Words and the spaces between them, each a token, so that joining them gives the text
+    back and a word compares equal whatever follows it."""
+    return re.findall(r"\S+|\s+", text)
+
+
+def _unchanged(words: list[str], *, first: bool, last: bool) -> str:
+    """An unchanged run, shortened to its edges next to the changes (the whole text stays in
+    the change log; the page shows where it changed)."""
+    keep_head = 0 if first else 2 * CONTEXT_WORDS  # a word and its space: two tokens
+    keep_tail = 0 if last else 2 * CONTEXT_WORDS
+    if len(words) <= keep_head + keep_tail + 1:
+        return "".join(words)
+    head = "".join(words[:keep_head])
+    tail = "".join(words[len(words) - keep_tail :]) if keep_tail else ""
+    return f"{head}…{tail}"
+
+
+@register.simple_tag
+def change_diff(old: Any, new: Any, field: str = "") -> SafeString:
+    """What a change did to a value, word by word (difflib): removed words in ``<del>``,
+    added ones in ``<ins>``, each announced in words (not only by colour or strike-through),
+    everything escaped. A role reads as its label."""
+    if field == "role":
+        old, new = (role_label(v) if v else v for v in (old, new))
+    before, after = str(old or ""), str(new or "")
+    if not before or not after:
+        return format_html(
+            '<span class="diff-words">{} → {}</span>',
+            _deleted(before) if before else "(empty)",
+            _inserted(after) if after else "(empty)",
+        )
+    old_words, new_words = _words(before), _words(after)
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    parts: list[SafeString] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            text = _unchanged(old_words[i1:i2], first=index == 0, last=index == len(opcodes) - 1)
+            parts.append(format_html("{}", text))
+            continue
+        if i2 > i1:
+            parts.append(_deleted("".join(old_words[i1:i2])))
+        if j2 > j1:
+            parts.append(_inserted("".join(new_words[j1:j2])))
+    return format_html('<span class="diff-words">{}</span>', SafeString("".join(parts)))
+
+
+def _deleted(text: str) -> SafeString:
+    return format_html(
+        '<del><span class="visually-hidden">[removed: </span>{}'
+        '<span class="visually-hidden">]</span></del>',
+        text,
+    )
+
+
+def _inserted(text: str) -> SafeString:
+    return format_html(
+        '<ins><span class="visually-hidden">[added: </span>{}'
+        '<span class="visually-hidden">]</span></ins>',
+        text,
     )

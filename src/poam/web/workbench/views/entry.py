@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poam.core import labels
 from poam.core.model import ItemStatus
 from poam.web.workbench import storage, tenancy
 from poam.web.workbench.clock import today
@@ -34,6 +35,7 @@ from poam.web.workbench.views.common import (
     system_context,
     version_of,
 )
+from poam.web.workbench.views.poam import milestone_states
 
 EDIT_FIELDS = tuple(name for name in EntryForm.Meta.fields if name != "created")
 """What the entry page's form edits (the creation date stays as recorded)."""
@@ -83,6 +85,12 @@ def entry_context(
                 [f for f in context["assessment"].findings if f.item == live.item_id],
             ),
             "evidence": [(e, verification(store, e)) for e in live.evidence],
+            "ms_states": {
+                row.id: {"state": state.value, "label": labels.MILESTONE_STATE[state]}
+                for row, state in milestone_states(
+                    live, context["as_of"], context["assessment"].verdict.closeout_deadline
+                )
+            },
             "timeline": timeline(live),
             "comments": Comment.objects.filter(entry_id=live.pk).order_by("-created_at"),
             "can_edit": can_edit,
@@ -109,15 +117,29 @@ def _back(entry: Entry, fragment: str = "") -> HttpResponse:
     return redirect(reverse("entry", args=[entry.pk]) + (f"#{fragment}" if fragment else ""))
 
 
-SHOWN_AT_FIELD = {
-    "edit": EDIT_FIELDS,
-    "milestone-add": ("title", "due"),
-    "move": ("to_date", "justification"),
-    "evidence-upload": ("file", "date"),
-    "evidence-link": ("url", "title", "date"),
-    "comment": ("text",),
+SHOWN_AT_FIELD: dict[str, dict[str, str]] = {
+    "edit": {
+        "item_id": "e-id",
+        "requirement": "e-req",
+        "owner": "e-owner",
+        "assignee": "e-as",
+        "objectives": "e-obj",
+        "identified_by": "e-idby",
+        "status": "e-status",
+        "gap": "e-gap",
+        "remediation": "e-rem",
+        "resources": "e-res",
+        "comments": "e-com",
+        "created": "",
+    },
+    "milestone-add": {"title": "ms-t", "due": "ms-d"},
+    "move": {"to_date": "to-", "justification": "just-"},
+    "evidence-upload": {"file": "up-file", "date": "up-date"},
+    "evidence-link": {"url": "ln-url", "title": "ln-title", "date": "ln-date"},
+    "comment": {"text": "cm-text"},
 }
-"""The fields each form of the page shows its errors at; any other error goes above."""
+"""The fields each form of the page shows its errors at, with their inputs' ids (the summary
+above the form links to them; a move's are the dialog's, followed by the milestone's id)."""
 
 
 def _refused(

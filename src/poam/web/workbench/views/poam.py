@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -12,13 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poam.core import labels
 from poam.core.model import AssessmentType, ItemStatus, PoamKind
+from poam.core.states import MilestoneState, is_after_deadline, is_overdue, milestone_state
 from poam.web.workbench import tenancy
 from poam.web.workbench.clock import today
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.forms.poam import EntryForm, assignable_users, suggested_item_id
 from poam.web.workbench.history import Conflict
 from poam.web.workbench.models import System
+from poam.web.workbench.seam import read
+from poam.web.workbench.seam.rows import EntryRow, MilestoneRow
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import governance
 from poam.web.workbench.tenancy import Access, Action
@@ -31,8 +36,20 @@ from poam.web.workbench.views.common import (
     version_of,
 )
 
-OVERDUE_CODES = frozenset({"milestone-overdue", "milestone-after-closeout-deadline"})
 INELIGIBLE_CODES = frozenset({"ineligible-on-conditional-poam", "must-be-met-before-assessment"})
+
+
+def milestone_states(
+    entry: EntryRow, as_of: date, deadline: date | None
+) -> list[tuple[MilestoneRow, MilestoneState]]:
+    """Each live milestone of the entry with its display state, decided by the core's
+    ``milestone_state`` (the function the checks milestone-overdue and
+    milestone-after-closeout-deadline call), so a page and a finding never disagree."""
+    core_item = read.item(entry)
+    return [
+        (row, milestone_state(core, as_of, deadline, core_item))
+        for row, core in zip(entry.milestones, core_item.milestones, strict=True)
+    ]
 
 
 def entry_rows(context: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -43,19 +60,25 @@ def entry_rows(context: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     for finding in assessed.assessment.findings:
         if finding.item:
             flags.setdefault(finding.item, set()).add(finding.code)
+    as_of = context["as_of"]
+    deadline = assessed.assessment.verdict.closeout_deadline
     rows = []
     for entry in assessed.snapshot.entries_of(kind):
         requirement = cat.find(entry.requirement)
         open_milestones = [m for m in entry.milestones if m.completed is None]
         next_due = min((m.due for m in open_milestones if m.due), default=None)
         codes = flags.get(entry.item_id, set())
+        core_item = read.item(entry)
         rows.append(
             {
                 "entry": entry,
                 "requirement": requirement,
                 "family": requirement.family if requirement else "",
                 "next_due": next_due,
-                "overdue": bool(codes & OVERDUE_CODES),
+                "overdue": any(is_overdue(m, as_of, core_item) for m in core_item.milestones),
+                "late": any(
+                    is_after_deadline(m, deadline, core_item) for m in core_item.milestones
+                ),
                 "ineligible": bool(codes & INELIGIBLE_CODES),
                 "finding_count": len(codes),
                 "evidence_count": len(entry.evidence),
@@ -85,6 +108,8 @@ def _filtered(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
         if family and row["family"] != family:
             continue
         if params.get("overdue") and not row["overdue"]:
+            continue
+        if params.get("late") and not row["late"]:
             continue
         if params.get("ineligible") and not row["ineligible"]:
             continue
@@ -128,6 +153,8 @@ def _poam_page(
             "statuses": [s.value for s in ItemStatus],
             "families": list(catalog().families),
             "filters": request.GET,
+            "overdue_label": labels.MILESTONE_STATE[MilestoneState.OVERDUE],
+            "late_label": labels.MILESTONE_STATE[MilestoneState.LATE],
             "assessment_types": [a.value for a in AssessmentType],
             "can_edit": access.can(Action.EDIT_POAM),
             "settings_errors": {},
@@ -173,7 +200,6 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "poam_row": poam_row,
             "errors": errors,
-            "shown_fields": (*NEW_ENTRY_FIELDS, "title", "due"),
             "submitted": request.POST if request.method == "POST" else {},
             "statuses": [s.value for s in ItemStatus],
             "suggested_id": suggested_item_id(poam_row),
