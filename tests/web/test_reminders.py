@@ -4,8 +4,11 @@ all that each shows only what its user may see at that moment (tenant isolation)
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -362,3 +365,54 @@ def test_a_base_url_that_is_no_site_address_is_refused(value: str) -> None:
 
     with pytest.raises(config.ConfigError, match="POAM_BASE_URL"):
         config.base_url({"POAM_BASE_URL": value})
+
+
+# --- in a real browser (Chromium), at desktop and phone widths --------------------------------
+
+CHROMIUM = os.environ.get("POAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+WIDEST_IN_MAIN = (
+    "Math.max(...Array.from(document.querySelectorAll('main *'), "
+    "e => Math.ceil(e.getBoundingClientRect().right)))"
+)
+"""The right edge of the page's content (the top bar's own layout is the base template's)."""
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: int) -> None:
+    """Open Reminders from the menu, see the countdown, narrow the kinds, make the calendar
+    address and read it; nothing wider than the screen on a phone."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("User name").fill("consultant")
+        page.get_by_label("Password").fill("a-long-test-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server.url + "/")
+        page.get_by_role("link", name="Reminders").click()
+        expect(page.get_by_role("heading", name="Reminders", level=1)).to_be_visible()
+        assert "POA&M closeout deadline" in page.locator("#due-list").inner_text()
+        assert page.evaluate(WIDEST_IN_MAIN) <= width
+        page.get_by_label("Days ahead").fill("30")
+        page.get_by_label("POA&M closeout deadline").check()
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_text("Reminder settings saved.")).to_be_visible()
+        expect(page.locator("#due-list li")).to_have_count(1)
+        page.get_by_role("button", name="Make a calendar address").click()
+        address = page.locator("code.hash").inner_text()
+        assert address.startswith(live_server.url + "/reminders/feed/")
+        feed = context.request.get(address)
+        assert feed.status == 200
+        assert b"BEGIN:VCALENDAR" in feed.body()
+        assert b"POA&M closeout deadline" in feed.body()
+        assert page.evaluate(WIDEST_IN_MAIN) <= width
+        context.close()
+        browser.close()
