@@ -74,6 +74,12 @@ def test_the_page_shows_the_users_reminders_of_the_systems_they_see(world: World
     consultant = client_of(world.users["consultant"]).get("/reminders/").content.decode()
     assert "POA&amp;M closeout deadline" in consultant  # Summit's Conditional status counts down
     assert 'href="/reminders/"' in body  # linked from the menu
+    found = reminders.for_user(world.users["viewer"], AS_OF)
+    milestones = [r for r in found if r.reminder.item is not None]
+    assert milestones
+    for reminded in milestones:  # each opens its entry, of the viewer's own system
+        assert reminded.path.startswith("/entries/")
+        assert client_of(world.users["viewer"]).get(reminded.path).status_code == 200
 
 
 def test_settings_are_saved_and_narrow_the_reminders(world: World) -> None:
@@ -416,3 +422,20 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         assert page.evaluate(WIDEST_IN_MAIN) <= width
         context.close()
         browser.close()
+
+
+def test_the_dashboard_lists_the_milestones_due_soon_as_the_reminders_do(world: World) -> None:
+    client = client_of(world.users["viewer"])
+    response = client.get(f"/systems/{world.system.pk}/")
+    assert response.status_code == 200
+    upcoming = response.context["upcoming"]
+    expected = [
+        r
+        for r in reminders.for_user(world.users["viewer"], AS_OF, days_ahead=14)
+        if r.reminder.kind in reminders.MILESTONE_KINDS
+    ]
+    assert [r.reminder.key for r in upcoming] == [r.reminder.key for r in expected]
+    assert upcoming
+    body = response.content.decode()
+    for reminded in upcoming:
+        assert reminded.path in body

@@ -20,12 +20,14 @@ from django.urls import reverse
 
 from poam.core.reminders import KIND_LABEL, Reminder, ReminderKind, of_assessment, when
 from poam.web.workbench import tenancy
-from poam.web.workbench.assessment import system_assessment
+from poam.web.workbench.assessment import Assessed, system_assessment
 from poam.web.workbench.models import ReminderSettings, System
 from poam.web.workbench.seam.read import Snapshot
 
 FEED_DAYS_AHEAD = 366
 """A calendar shows what comes: the feed looks a year ahead, whatever the digest's horizon."""
+DASHBOARD_DAYS_AHEAD = 14
+MILESTONE_KINDS = {ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE}
 KIND_CHOICES = [(kind.value, KIND_LABEL[kind]) for kind in ReminderKind]
 
 
@@ -77,6 +79,27 @@ def _path(snapshot: Snapshot, reminder: Reminder) -> str:
     return reverse("status", args=[system.pk])
 
 
+def of_system(
+    assessed: Assessed,
+    *,
+    days_ahead: int = DASHBOARD_DAYS_AHEAD,
+    kinds: set[ReminderKind] | None = None,
+) -> list[Reminded]:
+    """The reminders of one assessed system (every one of its POA&Ms), with their pages."""
+    snapshot = assessed.snapshot
+    system = snapshot.system
+    return [
+        Reminded(reminder, system.pk, system.organization.name, _path(snapshot, reminder))
+        for reminder in of_assessment(
+            assessed.assessment,
+            others=snapshot.poams.values(),
+            days_ahead=days_ahead,
+            system=system.name,
+            kinds=kinds,
+        )
+    ]
+
+
 def for_user(
     user: Any,
     today: date,
@@ -92,18 +115,7 @@ def for_user(
     kinds = kinds_of(prefs)
     found: list[Reminded] = []
     for system in chosen_systems(user, prefs):
-        assessed = system_assessment(system, today)
-        snapshot = assessed.snapshot
-        for reminder in of_assessment(
-            assessed.assessment,
-            others=snapshot.poams.values(),
-            days_ahead=horizon,
-            system=system.name,
-            kinds=kinds,
-        ):
-            found.append(
-                Reminded(reminder, system.pk, system.organization.name, _path(snapshot, reminder))
-            )
+        found.extend(of_system(system_assessment(system, today), days_ahead=horizon, kinds=kinds))
     found.sort(key=lambda r: (*r.reminder.sort_key(), r.organization, r.system_id))
     return found
 
