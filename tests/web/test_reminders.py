@@ -439,3 +439,34 @@ def test_the_dashboard_lists_the_milestones_due_soon_as_the_reminders_do(world: 
     body = response.content.decode()
     for reminded in upcoming:
         assert reminded.path in body
+
+
+def test_the_feed_follows_a_change_of_the_data_at_once(world: World) -> None:
+    """The feed is cached, but keyed by each system's revision: a moved milestone shows."""
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.models import EntryMilestone
+    from poam.web.workbench.services.entries import move_milestone
+
+    _client, path = make_feed(world.users["viewer"])
+    before = events(Client().get(path))
+    milestone = (
+        EntryMilestone.objects.filter(
+            entry__poam__system=world.system, completed__isnull=True, due__isnull=False
+        )
+        .order_by("due", "pk")
+        .first()
+    )
+    assert milestone is not None
+    moved_to = date(2027, 3, 3)
+    assert all(e.get("dtstart").dt != moved_to for e in before)
+    move_milestone(
+        Actor(world.users["editor"], "tests"),
+        milestone,
+        moved_to.isoformat(),
+        "The vendor shipped late; the new date is in the purchase order.",
+        version=milestone.version,
+        today=AS_OF,
+    )
+    after = events(Client().get(path))
+    assert any(e.get("dtstart").dt == moved_to for e in after)
+    assert {str(e.get("uid")) for e in after} == {str(e.get("uid")) for e in before}
