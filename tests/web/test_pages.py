@@ -543,7 +543,7 @@ def test_every_page_links_the_svg_favicon_and_it_is_served(login: Any, world: An
     assert link is not None
     icon = login(world.users["viewer"]).get(link.group(1).split("?")[0])
     assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
-    assert b"<svg" in b"".join(icon.streaming_content)  # type: ignore[attr-defined]
+    assert b"<svg" in b"".join(icon.streaming_content)
     old_default = login(world.users["viewer"]).get("/favicon.ico")
     assert old_default.status_code == 301 and old_default["Location"].endswith("favicon.svg")
 

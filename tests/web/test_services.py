@@ -239,13 +239,13 @@ CASES: dict[str, Call] = {
         w.system,
     )[1],
     "imports.import_documents": lambda w, a: (
-        imports.import_documents(  # type: ignore[func-returns-value]
+        imports.import_documents(
             a, w.system, poam=("poam.yaml", (SUMMIT / "poam.yaml").read_bytes())
         ),
         w.system,
     )[1],
     "imports.apply": lambda w, a: (
-        imports.apply(
+        imports.apply(  # type: ignore[func-returns-value]
             a,
             w.system,
             importing.read_uploads(

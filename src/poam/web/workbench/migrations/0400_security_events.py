@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workbench", "0100_api_token_expiry_scope"),
+        ("workbench", "0200_reminders"),
     ]
 
     operations = [
