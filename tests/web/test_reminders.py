@@ -277,6 +277,7 @@ def test_a_digest_goes_to_each_user_with_email_on_once_a_day(world: World) -> No
     assert set(by_address) == {"viewer@acme.example", "olive@summit.example"}
     viewer = by_address["viewer@acme.example"]
     assert viewer.subject.startswith("poam reminders for 2026-11-20")
+    assert viewer.extra_headers["Auto-Submitted"] == "auto-generated"
     assert ACME in viewer.body
     assert SUMMIT not in viewer.body
     assert "https://poam.example.com/" in viewer.body
@@ -331,7 +332,9 @@ def test_a_failed_send_is_tried_again_next_run(world: World, monkeypatch: Any) -
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise OSError("connection refused")
 
-    monkeypatch.setattr("poam.web.workbench.management.commands.poam_notify.send_mail", refuse)
+    monkeypatch.setattr(
+        "poam.web.workbench.management.commands.poam_notify.EmailMessage.send", refuse
+    )
     with pytest.raises(CommandError, match="1 digest could not be sent"):
         notify()
     assert ReminderSettings.objects.get(user=world.users["viewer"]).last_sent_on is None
