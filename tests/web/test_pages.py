@@ -593,3 +593,65 @@ def test_text_colours_contrast_at_least_4_5_to_1() -> None:
     assert len(pairs) > 20
     low = [(s, f, b, round(contrast(f, b), 2)) for s, f, b in pairs if contrast(f, b) < 4.5]
     assert low == []
+
+
+def test_fix_on_a_gap_offers_a_prefilled_new_entry(login: Any, world: Any) -> None:
+    """A NOT MET requirement without an open entry (ssp-gap-without-poam): its "Fix" opens the
+    new-entry form filled from the SSP; adding it clears the finding."""
+    client = login(world.users["editor"])
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    gap = re.search(
+        r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 .*?<a href=\"([^\"]+)\">Fix",
+        findings,
+        re.S,
+    )
+    assert gap is not None
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
+    fix = gap.group(1).replace("&amp;", "&")
+    assert fix == f"/poams/{poam.pk}/entries/new/?requirement=3.3.4"
+    form = client.get(fix).content.decode()
+
+    def value(input_id: str) -> str:
+        found = re.search(rf'id="{input_id}"[^>]*value="([^"]*)"', form)
+        return found.group(1) if found else ""
+
+    assert value("n-req") == "3.3.4"
+    gap_text = re.search(r'id="n-gap"[^>]*>([^<]*)</textarea>', form)
+    assert gap_text is not None and "AU.L2-3.3.4" in gap_text.group(1)
+    assert "in the SSP" in gap_text.group(1)
+    assert re.search(r'<option value="not-started" selected>', form)
+    assert "Pre-filled from the SSP" in form
+    created = client.post(
+        fix.split("?")[0],
+        {
+            "item_id": value("n-id"),
+            "requirement": "3.3.4",
+            "gap": gap_text.group(1) + " No alert reaches the on-call phone.",
+            "status": "not-started",
+            "owner": "Tom Reyes, Systems Administrator",
+            "milestone_title": "Device control policy assigned",
+            "milestone_due": "2027-01-29",
+        },
+    )
+    assert created.status_code == 302
+    after = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert not re.search(r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 ", after)
+
+
+def test_a_prefilled_entry_names_the_objectives_not_met(login: Any, world: Any) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import ssp as ssp_service
+
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.21")
+    ssp_service.update_requirement(
+        Actor(None, "tests"),
+        world.system,
+        "3.1.21",
+        {"status": "partially-implemented", "objectives": {"a": "met", "b": "not-met", "c": "met"}},
+        version=record.version,
+    )
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
+    form = login(world.users["editor"]).get(f"/poams/{poam.pk}/entries/new/?requirement=3.1.21")
+    html = form.content.decode()
+    assert re.search(r'id="n-obj"[^>]*value="b"', html)
+    assert "is partially implemented in the SSP. Objectives NOT MET: [b]" in html
