@@ -655,3 +655,59 @@ def test_a_prefilled_entry_names_the_objectives_not_met(login: Any, world: Any) 
     html = form.content.decode()
     assert re.search(r'id="n-obj"[^>]*value="b"', html)
     assert "is partially implemented in the SSP. Objectives NOT MET: [b]" in html
+
+
+def test_completing_an_entry_without_evidence_asks_for_it_first(login: Any, world: Any) -> None:
+    """POAM-007 is open with no evidence: marking it completed is not saved (it would be the
+    error completed-without-evidence); the form asks for evidence, showing what the
+    requirement asks, and completes it only when told to do so without."""
+    entry = _entry(world, "POAM-007")
+    assert entry.status == "not-started"
+    assert not EntryEvidence.objects.filter(entry=entry, deleted_at__isnull=True).exists()
+    client = login(world.users["editor"])
+    before = client.get(f"/entries/{entry.pk}/").content.decode()
+    prompt = re.search(r'<div id="e-evidence-prompt"[^>]*>', before)
+    assert prompt is not None and " hidden" in prompt.group(0)  # shown when a done status is chosen
+    data = {"status": "completed-pending-verification", "version": entry.version}
+    page = client.post(f"/entries/{entry.pk}/edit/", data)
+    body = page.content.decode()
+    assert page.status_code == 422
+    prompt = re.search(r'<div id="e-evidence-prompt"[^>]*>', body)
+    assert prompt is not None and "hidden" not in prompt.group(0)
+    assert "Evidence first." in body and "AC.L2-3.1.21 is met" in body
+    assert "Limit use of portable storage devices on external systems." in body
+    assert re.search(r'id="e-status-error">.*completing an entry needs evidence', body, re.S)
+    assert re.search(r'<option value="completed-pending-verification" selected>', body)
+    entry.refresh_from_db()
+    assert entry.status == "not-started"
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert "POAM-007 (AC.L2-3.1.21) is completed-pending-verification" not in findings
+    saved = client.post(f"/entries/{entry.pk}/edit/", {**data, "without_evidence": "1"})
+    assert saved.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "completed-pending-verification"
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert "completed-without-evidence" in findings
+
+
+def test_completing_an_entry_with_evidence_saves_at_once(login: Any, world: Any) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import evidence as evidence_service
+
+    entry = _entry(world, "POAM-007")
+    evidence_service.add_link(
+        Actor(None, "tests"),
+        entry,
+        title="Intune device control report",
+        url="https://intune.example.com/report/42",
+        when="2026-11-19",
+        today=AS_OF,
+    )
+    entry.refresh_from_db()
+    client = login(world.users["editor"])
+    assert 'id="e-evidence-prompt"' not in client.get(f"/entries/{entry.pk}/").content.decode()
+    saved = client.post(
+        f"/entries/{entry.pk}/edit/",
+        {"status": "completed-pending-verification", "version": entry.version},
+    )
+    assert saved.status_code == 302
