@@ -1,0 +1,110 @@
+"""The workbench as a person sees it, in Chromium: counters that follow an in-place save, a
+phone-width layout without sideways scrolling, and an axe-core accessibility check of the main
+pages at desktop and phone widths (0 serious or critical violations).
+
+Fixtures and sign-in as in ``test_browser.py``; skipped cleanly where Chromium is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web.test_browser import ARGS, CHROMIUM, shot, sign_in
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM} (set POAM_CHROMIUM)"
+)
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    opened.base = live_server.url
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
+    yield from _page(browser, live_server, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
+    yield from _page(browser, live_server, PHONE)
+
+
+def main_pages(world: Any) -> list[tuple[str, str]]:
+    from poam.web.workbench.models import Entry
+
+    system = world.system.pk
+    entry = Entry.objects.get(poam__system=world.system, item_id="POAM-006", deleted_at=None)
+    return [
+        ("portfolio", "/"),
+        ("organization", f"/orgs/{world.org.slug}/"),
+        ("dashboard", f"/systems/{system}/"),
+        ("ssp", f"/systems/{system}/ssp/?family=AC"),
+        ("poam", f"/systems/{system}/poam/"),
+        ("entry", f"/entries/{entry.pk}/"),
+        ("history", f"/systems/{system}/history/"),
+        ("status", f"/systems/{system}/status/"),
+        ("findings", f"/systems/{system}/findings/"),
+    ]
+
+
+# --- 1. counters follow an in-place save ----------------------------------------------------
+
+COUNTERS = "#score-badge, #findings-count, .families"
+
+
+def _counters(page: Any) -> list[str]:
+    return [" ".join(element.inner_text().split()) for element in page.locator(COUNTERS).all()]
+
+
+def test_an_in_place_ssp_save_updates_score_counts_and_family_badges(page: Any, world: Any) -> None:
+    """After each save made in place (htmx), the score badge, the findings count and every
+    family's NOT MET badge read exactly as the server's page does when loaded afresh, and the
+    AC badge counts the AC rows shown NOT MET."""
+    sign_in(page, "editor")
+    url = f"{page.base}/systems/{world.system.pk}/ssp/?family=AC"
+    page.goto(url)
+    ac_badge = page.locator("#notmet-AC")
+    assert ac_badge.inner_text().split()[0] == str(page.locator("li.req.not-met").count())
+    findings = page.locator("#findings-count").inner_text()
+    for nist_id, status in (("3.1.21", "implemented"), ("3.1.22", "not-implemented")):
+        row = page.locator(f"#req-{nist_id.replace('.', '-')}")
+        row.get_by_label("Status").select_option(status)
+        row.get_by_role("button", name="Save status").click()
+        expect(page.locator("#live")).to_contain_text(f"Saved AC.L2-{nist_id}")
+        not_met = page.locator("li.req.not-met").count()
+        expect(ac_badge).to_have_text(re.compile(rf"^{not_met}\s*NOT MET$"))
+        shown = _counters(page)
+        fresh = page.context.new_page()
+        fresh.goto(url)
+        assert shown == _counters(fresh), nist_id  # the server's own figures
+        fresh.close()
+    assert page.locator("#findings-count").inner_text() != findings  # the gap's finding went
+    shot(page, "ux-01-counters")
