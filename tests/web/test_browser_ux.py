@@ -108,3 +108,34 @@ def test_an_in_place_ssp_save_updates_score_counts_and_family_badges(page: Any, 
         fresh.close()
     assert page.locator("#findings-count").inner_text() != findings  # the gap's finding went
     shot(page, "ux-01-counters")
+
+
+# --- 8. phone width ----------------------------------------------------------------------------
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (element.closest(".table-scroll, .skip-link, .visually-hidden")) continue;  // by design
+    if (element.parentElement && element.parentElement.closest("table")) continue;  // in its box
+    const box = element.getBoundingClientRect();
+    if (box.width && (box.right > width + 1 || box.left < -1)) {
+      wide.push(element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") +
+        (element.className && element.className.baseVal === undefined ? "." + element.className : "") +
+        " " + Math.round(box.left) + ".." + Math.round(box.right));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 12)};
+}"""
+
+
+def test_main_pages_fit_a_phone_without_sideways_scrolling(phone: Any, world: Any) -> None:
+    """At 390 x 844 no page scrolls sideways: tables scroll inside their own container, the
+    navigation wraps, forms stack."""
+    sign_in(phone, "administrator")
+    for name, path in main_pages(world):
+        phone.goto(phone.base + path)
+        measured = phone.evaluate(OVERFLOW)
+        shot(phone, f"ux-390-{name}")
+        assert measured["scroll"] <= PHONE["width"], (name, measured)
+        assert measured["wide"] == [], (name, measured)
