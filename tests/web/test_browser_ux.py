@@ -120,8 +120,8 @@ OVERFLOW = """() => {
     if (element.parentElement && element.parentElement.closest("table")) continue;  // in its box
     const box = element.getBoundingClientRect();
     if (box.width && (box.right > width + 1 || box.left < -1)) {
-      wide.push(element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") +
-        (element.className && element.className.baseVal === undefined ? "." + element.className : "") +
+      const css = typeof element.className === "string" ? "." + element.className : "";
+      wide.push(element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + css +
         " " + Math.round(box.left) + ".." + Math.round(box.right));
     }
   }
