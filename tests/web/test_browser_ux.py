@@ -139,3 +139,67 @@ def test_main_pages_fit_a_phone_without_sideways_scrolling(phone: Any, world: An
         shot(phone, f"ux-390-{name}")
         assert measured["scroll"] <= PHONE["width"], (name, measured)
         assert measured["wide"] == [], (name, measured)
+
+
+# --- 10. axe-core -----------------------------------------------------------------------------
+
+SERIOUS = ("serious", "critical")
+
+
+def _axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_main_pages_have_no_serious_accessibility_violations(
+    browser: Any, live_server: Any, world: Any, viewport: dict[str, int]
+) -> None:
+    """axe-core (bundled by axe-playwright-python) on the nine main pages, signed in as an
+    administrator (every form shown): no serious or critical violation."""
+    for opened in _page(browser, live_server, viewport):
+        sign_in(opened, "administrator")
+        found = {}
+        for name, path in main_pages(world):
+            opened.goto(opened.base + path)
+            problems = _axe_problems(opened)
+            if problems:
+                found[name] = problems
+        assert found == {}
+
+
+def test_choosing_completed_without_evidence_prompts_before_saving(page: Any, world: Any) -> None:
+    """POAM-007 has no evidence: choosing "Completed, pending verification" shows the evidence
+    prompt at once (before anything is sent); saving anyway is refused with the prompt and the
+    message at the status; the page stays free of serious accessibility violations."""
+    from poam.web.workbench.models import Entry
+
+    entry = Entry.objects.get(poam__system=world.system, item_id="POAM-007", deleted_at=None)
+    sign_in(page, "editor")
+    page.goto(f"{page.base}/entries/{entry.pk}/")
+    page.get_by_text("Edit entry").click()
+    prompt = page.locator("#e-evidence-prompt")
+    expect(prompt).to_be_hidden()
+    page.get_by_label("Status", exact=True).select_option("completed-pending-verification")
+    expect(prompt).to_be_visible()
+    assert "AC.L2-3.1.21" in prompt.inner_text()
+    page.get_by_label("Status", exact=True).select_option("in-progress")
+    expect(prompt).to_be_hidden()
+    page.get_by_label("Status", exact=True).select_option("completed-pending-verification")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.locator(".error-summary")).to_contain_text("Status: completing an entry needs")
+    expect(page.locator("#e-evidence-prompt")).to_be_visible()
+    shot(page, "ux-02-evidence-prompt")
+    assert _axe_problems(page) == []
+    entry.refresh_from_db()
+    assert entry.status == "not-started"
+    page.locator(".error-summary a").first.click()
+    expect(page.get_by_label("Status", exact=True)).to_be_focused()
