@@ -711,3 +711,20 @@ def test_completing_an_entry_with_evidence_saves_at_once(login: Any, world: Any)
         {"status": "completed-pending-verification", "version": entry.version},
     )
     assert saved.status_code == 302
+
+
+def test_page_words_for_states_are_the_cores() -> None:
+    """The pages' filters read ``poam.core.labels`` (no table of their own)."""
+    from poam.core import labels
+    from poam.core.model import EncryptionState, ImplementationStatus, ItemStatus, MfaState
+    from poam.core.verdict import Verdict
+    from poam.web.workbench.templatetags import poam_tags
+
+    for status in (*ItemStatus, *ImplementationStatus):
+        assert poam_tags.label(status.value) == labels.label(status)
+    for verdict in Verdict:
+        assert poam_tags.verdict_label(verdict.value) == verdict.label
+    for mfa in MfaState:
+        assert poam_tags.mfa_label(mfa.value) == labels.MFA_STATE[mfa]
+    for encryption in EncryptionState:
+        assert poam_tags.encryption_label(encryption.value) == labels.ENCRYPTION_STATE[encryption]

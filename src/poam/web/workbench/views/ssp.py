@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from poam.core import labels
 from poam.core.catalog import Requirement
 from poam.core.model import EncryptionState, ImplementationStatus, MfaState, ObjectiveResult, Scope
 from poam.web.workbench import tenancy
@@ -79,7 +80,7 @@ def _row(context: dict[str, Any], requirement: Requirement, **extra: Any) -> dic
         "result": result,
         "status_options": status_options(record.status if record else None),
         "value_text": value_text(requirement),
-        "basis": label(result.basis.value),
+        "basis": labels.label(result.basis),
         "anchor": anchor(requirement.nist_id),
         # the row's own URL, built once (a {% url %} per use costs more than the row)
         "url": f"/systems/{snapshot.system.pk}/ssp/{requirement.nist_id}/",
