@@ -55,7 +55,7 @@ def page(browser: Any, live_server: Any, world: Any, settings: Any) -> Iterator[
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(15_000)
     opened = context.new_page()
-    opened.base = live_server.url  # type: ignore[attr-defined]
+    opened.base = live_server.url
     yield opened
     context.close()
 

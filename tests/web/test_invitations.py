@@ -15,7 +15,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from poam.web.accounts.models import Invitation, SecurityEvent
+from poam.web.accounts import events
+from poam.web.accounts.models import Invitation
 from poam.web.workbench.models import Membership
 
 
@@ -46,7 +47,7 @@ def test_an_invitation_is_emailed_and_changes_nothing_until_accepted(
     # the invitation is stored as a digest only: the link's secret is nowhere in the database
     secret = _link(message).split("/")[2]
     assert not Invitation.objects.filter(digest=secret).exists()
-    event = SecurityEvent.objects.get(kind="invitation-sent")
+    event = events.security_events().get(action="invitation-sent")
     assert event.organization == world.org and event.user == world.users["administrator"]
 
 
@@ -84,8 +85,9 @@ def test_the_invitee_creates_their_own_account_and_password(client: Client, worl
     assert client.get(f"/orgs/{world.org.slug}/").status_code == 200  # signed in
     # the link is spent
     assert Client().get(link).status_code == 404
-    accepted = SecurityEvent.objects.get(kind="invitation-accepted")
-    assert accepted.user == user and accepted.actor == world.users["administrator"]
+    accepted = events.security_events().get(action="invitation-accepted")
+    assert accepted.user == user and accepted.organization == world.org
+    assert events.detail(accepted)["invited_by"] == world.users["administrator"].get_username()
 
 
 def test_an_existing_user_joins_only_by_accepting(world: Any) -> None:
@@ -139,7 +141,7 @@ def test_expired_revoked_and_made_up_links_are_404(world: Any) -> None:
     assert anonymous.post(second, {"username": "x"}).status_code == 404
     for made_up in ("/invitations/guess/", "/invitations/" + "A" * 500 + "/"):
         assert anonymous.get(made_up).status_code == 404
-    assert SecurityEvent.objects.filter(kind="invitation-revoked").count() == 1
+    assert events.security_events().filter(action="invitation-revoked").count() == 1
 
 
 def test_a_second_invitation_to_the_same_address_replaces_the_first(world: Any) -> None:

@@ -116,17 +116,19 @@ class Targets:
             poam__system=system, item_id="POAM-003", deleted_at=None
         )
         self.poam = PoamDocument.objects.get(system=system, kind="internal")
-        self.milestone = EntryMilestone.objects.filter(
+        milestone = EntryMilestone.objects.filter(
             entry=self.owned, completed__isnull=True, due__isnull=False
         ).first()
-        self.evidence = (
+        evidence = (
             EntryEvidence.objects.filter(
                 entry__poam__system=system, deleted_at__isnull=True, blob__isnull=False
             )
             .exclude(entry__in=[self.owned, self.other_entry])
             .first()
         )
-        assert self.evidence is not None and self.milestone is not None
+        assert evidence is not None and milestone is not None
+        self.milestone: EntryMilestone = milestone
+        self.evidence: EntryEvidence = evidence
         self.membership = Membership.objects.get(organization=world.org, user=world.users["viewer"])
         self.token, _clear = ApiToken.issue(world.users["viewer"], "walk")
         self.invitation = Invitation.objects.create(
@@ -259,6 +261,12 @@ PAGES: list[Page] = [
         "manage",
     ),
     (
+        "import-preview",
+        lambda t: {"pk": t.system.pk, "token": "no-such-preview-token-0123456789"},
+        lambda t: {"action": "confirm"},
+        "manage",
+    ),
+    (
         "system-create",
         lambda t: {"slug": t.world.org.slug},
         lambda t: {"name": "Walk system"},
@@ -355,6 +363,10 @@ WITHOUT_TENANT_OBJECT = {
     "mfa_add_webauthn",
     "mfa_remove_webauthn",
     "mfa_edit_webauthn",
+    "reminders",
+    "reminder-feed-new",
+    "reminder-feed-remove",
+    "reminder-feed",
 }
 """Pages about the user themselves, checked separately: they show only the user's own data
 (the invitation page answers only to the secret in its link; see test_invitations.py)."""
@@ -426,7 +438,9 @@ def test_an_outsider_gets_404_everywhere_and_changes_nothing(world: Any) -> None
         for method in ("get", "post"):
             data = data_of(targets) if (data_of and method == "post") else {}
             response = getattr(client, method)(url, data)
-            baseline = getattr(client, method)(nowhere, data_of(targets) if data else {})
+            baseline = getattr(client, method)(
+                nowhere, data_of(targets) if data_of and data else {}
+            )
             assert response.status_code == baseline.status_code, (name, method)
             assert response.status_code in (404, 405), (name, method, response.status_code)
             body = response.content.decode(errors="replace")
@@ -438,7 +452,13 @@ def test_pages_without_a_tenant_object_show_only_the_users_own(world: Any) -> No
     client = Client()
     client.force_login(world.users["outsider"])
     before = fingerprint(world.org)
-    for url in ("/", "/account/tokens/", "/account/password/change/", "/account/security/"):
+    for url in (
+        "/",
+        "/account/tokens/",
+        "/account/password/change/",
+        "/account/security/",
+        "/reminders/",
+    ):
         body = client.get(url).content.decode()
         assert "Summit Fasteners" in body or url != "/"
         assert not any(secret in body for secret in _secrets(world)), url
@@ -460,7 +480,7 @@ def test_each_role_does_what_it_may_and_nothing_more(world: Any, role: str) -> N
         kwargs = kwargs_of(targets)
         get = client.get(_url(name, kwargs))
         if get.streaming:  # read a download to the end: that closes its file (and not the DB)
-            b"".join(get.streaming_content)
+            b"".join(get.streaming_content)  # type: ignore[attr-defined]
         if data_of is None:
             assert get.status_code == 200, (role, name, get.status_code)
             continue
@@ -540,7 +560,7 @@ def _api_call(client: Client, method: str, path: str, t: Targets) -> Any:
 
 
 def _send(client: Client, method: str, url: str, body: Any, files: Any, token: str) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if method == "delete":
         return client.delete(url + "?version=1", **headers)
     if files is not None:
@@ -605,7 +625,7 @@ def test_api_roles_are_enforced(world: Any) -> None:
     system = world.system.pk
     for index, role in enumerate(ALLOWED):
         _token, clear = ApiToken.issue(world.users[role], "role", scope="write")
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
+        headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
         assert client.get(f"/api/systems/{system}/assessment", **headers).status_code == 200
         before = fingerprint(world.org)
         record = SspRequirement.objects.get(system=world.system, requirement="3.1.10")

@@ -45,7 +45,7 @@ def test_demo_seed_two_orgs_three_systems_and_a_running_clock(db: Any) -> None:
     stored = EntryEvidence.objects.filter(blob__isnull=False)
     assert stored.count() >= 4
     for evidence in stored:
-        assert storage.current_sha256(storage.blob_path(evidence.blob_id)) == evidence.blob_id
+        assert storage.current_sha256(storage.blob_path(str(evidence.blob_id))) == evidence.blob_id
     again = io.StringIO()
     call_command("poam_serve", "--demo", "--no-serve", stdout=again)  # idempotent
     assert System.objects.count() == 3
@@ -158,3 +158,189 @@ def test_pages_carry_a_strict_content_security_policy(client: Any) -> None:
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "no-store" in response["Cache-Control"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+# --- the data directory is private (issue 8) ---------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
+def test_a_new_data_directory_is_private_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    from poam.web import config
+
+    previous = os.umask(umask)
+    try:
+        directory = tmp_path / "new" / "poam"
+        database = directory / "poam.sqlite3"
+        assert config.secure_data_dir(directory, database) == []
+        config.secret_key({}, directory, debug=False, embedded=True)
+    finally:
+        os.umask(previous)
+    assert _mode(directory) == 0o700
+    assert _mode(database) == 0o600 and database.stat().st_size == 0
+    assert _mode(directory / "secret_key") == 0o600
+
+
+def test_an_older_readable_data_directory_is_tightened_and_said_so(tmp_path: Path) -> None:
+    from poam.web import config
+
+    directory = tmp_path / "poam"
+    (directory / "evidence" / "ab").mkdir(parents=True)
+    blob = directory / "evidence" / "ab" / ("ab" + "0" * 62)
+    files = [blob, *(directory / f"poam.sqlite3{suffix}" for suffix in ("", "-wal", "-shm"))]
+    for path in files:
+        path.write_bytes(b"x")
+        path.chmod(0o644)
+    for folder in (directory, directory / "evidence", directory / "evidence" / "ab"):
+        folder.chmod(0o755)
+    said = config.secure_data_dir(directory, directory / "poam.sqlite3")
+    assert len(said) == 7 and all("-> 700" in line or "-> 600" in line for line in said)
+    assert all(_mode(path) == 0o600 for path in files)
+    for folder in (directory, directory / "evidence", directory / "evidence" / "ab"):
+        assert _mode(folder) == 0o700
+    assert config.secure_data_dir(directory, directory / "poam.sqlite3") == []  # once
+
+
+def test_evidence_is_stored_private_whatever_the_umask(tmp_path: Path, settings: Any) -> None:
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    previous = os.umask(0)
+    try:
+        stored = storage.store_bytes(b"evidence of a control")
+    finally:
+        os.umask(previous)
+    path = storage.blob_path(stored.sha256)
+    assert _mode(path) == 0o600
+    assert _mode(path.parent) == 0o700 and _mode(tmp_path / "evidence") == 0o700
+    assert _mode(tmp_path / "evidence" / "tmp") == 0o700
+
+
+def test_the_running_database_its_wal_and_shm_are_private(tmp_path: Path) -> None:
+    """Django opens the embedded database under umask 0: the WAL and shared-memory files SQLite
+    makes beside it (while a connection is open) take the database file's mode, 0600."""
+    code = (
+        "import os, stat; os.umask(0); import django; django.setup()\n"
+        "from django.db import connection\n"
+        "from django.conf import settings\n"
+        "connection.cursor().execute('CREATE TABLE t (x)')\n"
+        "d = settings.DATA_DIR\n"
+        "print(*(oct(stat.S_IMODE(os.stat(d / n).st_mode)) for n in "
+        "('', 'poam.sqlite3', 'poam.sqlite3-wal', 'poam.sqlite3-shm')))\n"
+    )
+    env = _env(tmp_path, DJANGO_SETTINGS_MODULE="poam.web.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0o700", "0o600", "0o600", "0o600"]
+
+
+def test_serve_tightens_an_older_data_directory_with_a_message(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    result = subprocess.run(
+        [sys.executable, "-m", "poam", "migrate"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(tmp_path),
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"poam: made private: {data}: 755 -> 700" in result.stderr
+    assert _mode(data) == 0o700 and _mode(data / "poam.sqlite3") == 0o600
+
+
+# --- `poam serve --demo` and a busy port (issue 8) ---------------------------------------------
+
+
+def _serve(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "poam", "serve", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(tmp_path, **env),
+        check=False,
+        timeout=120,
+    )
+
+
+def test_a_busy_port_is_one_clear_error_before_anything_else(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = _serve(tmp_path, "--port", str(port))
+    assert result.returncode == 2
+    assert f"poam: error: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
+    assert "serving" not in result.stdout
+    assert not (tmp_path / "data" / "poam.sqlite3").stat().st_size  # not even migrated
+
+
+def test_a_host_that_is_not_here_is_a_clear_error(tmp_path: Path) -> None:
+    result = _serve(tmp_path, "--host", "192.0.2.1", "--port", "8765")
+    assert result.returncode == 2 and "poam: error: --host 192.0.2.1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_port_problem_names_each_cause() -> None:
+    from poam.web.workbench.management.commands.poam_serve import port_problem
+
+    assert port_problem("127.0.0.1", 0) is not None and "1 to 65535" in str(
+        port_problem("127.0.0.1", 70000)
+    )
+    assert "not an address" in str(port_problem("no-such-host.invalid", 8000))
+
+
+def test_demo_uses_a_directory_of_its_own_not_the_installation(tmp_path: Path) -> None:
+    """`poam serve --demo` ignores POAM_DATA_DIR (the real installation) and uses the cache."""
+    cache = tmp_path / "cache"
+    result = _serve(tmp_path, "--demo", "--no-serve", XDG_CACHE_HOME=str(cache))
+    assert result.returncode == 0, result.stderr
+    demo = cache / "poam" / "demo"
+    assert f"poam: data in {demo}" in result.stdout and "demo ready" in result.stdout
+    assert (demo / "poam.sqlite3").stat().st_size > 0
+    assert not (tmp_path / "data").exists()  # the installation's directory was not touched
+
+
+def test_demo_refuses_the_default_data_directory(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    default = home / ".local" / "share" / "poam"
+    result = subprocess.run(
+        [sys.executable, "-m", "poam", "serve", "--demo", "--no-serve", "--data-dir", str(default)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**_env(tmp_path), "HOME": str(home)},
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stdout
+    assert "it is poam's default data directory" in result.stderr
+    assert "Traceback" not in result.stderr and "demo ready" not in result.stdout
+
+
+def test_demo_refuses_a_database_with_real_accounts(db: Any) -> None:
+    from tests.web.conftest import make_user
+
+    make_user("carol")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("poam_serve", "--demo", "--no-serve", stdout=io.StringIO(), stderr=err)
+    assert exit_.value.code == 2
+    assert "accounts that are not the demo's (carol)" in err.getvalue()
+    assert not Organization.objects.exists()

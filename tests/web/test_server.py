@@ -71,7 +71,9 @@ def test_poam_serve_answers_and_stops_cleanly(tmp_path: Path, name: str) -> None
                 if process.poll() is not None:
                     break
                 time.sleep(0.3)
-        assert b"Sign in to poam" in page, process.stderr.read() if process.poll() else ""
+        assert b"Sign in to poam" in page, (
+            process.stderr.read() if process.stderr and process.poll() else ""
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)

@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.test import RequestFactory
 
 from poam.formats.native import load_poam, load_ssp
-from poam.web.workbench import audit, services
+from poam.web.workbench import audit, importing, services
 from poam.web.workbench.guard import UnrecordedWrite, WriteGuardMiddleware, guarded
 from poam.web.workbench.history import Actor, Conflict, UnitOfWork
 from poam.web.workbench.models import (
@@ -45,6 +45,7 @@ from poam.web.workbench.services import (
     entries,
     evidence,
     governance,
+    imports,
     organizations,
     ssp,
     status,
@@ -86,6 +87,20 @@ Call = Callable[[Any, Actor], System | None]
 """Calls the service on the world; returns the system it should have changed (None: an
 organization's own event)."""
 
+ASSESSMENT: dict[str, Any] = {
+    "type": "self",
+    "date": "2026-06-01",
+    "status_date": "2026-06-03",
+    "result": "final",
+}
+AFFIRMATION: dict[str, Any] = {
+    "kind": "initial",
+    "date": "2026-06-03",
+    "official": "Pat Lee",
+    "title": "CEO",
+}
+
+
 CASES: dict[str, Call] = {
     "entries.create_entry": lambda w, a: (
         entries.create_entry(
@@ -103,7 +118,7 @@ CASES: dict[str, Call] = {
         e.poam.system,
     )[1],
     "entries.delete_entry": lambda w, a: (
-        entries.delete_entry(a, e := _entry(w), version=e.version, reason="duplicate"),
+        entries.delete_entry(a, e := _entry(w), version=e.version, reason="duplicate"),  # type: ignore[func-returns-value]
         e.poam.system,
     )[1],
     "entries.add_milestone": lambda w, a: (
@@ -119,7 +134,7 @@ CASES: dict[str, Call] = {
         ).milestone.entry.poam.system
     ),
     "entries.delete_milestone": lambda w, a: (
-        entries.delete_milestone(a, m := _milestone(w), version=m.version),
+        entries.delete_milestone(a, m := _milestone(w), version=m.version),  # type: ignore[func-returns-value]
         m.entry.poam.system,
     )[1],
     "evidence.add_file": lambda w, a: (
@@ -148,7 +163,7 @@ CASES: dict[str, Call] = {
         ).entry.poam.system
     ),
     "evidence.delete_evidence": lambda w, a: (
-        evidence.delete_evidence(a, ev := _evidence(w), version=ev.version),
+        evidence.delete_evidence(a, ev := _evidence(w), version=ev.version),  # type: ignore[func-returns-value]
         ev.entry.poam.system,
     )[1],
     "governance.update_poam": lambda w, a: (
@@ -198,7 +213,7 @@ CASES: dict[str, Call] = {
         a, w.org, load_ssp(SUMMIT / "ssp.yaml"), (load_poam(SUMMIT / "poam.yaml"),)
     ),
     "systems.replace_documents": lambda w, a: (
-        systems.replace_documents(a, w.system, ssp=load_ssp(SUMMIT / "ssp.yaml")),
+        systems.replace_documents(a, w.system, ssp=load_ssp(SUMMIT / "ssp.yaml")),  # type: ignore[func-returns-value]
         w.system,
     )[1],
     "status.add_assessment": lambda w, a: (
@@ -223,26 +238,33 @@ CASES: dict[str, Call] = {
         status.remove_affirmation(a, w.system, 0, version=w.system.version, reason="twice"),
         w.system,
     )[1],
-    "systems.import_documents": lambda w, a: (
-        systems.import_documents(
+    "imports.import_documents": lambda w, a: (
+        imports.import_documents(
             a, w.system, poam=("poam.yaml", (SUMMIT / "poam.yaml").read_bytes())
+        ),
+        w.system,
+    )[1],
+    "imports.apply": lambda w, a: (
+        imports.apply(  # type: ignore[func-returns-value]
+            a,
+            w.system,
+            importing.read_uploads(
+                [importing.Upload("ssp", "ssp.yaml", (SUMMIT / "ssp.yaml").read_bytes())]
+            ),
         ),
         w.system,
     )[1],
 }
 
 
-ASSESSMENT = {"type": "self", "date": "2026-06-01", "status_date": "2026-06-03", "result": "final"}
-AFFIRMATION = {"kind": "initial", "date": "2026-06-03", "official": "Pat Lee", "title": "CEO"}
-
-
 def _with_record(world: Any) -> None:
     """A status record to change (written as an import would: before the guarded call)."""
+    affirmation = {**AFFIRMATION, "type": AFFIRMATION["kind"]}
+    del affirmation["kind"]
     record = {
         "assessments": [{**ASSESSMENT, "result": "final", "score": 110}],
-        "affirmations": [{**AFFIRMATION, "type": AFFIRMATION["kind"]}],
+        "affirmations": [affirmation],
     }
-    del record["affirmations"][0]["kind"]
     System.objects.filter(pk=world.system.pk).update(cmmc=record)
     world.system.refresh_from_db()
 
@@ -400,17 +422,23 @@ def test_a_page_records_where_the_request_came_from(login: Any, world: Any) -> N
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(
     login: Any, world: Any, settings: Any
 ) -> None:
+    """The proxies are trusted by count (``POAM_PROXY_HOPS``), not because HTTPS is on: without
+    a proxy, a client's own X-Forwarded-For is ignored (it could name any address)."""
     settings.HTTPS = True
     entry = _entry(world)
-    login(world.users["editor"]).post(
-        f"/entries/{entry.pk}/edit/",
-        {"owner": "Dana Lee", "version": entry.version},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="203.0.113.9, 2001:db8::1",
-        secure=True,
-    )
-    row = Change.objects.get(object_type="entry", object_id=entry.pk, field="owner")
-    assert row.ip_address == "2001:db8::1"
+    client = login(world.users["editor"])
+    for hops, owner, expected in ((0, "Dana Lee", "10.0.0.2"), (1, "Lee Dana", "2001:db8::1")):
+        settings.POAM_PROXY_HOPS = hops
+        entry.refresh_from_db()
+        client.post(
+            f"/entries/{entry.pk}/edit/",
+            {"owner": owner, "version": entry.version},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.9, 2001:db8::1",
+            secure=True,
+        )
+        row = Change.objects.get(object_type="entry", object_id=entry.pk, new=owner)
+        assert row.ip_address == expected
 
 
 def test_organization_events_are_in_the_change_log(login: Any, world: Any) -> None:
@@ -423,7 +451,7 @@ def test_organization_events_are_in_the_change_log(login: Any, world: Any) -> No
     client.post(
         f"/orgs/{world.org.slug}/invitations/new/", {"email": "n@example.com", "role": "viewer"}
     )
-    link = re.search(r"http://testserver(/invitations/[^/\s]+/)", mail.outbox[-1].body)
+    link = re.search(r"http://testserver(/invitations/[^/\s]+/)", str(mail.outbox[-1].body))
     assert link is not None
     newbie = get_user_model().objects.create_user("newbie", password="a-long-pass-phrase-77")
     invitee = Client()

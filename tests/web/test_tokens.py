@@ -13,8 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from poam.web.accounts import policy
-from poam.web.accounts.models import SecurityEvent
+from poam.web.accounts import events, policy
 from poam.web.workbench.models import ApiToken
 from tests.web.test_isolation import Targets, _api_call, _api_params, _operations, _send
 
@@ -85,7 +84,7 @@ def test_a_password_change_revokes_every_token(world: Any) -> None:
     first.refresh_from_db()
     assert first.revoked_reason == "password changed"
     assert _client(other_clear).get("/api/systems").status_code == 200
-    kinds = list(SecurityEvent.objects.filter(user=user).values_list("kind", "ip"))
+    kinds = list(events.of_account(user).values_list("action", "ip_address"))
     assert ("password-changed", "192.0.2.33") in kinds
     assert kinds.count(("token-revoked", "192.0.2.33")) == 2
 
@@ -124,6 +123,7 @@ def test_the_tokens_page_issues_with_scope_and_expiry(login: Any, world: Any) ->
     client.post("/account/tokens/new/", {"name": "CI", "scope": "write", "days": "30"})
     token = ApiToken.objects.get(user=world.users["editor"], name="CI")
     assert token.scope == "write"
+    assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
     page = client.get("/account/tokens/").content.decode()
     assert "Read and write" in page and token.hint in page
@@ -131,10 +131,11 @@ def test_the_tokens_page_issues_with_scope_and_expiry(login: Any, world: Any) ->
         response = client.post("/account/tokens/new/", {"name": "bad", **bad}, follow=True)
         assert response.status_code == 200
         assert not ApiToken.objects.filter(name="bad").exists()
-    created = SecurityEvent.objects.get(kind="token-created")
-    assert created.detail["scope"] == "write" and created.user == world.users["editor"]
+    created = events.security_events().get(action="token-created")
+    assert events.detail(created)["scope"] == "write"
+    assert created.object_id == created.user_id == world.users["editor"].pk
     client.post(f"/account/tokens/{token.pk}/revoke/")
-    assert SecurityEvent.objects.filter(kind="token-revoked", user=world.users["editor"]).exists()
+    assert events.of_account(world.users["editor"]).filter(action="token-revoked").exists()
 
 
 def test_mfa_required_holds_back_tokens_until_enrolled(world: Any) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +45,96 @@ def flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     return value.strip().lower() in TRUE
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+SECRET_FILES = ("secret_key", "setup_token", "demo_password")
+"""Files of the data directory that only its owner may read, besides the database."""
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` created if needed, readable by its owner only (0700) whatever the umask."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    if path.stat().st_mode & 0o777 != PRIVATE_DIR:
+        path.chmod(PRIVATE_DIR)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty and private (0600) unless it exists: SQLite then opens it as it is,
+    and gives its WAL and shared-memory files the same mode (SQLite's unix VFS)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(fd)
+    path.chmod(PRIVATE_FILE)
+
+
+def _tighten(path: Path, mode: int, tightened: list[str]) -> None:
+    try:
+        current = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(current) or current & 0o077 == 0:
+        return
+    try:
+        path.chmod(mode)
+    except OSError as error:
+        tightened.append(f"could not make {path} private ({error.strerror})")
+        return
+    tightened.append(f"{path}: {oct(current & 0o777)[2:]} -> {oct(mode)[2:]}")
+
+
+def secure_data_dir(directory: Path, database_file: Path | None = None) -> list[str]:
+    """Make the data directory private: the directory 0700, the database, its WAL and shared
+    memory and the secret files 0600, the evidence store's folders 0700 and files 0600.
+
+    A new installation is created so; an older one (before poam kept it private) is tightened,
+    and what was changed is returned, one line each, to be shown. The evidence store is walked
+    only while its top folder is not yet private, so a tightened store costs one ``stat``.
+    """
+    tightened: list[str] = []
+    directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    _tighten(directory, PRIVATE_DIR, tightened)
+    files = [directory / name for name in SECRET_FILES]
+    if database_file is not None:
+        files += [Path(f"{database_file}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    for path in files:
+        _tighten(path, PRIVATE_FILE, tightened)
+    evidence = directory / "evidence"
+    if evidence.is_dir() and evidence.stat().st_mode & 0o077:
+        for folder, subfolders, names in os.walk(evidence):
+            for name in subfolders:
+                _tighten(Path(folder) / name, PRIVATE_DIR, tightened)
+            for name in names:
+                _tighten(Path(folder) / name, PRIVATE_FILE, tightened)
+        _tighten(evidence, PRIVATE_DIR, tightened)
+    if database_file is not None and database_file.parent.is_dir():
+        private_file(database_file)
+    return tightened
+
+
 def data_dir(env: Mapping[str, str]) -> Path:
-    """``POAM_DATA_DIR``, else the per-user data directory of the XDG convention."""
+    """``POAM_DATA_DIR``, else the demo's own directory with ``POAM_DEMO=1`` (``poam serve
+    --demo``), else the per-user data directory of the XDG convention."""
     explicit = env.get("POAM_DATA_DIR", "").strip()
     if explicit:
         return Path(explicit).expanduser()
+    if flag(env, "POAM_DEMO"):
+        return demo_dir(env)
+    return default_data_dir(env)
+
+
+def demo_dir(env: Mapping[str, str]) -> Path:
+    """Where ``poam serve --demo`` keeps its data, apart from any real installation:
+    ``$XDG_CACHE_HOME/poam/demo`` or ``~/.cache/poam/demo`` (disposable: a cache)."""
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "poam" / "demo"
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """The per-user data directory of the XDG convention (a real installation's default)."""
     xdg = env.get("XDG_DATA_HOME", "").strip()
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
     return base / "poam"
@@ -141,7 +227,7 @@ def secret_key(env: Mapping[str, str], directory: Path, *, debug: bool, embedded
         kept = path.read_text("utf-8").strip()
         if kept:
             return kept
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     key = secrets.token_urlsafe(50)
     # created private: the key signs sessions and password-reset links
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -168,6 +254,19 @@ def csrf_trusted_origins(hosts: list[str], *, https: bool) -> list[str]:
             continue
         origins.append(f"https://{'*' + host if host.startswith('.') else host}")
     return origins
+
+
+def base_url(env: Mapping[str, str]) -> str:
+    """``POAM_BASE_URL`` without its trailing slash: an http(s) address with a host, or empty."""
+    value = env.get("POAM_BASE_URL", "").strip().rstrip("/")
+    if not value:
+        return ""
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest or any(c in rest for c in " ?#\\"):
+        raise ConfigError(
+            f"POAM_BASE_URL={value!r}: give the site's address, e.g. https://poam.example.com"
+        )
+    return value
 
 
 def positive_int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:

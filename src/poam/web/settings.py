@@ -8,6 +8,7 @@ their machine (embedded SQLite in the data directory); a deployment sets ``DATAB
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from poam.web import config
@@ -17,10 +18,18 @@ BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = config.flag(ENV, "POAM_DEBUG")
 DATA_DIR = config.data_dir(ENV)
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+POAM_DEFAULT_DATA_DIR = config.default_data_dir(ENV)
+"""A real installation's default directory: ``poam serve --demo`` never seeds it."""
 EVIDENCE_DIR = DATA_DIR / "evidence"
 
 _database = config.database(ENV.get("DATABASE_URL"), DATA_DIR / "poam.sqlite3")
+# The data directory holds password hashes, session keys and every tenant's records: private
+# (0700, files 0600) whatever the umask; an older, readable one is tightened and said so.
+POAM_TIGHTENED = config.secure_data_dir(
+    DATA_DIR, Path(_database.settings["NAME"]) if _database.embedded else None
+)
+for _line in POAM_TIGHTENED:
+    sys.stderr.write(f"poam: made private: {_line}\n")
 DATABASES = {"default": _database.settings}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -58,7 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "poam.web.workbench.busy.BusyDatabaseMiddleware",  # outermost: a busy database is a 503
     "django.middleware.security.SecurityMiddleware",
+    "poam.web.workbench.import_limit.ImportLimitMiddleware",  # before anything reads a file
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +177,9 @@ EMAIL_USE_SSL = _email.ssl
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = _email.sender
 SERVER_EMAIL = _email.sender
+# The site's address (https://poam.example.com), for the links of emails and calendar events
+# written outside a request (`poam notify`); without it they are paths only.
+POAM_BASE_URL = config.base_url(ENV)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ENV.get("POAM_TIME_ZONE", "UTC")
@@ -204,6 +218,9 @@ POAM_MAX_UPLOAD_BYTES = int(ENV.get("POAM_MAX_UPLOAD_MB", "25")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+# Imports: each file up to POAM_MAX_IMPORT_MB (default 10 MB), refused as it arrives
+# (workbench/import_limit.py), before anything reads it.
+POAM_MAX_IMPORT_BYTES = config.positive_int(ENV, "POAM_MAX_IMPORT_MB", 10) * 1024 * 1024
 
 # "Today" for every assessment: the server's local date, unless POAM_TODAY fixes it (tests,
 # demos, and what-if reviews of a past or future day).

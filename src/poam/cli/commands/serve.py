@@ -49,12 +49,20 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
         data_dir: DataDirOpt = None,
         demo: Annotated[
-            bool, typer.Option("--demo", help="Seed a demo (two organizations, three systems).")
+            bool,
+            typer.Option(
+                "--demo",
+                help="Seed a demo (two organizations, three systems) in a directory of its own "
+                "(~/.cache/poam/demo unless --data-dir); refused for a real installation.",
+            ),
         ] = False,
         workers: Annotated[
             int, typer.Option("--workers", help="Server processes (one per core is good).")
         ] = 1,
         threads: Annotated[int, typer.Option("--threads", help="Threads per process.")] = 8,
+        no_serve: Annotated[
+            bool, typer.Option("--no-serve", hidden=True, help="Prepare and print, then exit.")
+        ] = False,
     ) -> None:
         """Start the web application on an embedded SQLite database (or DATABASE_URL).
 
@@ -74,8 +82,14 @@ def register(app: typer.Typer) -> None:
             "--threads",
             str(threads),
         ]
+        if no_serve:
+            argv.append("--no-serve")
         if demo:
             argv.append("--demo")
+            if data_dir is None:
+                # the demo's own directory (poam.web.config.demo_dir), never the installation's
+                os.environ.pop("POAM_DATA_DIR", None)
+                os.environ["POAM_DEMO"] = "1"
         _django(data_dir, argv)
 
     @app.command()

@@ -27,7 +27,7 @@ from django.utils import timezone
 from poam.web.accounts.events import Event, record
 from poam.web.accounts.models import Invitation, invitation_digest
 from poam.web.workbench.history import Actor
-from poam.web.workbench.models import Membership, Organization, Role
+from poam.web.workbench.models import Membership, ObjectType, Organization, Role
 from poam.web.workbench.services import organizations as organization_service
 
 VALID_FOR = timedelta(days=7)
@@ -90,8 +90,9 @@ def invite(
         record(
             Event.INVITATION_SENT,
             request=request,
-            user=actor,
+            actor=actor,
             organization=organization,
+            subject=(ObjectType.INVITATION, invitation.pk, email),
             email=email,
             role=role,
         )
@@ -133,8 +134,9 @@ def accept(request: HttpRequest, invitation: Invitation, user: Any) -> Membershi
             Event.INVITATION_ACCEPTED,
             request=request,
             user=user,
-            actor=invitation.invited_by,
             organization=invitation.organization,
+            invitation=invitation.pk,
+            invited_by=invitation.invited_by.get_username() if invitation.invited_by else None,
             email=invitation.email,
             role=invitation.role,
             already_member=not created or None,
@@ -149,8 +151,9 @@ def revoke(request: HttpRequest, actor: Any, organization: Organization, pk: int
         record(
             Event.INVITATION_REVOKED,
             request=request,
-            user=actor,
+            actor=actor,
             organization=organization,
+            subject=(ObjectType.INVITATION, invitation.pk, invitation.email),
             email=invitation.email,
         )
     return bool(updated)

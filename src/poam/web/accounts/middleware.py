@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from poam.web.accounts import devices, policy
-from poam.web.accounts.events import Event, record
+from poam.web.accounts.events import Event, record, record_aggregated
 from poam.web.accounts.hashing import HashingBusy
 from poam.web.accounts.throttle import Throttled
 
@@ -102,6 +102,15 @@ class AccountSecurityMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, Throttled):
             status, wait = 429, exception.retry_after
+            kind, _sep, name = exception.key.partition(":")
+            record_aggregated(
+                Event.REFUSED,
+                exception.key,
+                request=request,
+                username=name if kind == "account" else "",
+                key=kind,
+                retry_after=wait,
+            )
             text = (
                 "Too many failed sign-in attempts from here or for this account. "
                 f"Try again in {wait} seconds."

@@ -1,4 +1,5 @@
-"""The accounts' own tables: security events, back-off state, invitations, policies.
+"""The accounts' own tables: back-off state, invitations, policies (security events are in the
+change log: ``poam.web.accounts.events``).
 
 Kept apart from the workbench's tables (their own app and migrations): they describe people and
 how they sign in, not an organization's SSP or POA&M.
@@ -7,77 +8,11 @@ how they sign in, not an organization's SSP or POA&M.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 
 from poam.web.workbench.models import Organization, Role
-
-
-class AppendOnlyError(RuntimeError):
-    """Someone tried to rewrite the security log."""
-
-
-class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("the security log is append-only")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("the security log is append-only")
-
-
-class SecurityEvent(models.Model):
-    """Who did what to an account or an organization's access, when, and from where.
-
-    Written only through :func:`poam.web.accounts.events.record`; never updated or deleted.
-    """
-
-    at = models.DateTimeField(db_index=True)
-    kind = models.CharField(max_length=40)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The account the event is about (None: an unknown user name).",
-    )
-    username = models.CharField(max_length=150, blank=True, default="")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who caused it, when not the account itself (an administrator).",
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True, default="")
-    detail = models.JSONField(default=dict, blank=True)
-
-    objects = SecurityEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("-at", "-id")
-        indexes = (
-            models.Index(fields=("user", "-at")),
-            models.Index(fields=("organization", "-at")),
-        )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("the security log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("the security log is append-only")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
 
 
 class Backoff(models.Model):

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from poam.web.accounts.events import Event, record
 from poam.web.accounts.models import OrganizationPolicy
-from poam.web.workbench.models import Organization
+from poam.web.workbench.models import ObjectType, Organization
 
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 """Recovery codes alone are not a factor one can enrol: they come with one of these."""
@@ -60,8 +60,9 @@ def set_mfa_required(
     record(
         Event.MFA_POLICY,
         request=request,
-        user=actor,
+        actor=actor,
         organization=organization,
+        subject=(ObjectType.ORGANIZATION, organization.pk, organization.name),
         mfa_required=required,
     )
     return True

@@ -54,6 +54,21 @@ def _authenticator_event(kind: Event) -> Any:
     return receiver
 
 
+def _authenticator_used(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    """A recovery code spent is an event (one fewer left); a TOTP code or a key is a sign-in."""
+    from allauth.mfa.models import Authenticator
+
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        record(
+            Event.RECOVERY_CODE_USED,
+            request=request,
+            user=user,
+            reauthenticated=bool(kw.get("reauthenticated")) or None,
+        )
+
+
 def _mfa_failed(
     sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
 ) -> None:
@@ -96,6 +111,7 @@ def connect() -> None:
     account_signals.password_set.connect(_password_changed, dispatch_uid=uid)
     account_signals.password_reset.connect(_password_reset, dispatch_uid=uid)
     mfa_signals.authentication_failed.connect(_mfa_failed, dispatch_uid=uid)
+    mfa_signals.authenticator_used.connect(_authenticator_used, dispatch_uid=uid)
     for signal, receiver in _EVENTS.items():
         signal.connect(receiver, dispatch_uid=uid, weak=False)
     user_model = get_user_model()

@@ -30,4 +30,5 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("orgs/<slug:slug>/security/", views.organization_security, name="org-security"),
+    path("orgs/<slug:slug>/activity/", views.organization_activity, name="org-activity"),
 ]

@@ -10,16 +10,17 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from poam.web.accounts import events as security_log
 from poam.web.accounts import invitations, policy
 from poam.web.accounts import setup as first_run
 from poam.web.accounts import tokens as token_service
 from poam.web.accounts.events import Event, record
-from poam.web.accounts.models import SecurityEvent
 from poam.web.workbench import tenancy
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Role, TokenScope
@@ -85,7 +86,7 @@ def security(request: HttpRequest) -> HttpResponse:
     from allauth.mfa.models import Authenticator
 
     factors = list(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
-    events = SecurityEvent.objects.filter(user_id=int(user.pk or 0)).order_by("-at", "-id")[:25]
+    events = security_log.of_account(user)[:25]
     return render(
         request,
         "accounts/security.html",
@@ -199,6 +200,19 @@ def organization_security(request: HttpRequest, slug: str) -> HttpResponse:
             else "Two-factor authentication is no longer required.",
         )
     return redirect("organization", slug=org.slug)
+
+
+@login_required
+def organization_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organization's own log, for its administrators: members and roles, invitations,
+    the MFA policy, its creation (its systems' changes are on each system's history page)."""
+    org, access = tenancy.organization(request.user, slug, Action.MANAGE)
+    page = Paginator(security_log.of_organization(org), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/organization_activity.html",
+        {"org": org, "access": access, "page": page, "tab": "organization"},
+    )
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:

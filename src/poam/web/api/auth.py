@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
 from poam.web.accounts import policy
+from poam.web.accounts.events import Event, record_aggregated
 from poam.web.accounts.tokens import SAFE_METHODS, TOUCH_EVERY
 from poam.web.workbench.models import ApiToken, TokenScope, token_digest
 
@@ -31,14 +32,19 @@ class TokenAuth(HttpBearer):
         if not token.startswith(ApiToken.PREFIX) or len(token) > LONGEST_TOKEN:
             return None
         now = timezone.now()
-        found = (
-            ApiToken.objects.filter(
-                digest=token_digest(token), revoked_at__isnull=True, expires_at__gt=now
-            )
-            .select_related("user")
-            .first()
-        )
+        found = ApiToken.objects.filter(digest=token_digest(token)).select_related("user").first()
         if found is None or not found.user.is_active:
+            return None
+        if found.revoked_at is not None or found.expires_at is None or found.expires_at <= now:
+            # a real token, no longer good: its owner sees it was still used, and from where
+            record_aggregated(
+                Event.TOKEN_REFUSED,
+                f"token:{found.pk}",
+                request=request,
+                user=found.user,
+                token=found.hint,
+                why="revoked" if found.revoked_at is not None else "expired",
+            )
             return None
         if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
             raise PermissionDenied("this token is read-only: create a read and write token")

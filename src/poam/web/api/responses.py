@@ -352,10 +352,69 @@ class HistoryPage(Schema):
     items: list[ChangeOut]
 
 
+class ImportStatusChange(Schema):
+    requirement: str
+    before: str
+    after: str
+    """A status, or "not assessed"."""
+
+
+class ImportSspChanges(Schema):
+    requirements: int
+    status_changes: list[ImportStatusChange]
+    """The first 200 requirements whose status changes (``status_changed`` counts them all)."""
+    status_changed: int
+    other_changed: int
+    added: int
+    removed: int
+    unchanged: int
+    score_before: int | None
+    score_after: int | None
+
+
+class ImportPoamChanges(Schema):
+    kind: PoamKind
+    new_poam: bool
+    entries: int
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    added_count: int
+    removed_count: int
+    changed_count: int
+    unchanged: int
+
+
+class ImportRename(Schema):
+    current: str
+    in_file: str
+    """The name the SSP file gives the system; the import keeps ``current``."""
+
+
+class ImportFile(Schema):
+    slot: str
+    name: str
+    format: str
+
+
+class ImportSummary(Schema):
+    files: list[ImportFile]
+    ssp: ImportSspChanges | None
+    poam: ImportPoamChanges | None
+    rename: ImportRename | None
+    notes: list[str]
+    warnings: list[str]
+    """What the readers could not carry or restore (an eMASS or FedRAMP workbook's limits)."""
+
+
 class ImportResult(Schema):
+    applied: bool
+    """False for ``dry_run``: nothing was written."""
     score: int | None
-    verdict: str
-    findings: int
+    verdict: str | None
+    findings: int | None
+    """After the import; null for a dry run."""
+    summary: ImportSummary
 
 
 class ExportOut(Schema):

@@ -30,6 +30,7 @@ from poam.web.api.responses import (
     ExportOut,
     HistoryPage,
     ImportResult,
+    ImportSummary,
     Invalid,
     OrganizationOut,
     RequirementOut,
@@ -45,7 +46,7 @@ from poam.web.api.responses import (
     system_fields,
 )
 from poam.web.api.status import router as status_router
-from poam.web.workbench import exports, storage, tenancy
+from poam.web.workbench import exports, import_limit, importing, storage, tenancy
 from poam.web.workbench.assessment import Assessed, load_snapshot, system_assessment
 from poam.web.workbench.clock import today
 from poam.web.workbench.forms import errors_of
@@ -55,8 +56,8 @@ from poam.web.workbench.portfolio import ordering, search, summarized
 from poam.web.workbench.services import entries as entry_service
 from poam.web.workbench.services import evidence as evidence_service
 from poam.web.workbench.services import governance
+from poam.web.workbench.services import imports as import_service
 from poam.web.workbench.services import ssp as ssp_service
-from poam.web.workbench.services import systems as system_service
 from poam.web.workbench.tenancy import Action
 
 api = NinjaAPI(
@@ -555,6 +556,7 @@ def history(
     tags=["files"],
     response={
         200: ImportResult,
+        413: Unusable,
         422: Unusable | Invalid,
         **{k: v for k, v in WRITE_ERRORS.items() if k != 422},
     },
@@ -564,22 +566,59 @@ def import_files(
     system_id: int,
     ssp: UploadedFile | None = OPTIONAL_FILE,
     poam: UploadedFile | None = OPTIONAL_FILE,
-) -> ImportResult:
-    """Replace the SSP and/or a POA&M with uploaded files (all or nothing)."""
+    dry_run: bool = False,
+) -> Any:
+    """Replace the SSP and/or a POA&M with uploaded files in any format poam reads (all or
+    nothing, in one change). ``dry_run=true`` reads and checks them and answers what would
+    change, changing nothing. The system keeps its name whatever the SSP file calls it (the
+    summary's ``rename`` says when they differ)."""
     system, _access = tenancy.system(request.user, system_id, Action.MANAGE)
-    if ssp is None and poam is None:
-        raise ValidationError({"__all__": "send an ssp file, a poam file, or both"})
-    system_service.import_documents(
-        _actor(request),
-        system,
-        ssp=(ssp.name or "ssp", ssp.read()) if ssp else None,
-        poam=(poam.name or "poam", poam.read()) if poam else None,
+    uploads = []
+    refused = import_limit.refused(request)
+    given: tuple[tuple[importing.Slot, UploadedFile | None], ...] = (
+        ("ssp", ssp),
+        ("poam", poam),
     )
+    for slot, upload in given:
+        if upload is not None and (upload.size or 0) > importing.max_import_bytes():
+            refused.append((upload.name or slot, upload.size or 0))
+    try:
+        if refused:
+            raise importing.ImportTooLarge(
+                p for name, size in refused for p in importing.too_large(name, size).problems
+            )
+        for slot, upload in given:
+            if upload is not None:
+                uploads.append(importing.Upload(slot, upload.name or slot, upload.read()))
+        if not uploads:
+            raise ValidationError({"__all__": "send an ssp file, a poam file, or both"})
+        parsed = importing.read_uploads(uploads)  # outside any transaction
+    except importing.ImportTooLarge as error:
+        return Status(
+            413,
+            Unusable(
+                detail="the file is too large; nothing was imported",
+                problems=[str(p) for p in error.problems],
+            ),
+        )
+    summary = importing.summarize(system, parsed)
+    if dry_run:
+        return ImportResult(
+            applied=False,
+            score=None,
+            verdict=None,
+            findings=None,
+            summary=ImportSummary(**summary.to_data()),
+        )
+    import_service.apply(_actor(request), system, parsed)
+    system.refresh_from_db()
     result = _assessed(system, None, None).assessment
     return ImportResult(
+        applied=True,
         score=result.score.value,
         verdict=result.verdict.verdict.value,
         findings=len(result.findings),
+        summary=ImportSummary(**summary.to_data()),
     )
 
 

@@ -16,7 +16,6 @@ can show it. During a request, writing a tenant table outside a unit of work is 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,12 +25,12 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from poam.web import network
 from poam.web.workbench import audit
 from poam.web.workbench.models import Change, ObjectType, Organization, System
 
@@ -41,20 +40,9 @@ FieldChange = tuple[str, Any, Any]
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address a request came from: the proxy's view of it when served behind one
-    (``POAM_HTTPS=1`` trusts the proxy's headers), else the socket's peer."""
-    candidates = []
-    if getattr(settings, "HTTPS", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidates.append(forwarded.split(",")[-1].strip())  # the one the proxy added
-    candidates.append(str(request.META.get("REMOTE_ADDR", "") or ""))
-    for candidate in candidates:
-        try:
-            return ipaddress.ip_address(candidate).compressed
-        except ValueError:
-            continue
-    return None
+    """The address a request came from, behind ``POAM_PROXY_HOPS`` trusted proxies (the same
+    reading as the security log's: :func:`poam.web.network.client_ip`)."""
+    return network.client_ip(request)
 
 
 @dataclass(frozen=True)
@@ -244,6 +232,11 @@ class UnitOfWork:
                 for instance in self._touched[pk]:
                     instance.revision = revision
         audit.append(self._rows)
+
+    @property
+    def rows(self) -> list[Change]:
+        """The change-log rows recorded so far (appended when the block ends)."""
+        return self._rows
 
     # --- recording ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Evidence files under the data directory, stored once each by their SHA-256.
 
 An upload streams to a temporary file while it is hashed and measured, then moves into place as
-``evidence/ab/abcdef...`` (atomic; a second upload of the same content reuses the file). The
+``evidence/ab/abcdef...`` (atomic; a second upload of the same content reuses the file). Folders
+are 0700 and files 0600 whatever the umask: the data directory is private. The
 core's evidence checks see the files through :class:`DatabaseEvidenceStore`, which re-hashes a
 stored file whenever its size or modification time changed, so tampering on disk is reported.
 """
@@ -22,6 +23,8 @@ from django.conf import settings
 
 from poam.core.checks.base import LocalFile
 from poam.formats.native.evidence import sha256_file
+from poam.web import config
+from poam.web.config import PRIVATE_FILE
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -47,6 +50,15 @@ def root() -> Path:
     return Path(settings.EVIDENCE_DIR)
 
 
+def private_dir(path: Path) -> Path:
+    """A folder of the store, created 0700 (and its parents up to the store) whatever the umask:
+    evidence is an organization's, and the data directory is shared by no one."""
+    evidence = root()
+    if path != evidence and evidence in path.parents:
+        private_dir(path.parent)
+    return config.private_dir(path)
+
+
 def blob_path(sha256: str) -> Path:
     if not _SHA.match(sha256):
         raise ValueError(f"{sha256!r} is not a SHA-256")
@@ -62,8 +74,7 @@ class Stored:
 def store_chunks(chunks: Iterable[bytes], limit: int | None = None) -> Stored:
     """Hash and store a stream of bytes; TooLarge past ``limit`` (nothing is kept then)."""
     limit = settings.POAM_MAX_UPLOAD_BYTES if limit is None else limit
-    tmp_dir = root() / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp_dir = private_dir(root() / "tmp")
     digest = hashlib.sha256()
     size = 0
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir)
@@ -79,12 +90,12 @@ def store_chunks(chunks: Iterable[bytes], limit: int | None = None) -> Stored:
                 handle.write(chunk)
         sha = digest.hexdigest()
         final = blob_path(sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         tmp = Path(tmp_name)
         if final.exists():
             tmp.unlink()
         else:
-            tmp.chmod(0o640)
+            tmp.chmod(PRIVATE_FILE)  # mkstemp's already; said again, as the store's rule
             tmp.replace(final)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, status, system
+from poam.web.workbench.views import (
+    assessor,
+    entry,
+    imports,
+    poam,
+    portfolio,
+    reminders,
+    ssp,
+    status,
+    system,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -38,7 +48,8 @@ urlpatterns = [
     path("systems/<int:pk>/assessor/", assessor.assessor, name="assessor"),
     path("systems/<int:pk>/export/<slug:key>/", assessor.export, name="export"),
     path("systems/<int:pk>/comment/", assessor.system_comment, name="system-comment"),
-    path("systems/<int:pk>/import/", portfolio.import_documents, name="import"),
+    path("systems/<int:pk>/import/", imports.upload, name="import"),
+    path("systems/<int:pk>/import/<str:token>/", imports.preview, name="import-preview"),
     path("poams/<int:pk>/entries/new/", poam.new_entry, name="entry-new"),
     path("poams/<int:pk>/settings/", poam.poam_settings, name="poam-settings"),
     path("poams/<int:pk>/review/", system.review, name="review"),
@@ -54,4 +65,8 @@ urlpatterns = [
     path("evidence/<int:pk>/file/", entry.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/attach/", entry.evidence_attach, name="evidence-attach"),
     path("evidence/<int:pk>/delete/", entry.evidence_delete, name="evidence-delete"),
+    path("reminders/", reminders.reminder_settings, name="reminders"),
+    path("reminders/feed/new/", reminders.reminder_feed_new, name="reminder-feed-new"),
+    path("reminders/feed/remove/", reminders.reminder_feed_remove, name="reminder-feed-remove"),
+    path("reminders/feed/<str:token>.ics", reminders.reminder_feed, name="reminder-feed"),
 ]

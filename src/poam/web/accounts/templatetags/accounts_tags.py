@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from poam.web.accounts import invitations, policy
+from poam.web.accounts import events, invitations, policy
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def organization_access(context: template.Context, org: Any) -> dict[str, Any]:
         "mfa_required": policy.mfa_required(org),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def event_detail(change: Any) -> str:
+    """A security event's details as ``key: value; ...`` (empty for other changes)."""
+    return "; ".join(f"{key}: {value}" for key, value in events.detail(change).items())

@@ -24,6 +24,7 @@ from poam.web.workbench.models.poam import (
     PoamDocument,
     Review,
 )
+from poam.web.workbench.models.reminders import ReminderSettings
 from poam.web.workbench.models.ssp import SspRequirement, System
 from poam.web.workbench.models.summary import Summary
 from poam.web.workbench.models.tenancy import (
@@ -51,6 +52,7 @@ __all__ = [
     "ObjectType",
     "Organization",
     "PoamDocument",
+    "ReminderSettings",
     "Review",
     "Role",
     "SspRequirement",

@@ -1,5 +1,6 @@
 """The change log: every change to an SSP record, entry, milestone, evidence, POA&M, system,
-organization or membership, kept with who, when, from where and why.
+organization or membership, and every security event (sign-ins, factors, passwords, tokens,
+invitations: ``poam.web.accounts.events``), kept with who, when, from where and why.
 
 Append-only three times over: the model refuses to update or delete a row; the database refuses
 it too (triggers installed by migration 0003, on SQLite and PostgreSQL); and each row carries
@@ -38,6 +39,8 @@ class ObjectType(models.TextChoices):
     TOKEN = "token", "API token"
     USER = "user", "User account"
     """Events of a person rather than of an organization's data: sign-ins, password changes."""
+    INVITATION = "invitation", "Invitation"
+    """An invitation to join an organization, sent or revoked (``poam.web.accounts.events``)."""
 
 
 SYSTEM_OBJECTS = (

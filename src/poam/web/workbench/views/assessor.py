@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from poam.core.checks.base import Severity
-from poam.web.workbench import exports, tenancy
+from poam.web.workbench import exports, importing, tenancy
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.models import Comment, Review
 from poam.web.workbench.services import governance
@@ -44,7 +44,7 @@ def assessor(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-created_at")[:50],
             "errors": assessed.assessment.count(Severity.ERROR),
             "warnings": assessed.assessment.count(Severity.WARNING),
-            "import_problems": request.session.pop("import_problems", None),
+            "max_import_mb": importing.max_import_bytes() // (1024 * 1024),
             "kinds": list(assessed.snapshot.poams),
         }
     )

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from poam.core.model import Thresholds
-from poam.formats.errors import InputError
 from poam.web.workbench import tenancy
 from poam.web.workbench.assessment import ensure_summaries
 from poam.web.workbench.clock import today
@@ -159,27 +158,3 @@ def change_member(request: HttpRequest, slug: str, member: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "; ".join(m for ms in errors_of(error).values() for m in ms))
     return redirect("organization", slug=org.slug)
-
-
-@login_required
-@require_POST
-def import_documents(request: HttpRequest, pk: int) -> HttpResponse:
-    system, _access = tenancy.system(request.user, pk, Action.MANAGE)
-    ssp_file = request.FILES.get("ssp")
-    poam_file = request.FILES.get("poam")
-    if ssp_file is None and poam_file is None:
-        messages.error(request, "Choose an SSP file, a POA&M file, or both.")
-        return redirect("assessor", pk=system.pk)
-    try:
-        system_service.import_documents(
-            actor(request),
-            system,
-            ssp=(ssp_file.name or "ssp", ssp_file.read()) if ssp_file else None,
-            poam=(poam_file.name or "poam", poam_file.read()) if poam_file else None,
-        )
-    except InputError as error:
-        request.session["import_problems"] = [str(p) for p in error.problems][:50]
-        messages.error(request, "Nothing was imported: the file has problems (listed below).")
-        return redirect("assessor", pk=system.pk)
-    messages.success(request, "Imported. The change log records what changed.")
-    return redirect("dashboard", pk=system.pk)
