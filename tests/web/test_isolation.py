@@ -193,7 +193,11 @@ PAGES: list[Page] = [
     (
         "entry-edit",
         lambda t: {"pk": t.owned.pk},
-        lambda t: {"status": "completed-pending-verification", "version": t.owned.version},
+        lambda t: {
+            "status": "completed-pending-verification",
+            "version": t.owned.version,
+            "without_evidence": "1",  # POAM-006 has none: the page asks first otherwise
+        },
         "edit-entry",
     ),
     (
