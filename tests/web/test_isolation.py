@@ -193,7 +193,11 @@ PAGES: list[Page] = [
     (
         "entry-edit",
         lambda t: {"pk": t.owned.pk},
-        lambda t: {"status": "completed-pending-verification", "version": t.owned.version},
+        lambda t: {
+            "status": "completed-pending-verification",
+            "version": t.owned.version,
+            "without_evidence": "1",  # POAM-006 has none: the page asks first otherwise
+        },
         "edit-entry",
     ),
     (
@@ -286,6 +290,8 @@ PAGES: list[Page] = [
         lambda t: {"mfa_required": "0"},
         "manage",
     ),
+    # the activity log is read-only, for administrators (any other member: 403)
+    ("org-activity", lambda t: {"slug": t.world.org.slug}, lambda t: {}, "manage"),
     (
         "member-change",
         lambda t: {"slug": t.world.org.slug, "member": t.membership.pk},
