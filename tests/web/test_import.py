@@ -703,3 +703,19 @@ def test_any_upload_is_read_or_refused_with_an_input_error(
         assert error.problems and all(p.file == name for p in error.problems)
     else:
         assert isinstance(read.document, Ssp if slot == "ssp" else Poam)
+
+
+def test_a_preview_is_claimed_by_one_confirmation_only(login: Any, world: World) -> None:
+    """Two confirmations sent at the same moment: the first takes the preview (its folder is
+    renamed), the second finds nothing and imports nothing; a failed import puts it back."""
+    client = _admin(login, world)
+    token = _token(_upload(client, world, "poam", "poam.yaml", b"poam: {kind: internal}\n"))
+    user = world.users["administrator"].pk
+    with pytest.raises(RuntimeError), importing.claimed(user, world.system, token):
+        raise RuntimeError("the import failed")
+    assert importing._folder(token).exists()  # put back: the user can confirm again
+    with importing.claimed(user, world.system, token), pytest.raises(importing.StageMissing):
+        with importing.claimed(user, world.system, token):
+            pytest.fail("a second confirmation took the same preview")
+    assert not importing._folder(token).exists()
+    assert not list(importing._folder(token).parent.glob(importing._folder(token).name + "*"))

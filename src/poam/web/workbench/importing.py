@@ -28,7 +28,8 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -642,3 +643,23 @@ def discard(user_id: int, system: System, token: str) -> None:
     except StageMissing:
         return
     shutil.rmtree(_folder(token), ignore_errors=True)
+
+
+@contextmanager
+def claimed(user_id: int, system: System, token: str) -> Iterator[None]:
+    """Take the preview for one confirmation: its folder is renamed (atomic), so a second
+    confirmation sent at the same moment finds nothing (StageMissing) and cannot import twice.
+    Removed when the block succeeds; put back when it fails, so the user can try again."""
+    staged(user_id, system, token)
+    folder = _folder(token)
+    taken = folder.with_name(f"{folder.name}.{secrets.token_hex(8)}.claimed")
+    try:
+        folder.rename(taken)
+    except OSError:
+        raise StageMissing(token) from None
+    try:
+        yield
+    except BaseException:
+        taken.rename(folder)
+        raise
+    shutil.rmtree(taken, ignore_errors=True)

@@ -148,9 +148,13 @@ def preview(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             "change now. Confirm again to import.",
         )
         return _preview_page(request, system, access, staged, summary, status=409)
-    parsed = importing.read_uploads(staged.uploads)  # outside the transaction
     rename = summary.rename is not None and request.POST.get("rename") == "1"
-    import_service.apply(actor(request), system, parsed, rename=rename)
-    importing.discard(_user(request), system, token)
+    try:
+        with importing.claimed(_user(request), system, token):
+            parsed = importing.read_uploads(staged.uploads)  # outside the transaction
+            import_service.apply(actor(request), system, parsed, rename=rename)
+    except importing.StageMissing:  # confirmed twice at once: the other one imports
+        messages.error(request, "This import preview was already used; nothing more was imported.")
+        return redirect("assessor", pk=system.pk)
     messages.success(request, f"Imported {parsed.names}. The history records what changed and why.")
     return redirect("dashboard", pk=system.pk)
