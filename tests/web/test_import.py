@@ -714,8 +714,10 @@ def test_a_preview_is_claimed_by_one_confirmation_only(login: Any, world: World)
     with pytest.raises(RuntimeError), importing.claimed(user, world.system, token):
         raise RuntimeError("the import failed")
     assert importing._folder(token).exists()  # put back: the user can confirm again
-    with importing.claimed(user, world.system, token), pytest.raises(importing.StageMissing):
-        with importing.claimed(user, world.system, token):
-            pytest.fail("a second confirmation took the same preview")
+    first = importing.claimed(user, world.system, token)
+    first.__enter__()  # the first confirmation is under way
+    with pytest.raises(importing.StageMissing), importing.claimed(user, world.system, token):
+        pytest.fail("a second confirmation took the same preview")
+    first.__exit__(None, None, None)
     assert not importing._folder(token).exists()
     assert not list(importing._folder(token).parent.glob(importing._folder(token).name + "*"))
