@@ -18,7 +18,17 @@ from poam import __version__
 from poam.cli import commands
 from poam.cli.groups import export_app, import_app
 
-COMMAND_MODULES = ("catalog", "check", "init", "oscal", "report", "serve", "sprs", "workbook")
+COMMAND_MODULES = (
+    "backup",
+    "catalog",
+    "check",
+    "init",
+    "oscal",
+    "report",
+    "serve",
+    "sprs",
+    "workbook",
+)
 """The modules of ``poam.cli.commands``, each with a ``register(app)``; a test proves the list is
 complete."""
 
@@ -35,6 +45,8 @@ MODULE_OF = {
     "serve": "serve",
     "migrate": "serve",
     "audit": "serve",
+    "backup": "backup",
+    "restore": "backup",
 }
 """The module that defines each top-level command (a test proves it); any other first argument
 (``export``, ``import``, ``--help``, a typo) builds the whole application."""
