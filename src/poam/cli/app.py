@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "check",
     "init",
     "oscal",
+    "org",
     "report",
     "serve",
     "sprs",
@@ -47,6 +48,7 @@ MODULE_OF = {
     "audit": "serve",
     "backup": "backup",
     "restore": "backup",
+    "org": "org",
 }
 """The module that defines each top-level command (a test proves it); any other first argument
 (``export``, ``import``, ``--help``, a typo) builds the whole application."""

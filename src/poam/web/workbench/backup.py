@@ -498,6 +498,8 @@ def _triggers_lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
                 "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
             )
             tables = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks pending so far, now
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             for table in tables:
                 cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             yield

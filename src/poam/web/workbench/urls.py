@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from poam.web.workbench.views import assessor, entry, poam, portfolio, ssp, status, system
+from poam.web.workbench.views import (
+    assessor,
+    entry,
+    organization_data,
+    poam,
+    portfolio,
+    ssp,
+    status,
+    system,
+)
 
 urlpatterns = [
     path("", portfolio.portfolio, name="portfolio"),
@@ -12,6 +21,8 @@ urlpatterns = [
     path("orgs/<slug:slug>/", portfolio.organization, name="organization"),
     path("orgs/<slug:slug>/systems/new/", portfolio.create_system, name="system-create"),
     path("orgs/<slug:slug>/members/<int:member>/", portfolio.change_member, name="member-change"),
+    path("orgs/<slug:slug>/export/", organization_data.export_organization, name="org-export"),
+    path("orgs/<slug:slug>/delete/", organization_data.delete_organization, name="org-delete"),
     path("systems/<int:pk>/", system.dashboard, name="dashboard"),
     path("systems/<int:pk>/findings/", system.findings, name="findings"),
     path("systems/<int:pk>/history/", system.history_page, name="history"),
