@@ -389,3 +389,59 @@ def test_cli_round_trip_between_two_data_directories(tmp_path: Path) -> None:
     again = _cli("restore", str(archive), "--data-dir", str(target), env=env)
     assert again.returncode == 2 and "not empty" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_a_backup_after_an_organization_was_deleted_restores_its_tombstones(
+    store: Path, world: World, tmp_path: Path
+) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services.organizations import delete_organization
+
+    delete_organization(Actor(None, "tests"), world.org, confirm=world.org.slug)
+    before = fingerprint()
+    backup.create(tmp_path / "b.zip")
+    empty_everything(store)
+    restored = backup.restore(tmp_path / "b.zip")
+    assert fingerprint() == before
+    assert restored.chain is not None and restored.chain.intact
+
+
+PG_URL = os.environ.get("POAM_TEST_DATABASE_URL", "").strip()
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")) or not PG_URL,
+    reason="SQLite to PostgreSQL: run on SQLite with POAM_TEST_DATABASE_URL set",
+)
+def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"poam_restore_{os.getpid()}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("POAM_", "DJANGO_", "DATABASE_"))
+        }
+        env.update(POAM_TODAY="2026-11-20", POAM_SECRET_KEY="k" * 50)
+        seeded = _cli("serve", "--demo", "--no-serve", "--data-dir", str(tmp_path / "s"), env=env)
+        assert seeded.returncode == 0, seeded.stderr
+        archive = tmp_path / "b.zip"
+        made = _cli("backup", str(archive), "--data-dir", str(tmp_path / "s"), env=env)
+        assert made.returncode == 0, made.stderr
+        pg = {**env, "DATABASE_URL": urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}"))}
+        restored = _cli("restore", str(archive), "--data-dir", str(tmp_path / "p"), env=pg)
+        assert restored.returncode == 0, restored.stderr
+        verified = _cli("audit", "verify", "--data-dir", str(tmp_path / "p"), env=pg)
+        assert verified.returncode == 0, verified.stderr
+        source = _cli("audit", "verify", "--data-dir", str(tmp_path / "s"), env=env)
+        digest = source.stdout.split("digest ")[1].split()[0]
+        assert f"digest {digest}" in verified.stdout  # the same chain, to the last digest
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
