@@ -133,11 +133,16 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
     with pytest.raises(backup.BackupError, match=r"the database is not empty .*--force"):
         backup.restore(archive)
     Organization.objects.create(name="Made after the backup", slug="later")
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    SessionStore().create()  # someone signed in to what is being replaced
     seen: list[dict[str, int]] = []
     report = backup.restore(archive, force=True, before_write=lambda r: seen.append(r.replaced))
     assert seen and seen[0]["workbench.organization"] == 3  # said what it replaces
     assert report.chain is not None and report.chain.intact
     assert fingerprint() == before
+    assert not Session.objects.exists()
 
 
 def test_a_forced_restore_that_fails_midway_changes_nothing(

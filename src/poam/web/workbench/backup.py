@@ -155,6 +155,14 @@ def _models() -> list[type[models.Model]]:
     return sorted(found, key=lambda model: model._meta.label_lower)
 
 
+def _skipped() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.label_lower in SKIPPED_MODELS and model._meta.managed
+    ]
+
+
 def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return list(model._meta.concrete_fields)
 
@@ -671,7 +679,8 @@ def restore(
         try:
             with transaction.atomic(using=connection.alias), _triggers_lifted(connection):
                 with connection.cursor() as cursor:
-                    for model in reversed(list(known.values())):
+                    # the sessions too (not backed up): none outlives the data it signed in to
+                    for model in [*reversed(list(known.values())), *_skipped()]:
                         cursor.execute(
                             f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}"
                         )
