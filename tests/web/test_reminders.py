@@ -3,6 +3,7 @@ all that each shows only what its user may see at that moment (tenant isolation)
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
@@ -387,6 +388,28 @@ WIDEST_IN_MAIN = (
 """The right edge of the page's content (the top bar's own layout is the base template's)."""
 
 
+HAS_AXE = importlib.util.find_spec("axe_playwright_python") is not None
+"""axe-playwright-python is a dev dependency from the ux branch on; until then, no axe check."""
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations in the page's content (axe-playwright-python
+    bundles it; the top bar, the base template's, is checked with the main pages)."""
+    if not HAS_AXE:
+        return []
+    from axe_playwright_python.sync_playwright import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        Axe,
+    )
+
+    results = Axe().run(page, context="main")
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 390])
@@ -410,6 +433,7 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         expect(page.get_by_role("heading", name="Reminders", level=1)).to_be_visible()
         assert "POA&M closeout deadline" in page.locator("#due-list").inner_text()
         assert page.evaluate(WIDEST_IN_MAIN) <= width
+        assert axe_problems(page) == []
         page.get_by_label("Days ahead").fill("30")
         page.get_by_label("POA&M closeout deadline").check()
         page.get_by_role("button", name="Save settings").click()
@@ -423,6 +447,12 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         assert b"BEGIN:VCALENDAR" in feed.body()
         assert b"POA&M closeout deadline" in feed.body()
         assert page.evaluate(WIDEST_IN_MAIN) <= width
+        page.get_by_label("Days ahead").fill("999")
+        page.get_by_role("button", name="Save settings").click()
+        expect(
+            page.get_by_role("alert").filter(has_text="less than or equal to 90")
+        ).to_be_visible()
+        assert axe_problems(page) == []  # the refused form too
         context.close()
         browser.close()
 
