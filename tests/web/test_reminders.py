@@ -16,12 +16,17 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
-from poam.core.reminders import ReminderKind
+from poam.core.assess import assess
+from poam.core.model import Poam, Ssp
+from poam.core.reminders import ReminderKind, of_assessment
 from poam.web.workbench import reminders
 from poam.web.workbench.models import Membership, ReminderSettings
 from poam.web.workbench.models.reminders import feed_digest
+from tests.strategies import poams, ssps
 from tests.web.conftest import AS_OF, World
 
 pytestmark = pytest.mark.django_db
@@ -503,3 +508,33 @@ def test_the_feed_follows_a_change_of_the_data_at_once(world: World) -> None:
     after = events(Client().get(path))
     assert any(e.get("dtstart").dt == moved_to for e in after)
     assert {str(e.get("uid")) for e in after} == {str(e.get("uid")) for e in before}
+
+
+# --- the calendar document holds any text a user can write ------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ssp=ssps(with_cmmc=True),
+    poam=poams(),
+    today=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_any_reminder_round_trips_through_the_calendar(ssp: Ssp, poam: Poam, today: date) -> None:
+    """Titles, entry ids and names are user text (commas, semicolons, backslashes, new lines,
+    any script): each event reads back exactly as written, one per reminder."""
+    found = of_assessment(assess(ssp, poam, as_of=today), days_ahead=reminders.FEED_DAYS_AHEAD)
+    rows = [
+        reminders.Reminded(r, 7, "Org; \\ , name", f"/systems/7/?k={i}")
+        for i, r in enumerate(found)
+    ]
+    document = reminders.calendar(rows, today, "https://poam.example.com")
+    parsed = list(Calendar.from_ical(document).walk("VEVENT"))
+    assert len(parsed) == len(rows)
+    for event, reminded in zip(parsed, rows, strict=True):
+        reminder = reminded.reminder
+        assert str(event.get("summary")) == (
+            f"{reminder.system}: {reminder.kind.label}: {reminder.title}"
+        )
+        assert str(event.get("description")).startswith(reminder.detail)
+        assert event.get("dtstart").dt == reminder.day
+    assert len({str(e.get("uid")) for e in parsed}) == len(parsed)
