@@ -538,3 +538,23 @@ def test_any_reminder_round_trips_through_the_calendar(ssp: Ssp, poam: Poam, tod
         assert str(event.get("description")).startswith(reminder.detail)
         assert event.get("dtstart").dt == reminder.day
     assert len({str(e.get("uid")) for e in parsed}) == len(parsed)
+
+
+def test_choosing_an_organization_keeps_its_systems_only(world: World) -> None:
+    user = world.users["consultant"]
+    client_of(user).post("/reminders/", {"days_ahead": "14", "organizations": [world.org.pk]})
+    found = reminders.for_user(user, AS_OF)
+    assert found
+    assert {r.system_id for r in found} == {world.system.pk}
+
+
+def test_a_deleted_system_is_never_reminded(world: World) -> None:
+    from django.utils import timezone
+
+    from poam.web.workbench.models import System
+
+    _client, path = make_feed(world.users["viewer"])
+    assert any(ACME in s for s in summaries(events(Client().get(path))))
+    System.objects.filter(pk=world.system.pk).update(deleted_at=timezone.now())
+    assert events(Client().get(path)) == []
+    assert reminders.for_user(world.users["viewer"], AS_OF) == []
