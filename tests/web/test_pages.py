@@ -593,3 +593,138 @@ def test_text_colours_contrast_at_least_4_5_to_1() -> None:
     assert len(pairs) > 20
     low = [(s, f, b, round(contrast(f, b), 2)) for s, f, b in pairs if contrast(f, b) < 4.5]
     assert low == []
+
+
+def test_fix_on_a_gap_offers_a_prefilled_new_entry(login: Any, world: Any) -> None:
+    """A NOT MET requirement without an open entry (ssp-gap-without-poam): its "Fix" opens the
+    new-entry form filled from the SSP; adding it clears the finding."""
+    client = login(world.users["editor"])
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    gap = re.search(
+        r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 .*?<a href=\"([^\"]+)\">Fix",
+        findings,
+        re.S,
+    )
+    assert gap is not None
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
+    fix = gap.group(1).replace("&amp;", "&")
+    assert fix == f"/poams/{poam.pk}/entries/new/?requirement=3.3.4"
+    form = client.get(fix).content.decode()
+
+    def value(input_id: str) -> str:
+        found = re.search(rf'id="{input_id}"[^>]*value="([^"]*)"', form)
+        return found.group(1) if found else ""
+
+    assert value("n-req") == "3.3.4"
+    gap_text = re.search(r'id="n-gap"[^>]*>([^<]*)</textarea>', form)
+    assert gap_text is not None and "AU.L2-3.3.4" in gap_text.group(1)
+    assert "in the SSP" in gap_text.group(1)
+    assert re.search(r'<option value="not-started" selected>', form)
+    assert "Pre-filled from the SSP" in form
+    created = client.post(
+        fix.split("?")[0],
+        {
+            "item_id": value("n-id"),
+            "requirement": "3.3.4",
+            "gap": gap_text.group(1) + " No alert reaches the on-call phone.",
+            "status": "not-started",
+            "owner": "Tom Reyes, Systems Administrator",
+            "milestone_title": "Device control policy assigned",
+            "milestone_due": "2027-01-29",
+        },
+    )
+    assert created.status_code == 302
+    after = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert not re.search(r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 ", after)
+
+
+def test_a_prefilled_entry_names_the_objectives_not_met(login: Any, world: Any) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import ssp as ssp_service
+
+    record = SspRequirement.objects.get(system=world.system, requirement="3.1.21")
+    ssp_service.update_requirement(
+        Actor(None, "tests"),
+        world.system,
+        "3.1.21",
+        {"status": "partially-implemented", "objectives": {"a": "met", "b": "not-met", "c": "met"}},
+        version=record.version,
+    )
+    poam = PoamDocument.objects.get(system=world.system, kind="internal")
+    form = login(world.users["editor"]).get(f"/poams/{poam.pk}/entries/new/?requirement=3.1.21")
+    html = form.content.decode()
+    assert re.search(r'id="n-obj"[^>]*value="b"', html)
+    assert "is partially implemented in the SSP. Objectives NOT MET: [b]" in html
+
+
+def test_completing_an_entry_without_evidence_asks_for_it_first(login: Any, world: Any) -> None:
+    """POAM-007 is open with no evidence: marking it completed is not saved (it would be the
+    error completed-without-evidence); the form asks for evidence, showing what the
+    requirement asks, and completes it only when told to do so without."""
+    entry = _entry(world, "POAM-007")
+    assert entry.status == "not-started"
+    assert not EntryEvidence.objects.filter(entry=entry, deleted_at__isnull=True).exists()
+    client = login(world.users["editor"])
+    before = client.get(f"/entries/{entry.pk}/").content.decode()
+    prompt = re.search(r'<div id="e-evidence-prompt"[^>]*>', before)
+    assert prompt is not None and " hidden" in prompt.group(0)  # shown when a done status is chosen
+    data = {"status": "completed-pending-verification", "version": entry.version}
+    page = client.post(f"/entries/{entry.pk}/edit/", data)
+    body = page.content.decode()
+    assert page.status_code == 422
+    prompt = re.search(r'<div id="e-evidence-prompt"[^>]*>', body)
+    assert prompt is not None and "hidden" not in prompt.group(0)
+    assert "Evidence first." in body and "AC.L2-3.1.21 is met" in body
+    assert "Limit use of portable storage devices on external systems." in body
+    assert re.search(r'id="e-status-error">.*completing an entry needs evidence', body, re.S)
+    assert re.search(r'<option value="completed-pending-verification" selected>', body)
+    entry.refresh_from_db()
+    assert entry.status == "not-started"
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert "POAM-007 (AC.L2-3.1.21) is completed-pending-verification" not in findings
+    saved = client.post(f"/entries/{entry.pk}/edit/", {**data, "without_evidence": "1"})
+    assert saved.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "completed-pending-verification"
+    findings = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
+    assert "completed-without-evidence" in findings
+
+
+def test_completing_an_entry_with_evidence_saves_at_once(login: Any, world: Any) -> None:
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.services import evidence as evidence_service
+
+    entry = _entry(world, "POAM-007")
+    evidence_service.add_link(
+        Actor(None, "tests"),
+        entry,
+        title="Intune device control report",
+        url="https://intune.example.com/report/42",
+        when="2026-11-19",
+        today=AS_OF,
+    )
+    entry.refresh_from_db()
+    client = login(world.users["editor"])
+    assert 'id="e-evidence-prompt"' not in client.get(f"/entries/{entry.pk}/").content.decode()
+    saved = client.post(
+        f"/entries/{entry.pk}/edit/",
+        {"status": "completed-pending-verification", "version": entry.version},
+    )
+    assert saved.status_code == 302
+
+
+def test_page_words_for_states_are_the_cores() -> None:
+    """The pages' filters read ``poam.core.labels`` (no table of their own)."""
+    from poam.core import labels
+    from poam.core.model import EncryptionState, ImplementationStatus, ItemStatus, MfaState
+    from poam.core.verdict import Verdict
+    from poam.web.workbench.templatetags import poam_tags
+
+    for status in (*ItemStatus, *ImplementationStatus):
+        assert poam_tags.label(status.value) == labels.label(status)
+    for verdict in Verdict:
+        assert poam_tags.verdict_label(verdict.value) == verdict.label
+    for mfa in MfaState:
+        assert poam_tags.mfa_label(mfa.value) == labels.MFA_STATE[mfa]
+    for encryption in EncryptionState:
+        assert poam_tags.encryption_label(encryption.value) == labels.ENCRYPTION_STATE[encryption]

@@ -27,6 +27,16 @@
       dialog.poamOpener.focus();
     }
   }, true);
+  // Marking an entry without evidence done: show the evidence prompt as soon as the status
+  // is chosen, before the form is sent (the server asks the same without scripts).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-evidence-prompt]")) return;
+    var prompt = document.getElementById(select.getAttribute("data-evidence-prompt"));
+    if (!prompt) return;
+    var open = (select.getAttribute("data-open-statuses") || "").split(" ");
+    prompt.hidden = open.indexOf(select.value) !== -1;
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var pending = document.querySelector("dialog[data-open-on-load]");
     if (pending) {

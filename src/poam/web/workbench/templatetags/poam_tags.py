@@ -14,6 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from poam import __version__
+from poam.core import labels
+from poam.core.model import EncryptionState, MfaState
+from poam.core.verdict import Verdict
 
 register = template.Library()
 
@@ -24,26 +27,13 @@ VERDICT_TONE = {
     "cannot-assess": "bad",
     "expired": "bad",
 }
-VERDICT_LABEL = {
-    "final": "Final Level 2",
-    "conditional": "Conditional Level 2",
-    "none": "No CMMC status",
-    "cannot-assess": "Assessment cannot be completed",
-    "expired": "Conditional status expired",
+STATE_LABELS: dict[str, str] = {
+    **{status.value: text for status, text in labels.ITEM_STATUS.items()},
+    **{status.value: text for status, text in labels.IMPLEMENTATION_STATUS.items()},
+    **{result.value: text for result, text in labels.OBJECTIVE_RESULT.items()},
 }
-STATUS_LABEL = {
-    "implemented": "Implemented",
-    "partially-implemented": "Partially implemented",
-    "planned": "Planned",
-    "not-implemented": "Not implemented",
-    "not-applicable": "Not applicable",
-    "not-started": "Not started",
-    "in-progress": "In progress",
-    "completed-pending-verification": "Completed, pending verification",
-    "closed": "Closed",
-    "met": "Met",
-    "not-met": "Not met",
-}
+"""The words of the states a page shows as text (entry and SSP statuses, objective results),
+from ``poam.core.labels``: the same words as the CLI and the report."""
 
 
 @register.simple_tag
@@ -59,14 +49,29 @@ def verdict_tone(value: Any) -> str:
 
 @register.filter
 def verdict_label(value: Any) -> str:
-    return VERDICT_LABEL.get(str(getattr(value, "value", value)), str(value))
+    key = str(getattr(value, "value", value))
+    return Verdict(key).label if key in Verdict._value2member_map_ else key
 
 
 @register.filter
 def label(value: Any) -> str:
-    """A status or result as words ("partially-implemented" -> "Partially implemented")."""
+    """A status or result as words ("partially-implemented" -> "Partially implemented"), in
+    ``poam.core.labels``'s words; anything else with its dashes as spaces."""
     key = str(getattr(value, "value", value))
-    return STATUS_LABEL.get(key, key.replace("-", " ").capitalize())
+    return STATE_LABELS.get(key, key.replace("-", " ").capitalize())
+
+
+@register.filter
+def mfa_label(value: Any) -> str:
+    key = str(getattr(value, "value", value))
+    return labels.MFA_STATE[MfaState(key)] if key in MfaState._value2member_map_ else key
+
+
+@register.filter
+def encryption_label(value: Any) -> str:
+    key = str(getattr(value, "value", value))
+    known = EncryptionState._value2member_map_
+    return labels.ENCRYPTION_STATE[EncryptionState(key)] if key in known else key
 
 
 @register.filter
@@ -162,7 +167,7 @@ def deduction_rows(deductions: Any, system_pk: int) -> SafeString:
                 r.requirement.cmmc_id,
                 r.requirement.title,
                 r.deduction,
-                label(r.basis),
+                labels.label(r.basis),
                 r.rule,
             )
             for r in deductions

@@ -21,6 +21,8 @@ STATUS_CODES = REGISTRY.codes_in(Group.STATUS)
 """Findings about the CMMC status over time: fixed on the system's status page."""
 GOVERNANCE_CODES = REGISTRY.codes_in(Group.GOVERNANCE)
 """Findings about how the POA&M is kept: fixed in its settings."""
+GAP_WITHOUT_ENTRY = REGISTRY["ssp-gap-without-poam"].code
+"""A NOT MET requirement no open entry covers: fixed by a new entry, offered pre-filled."""
 
 
 def actor(request: HttpRequest) -> Actor:
@@ -46,6 +48,10 @@ def fix_url(system: System, assessed: Assessed, finding: Finding) -> str:
             return reverse("entry", args=[pk])
     if finding.code in STATUS_CODES and not finding.item:
         return reverse("status", args=[system.pk])
+    if finding.code == GAP_WITHOUT_ENTRY and finding.requirement:
+        poam_row = snapshot.poam_rows.get(kind)
+        if poam_row is not None:
+            return reverse("entry-new", args=[poam_row.pk]) + f"?requirement={finding.requirement}"
     if finding.code in GOVERNANCE_CODES and not finding.requirement:
         return reverse("poam", args=[system.pk]) + (f"?kind={kind}" if kind else "") + "#settings"
     if finding.requirement and load_catalog().find(finding.requirement) is not None:

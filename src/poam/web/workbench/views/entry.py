@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from poam.core import labels
+from poam.core.checks import REGISTRY
 from poam.core.model import ItemStatus
 from poam.web.workbench import storage, tenancy
 from poam.web.workbench.clock import today
@@ -100,6 +101,8 @@ def entry_context(
             else [],
             "statuses": [s.value for s in ItemStatus],
             "max_upload_mb": _max_mb(),
+            # an open entry without evidence: marking it done asks for the evidence first
+            "asks_evidence": not live.evidence and ItemStatus(live.status).is_open,
             "errors": {},
             **extra,
         }
@@ -168,6 +171,27 @@ def _refused(
     return render(request, "workbench/entry.html", context, status=422)
 
 
+COMPLETION_CHECK = REGISTRY["completed-without-evidence"]
+EVIDENCE_PROMPT = (
+    "completing an entry needs evidence that the work is done: add a file or a link under "
+    "Evidence first, or choose to complete it without evidence for now "
+    f"({COMPLETION_CHECK.code}, {COMPLETION_CHECK.rule})"
+)
+"""Said at the status field when an entry without evidence is marked done."""
+
+
+def _completes_without_evidence(entry: Entry, status: str | None) -> bool:
+    """Whether this save would mark an open entry done while it has no evidence: the page asks
+    for the evidence first rather than saving an error (the check completed-without-evidence
+    decides the same on the saved entry)."""
+    statuses = {s.value: s for s in ItemStatus}
+    if status not in statuses or statuses[status].is_open:
+        return False
+    if not statuses[entry.status].is_open:
+        return False  # already done: not this save's doing
+    return not EntryEvidence.objects.filter(entry=entry, deleted_at__isnull=True).exists()
+
+
 @login_required
 def entry_page(request: HttpRequest, pk: int) -> HttpResponse:
     entry, access = tenancy.entry(request.user, pk)
@@ -181,6 +205,17 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     owner_only = not access.can(Action.EDIT_POAM)
     allowed = OWNER_FIELDS if owner_only else EDIT_FIELDS
     values = {name: request.POST[name] for name in allowed if name in request.POST}
+    if _completes_without_evidence(entry, values.get("status")) and not request.POST.get(
+        "without_evidence"
+    ):
+        return _refused(
+            request,
+            entry,
+            access,
+            ValidationError({"status": EVIDENCE_PROMPT}),
+            "edit",
+            evidence_prompt=True,
+        )
     try:
         changes = entry_service.update_entry(
             actor(request),

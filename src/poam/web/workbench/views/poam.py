@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from poam.core import labels
-from poam.core.model import AssessmentType, ItemStatus, PoamKind
+from poam.core.model import AssessmentType, ImplementationStatus, ItemStatus, PoamKind
 from poam.core.states import MilestoneState, is_after_deadline, is_overdue, milestone_state
 from poam.web.workbench import tenancy
 from poam.web.workbench.clock import today
@@ -175,6 +175,40 @@ NEW_ENTRY_FIELDS = tuple(
 """What the new-entry page asks (the creation date is today; comments come later)."""
 
 
+def suggested_entry(context: dict[str, Any], requirement_text: str) -> dict[str, str]:
+    """A new entry for a gap, pre-filled from what the SSP says of the requirement: the gap
+    (the SSP's temporary deficiency description, else its status and the objectives NOT MET,
+    each with its statement), those objectives' letters, and the SSP's responsible person as
+    the owner. To be read and completed before saving: nothing is saved from this."""
+    requirement = catalog().find(requirement_text) if requirement_text else None
+    if requirement is None:
+        return {"requirement": requirement_text} if requirement_text else {}
+    record = context["assessed"].snapshot.records.get(requirement.nist_id)
+    result = context["assessment"].score.result(requirement.nist_id)
+    missing = [o for o in requirement.objectives if o.letter in result.not_met_objectives]
+    if record is not None and record.deficiency_description:
+        gap = record.deficiency_description
+    else:
+        known = {s.value: s for s in ImplementationStatus}
+        status = (
+            labels.IMPLEMENTATION_STATUS[known[record.status]].lower()
+            if record is not None and record.status in known
+            else "not described"
+        )
+        gap = f"{requirement.cmmc_id} ({requirement.title}) is {status} in the SSP."
+        if missing:
+            gap += " Objectives NOT MET: " + "; ".join(
+                f"[{o.letter}] {o.statement}" for o in missing
+            )
+    return {
+        "requirement": requirement.nist_id,
+        "gap": gap,
+        "objectives": ", ".join(o.letter for o in missing),
+        "owner": (record.responsible or "") if record is not None else "",
+        "status": ItemStatus.NOT_STARTED.value,
+    }
+
+
 @login_required
 def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
     poam_row, access = tenancy.poam(request.user, pk, Action.EDIT_POAM)
@@ -200,7 +234,9 @@ def new_entry(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "poam_row": poam_row,
             "errors": errors,
-            "submitted": request.POST if request.method == "POST" else {},
+            "submitted": request.POST
+            if request.method == "POST"
+            else suggested_entry(context, request.GET.get("requirement", "")),
             "statuses": [s.value for s in ItemStatus],
             "suggested_id": suggested_item_id(poam_row),
             "users": assignable_users(system.organization_id),

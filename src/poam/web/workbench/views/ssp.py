@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from poam.core import labels
 from poam.core.catalog import Requirement
 from poam.core.model import EncryptionState, ImplementationStatus, MfaState, ObjectiveResult, Scope
 from poam.web.workbench import tenancy
@@ -79,7 +80,7 @@ def _row(context: dict[str, Any], requirement: Requirement, **extra: Any) -> dic
         "result": result,
         "status_options": status_options(record.status if record else None),
         "value_text": value_text(requirement),
-        "basis": label(result.basis.value),
+        "basis": labels.label(result.basis),
         "anchor": anchor(requirement.nist_id),
         # the row's own URL, built once (a {% url %} per use costs more than the row)
         "url": f"/systems/{snapshot.system.pk}/ssp/{requirement.nist_id}/",
@@ -110,12 +111,7 @@ def _ssp_page(
     family = (family or request.GET.get("family", "AC")).upper()
     if family != "ALL" and family not in cat.families:
         family = "AC"
-    score = context["assessment"].score
-    not_met = Counter(r.requirement.family for r in score.not_met)
-    families = [
-        (code, name, len(cat.family(code)), not_met.get(code, 0))
-        for code, name in cat.families.items()
-    ]
+    families = _families(context)
     chosen = cat.requirements if family == "ALL" else cat.family(family)
     context.update(
         {
@@ -134,6 +130,16 @@ def _ssp_page(
         }
     )
     return render(request, "workbench/ssp.html", context, status=status)
+
+
+def _families(context: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    """Each family: code, name, requirements, and how many are NOT MET (its badge)."""
+    cat = catalog()
+    not_met = Counter(r.requirement.family for r in context["assessment"].score.not_met)
+    return [
+        (code, name, len(cat.family(code)), not_met.get(code, 0))
+        for code, name in cat.families.items()
+    ]
 
 
 def _values(request: HttpRequest, requirement: Requirement) -> dict[str, Any]:
@@ -232,6 +238,7 @@ def _save(request: HttpRequest, system: Any, access: Any, found: Requirement) ->
             "row": row,
             "live": live,
             "oob": True,
+            "families": _families(context),
             **FORM_CHOICES,
             "can_edit": access.can(Action.EDIT_SSP),
         },
