@@ -290,6 +290,8 @@ PAGES: list[Page] = [
         lambda t: {"mfa_required": "0"},
         "manage",
     ),
+    # the activity log is read-only, for administrators (any other member: 403)
+    ("org-activity", lambda t: {"slug": t.world.org.slug}, lambda t: {}, "manage"),
     (
         "member-change",
         lambda t: {"slug": t.world.org.slug, "member": t.membership.pk},

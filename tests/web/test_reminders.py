@@ -4,8 +4,11 @@ all that each shows only what its user may see at that moment (tenant isolation)
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,6 +74,12 @@ def test_the_page_shows_the_users_reminders_of_the_systems_they_see(world: World
     consultant = client_of(world.users["consultant"]).get("/reminders/").content.decode()
     assert "POA&amp;M closeout deadline" in consultant  # Summit's Conditional status counts down
     assert 'href="/reminders/"' in body  # linked from the menu
+    found = reminders.for_user(world.users["viewer"], AS_OF)
+    milestones = [r for r in found if r.reminder.item is not None]
+    assert milestones
+    for reminded in milestones:  # each opens its entry, of the viewer's own system
+        assert reminded.path.startswith("/entries/")
+        assert client_of(world.users["viewer"]).get(reminded.path).status_code == 200
 
 
 def test_settings_are_saved_and_narrow_the_reminders(world: World) -> None:
@@ -268,6 +277,7 @@ def test_a_digest_goes_to_each_user_with_email_on_once_a_day(world: World) -> No
     assert set(by_address) == {"viewer@acme.example", "olive@summit.example"}
     viewer = by_address["viewer@acme.example"]
     assert viewer.subject.startswith("poam reminders for 2026-11-20")
+    assert viewer.extra_headers["Auto-Submitted"] == "auto-generated"
     assert ACME in viewer.body
     assert SUMMIT not in viewer.body
     assert "https://poam.example.com/" in viewer.body
@@ -322,7 +332,9 @@ def test_a_failed_send_is_tried_again_next_run(world: World, monkeypatch: Any) -
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise OSError("connection refused")
 
-    monkeypatch.setattr("poam.web.workbench.management.commands.poam_notify.send_mail", refuse)
+    monkeypatch.setattr(
+        "poam.web.workbench.management.commands.poam_notify.EmailMessage.send", refuse
+    )
     with pytest.raises(CommandError, match="1 digest could not be sent"):
         notify()
     assert ReminderSettings.objects.get(user=world.users["viewer"]).last_sent_on is None
@@ -362,3 +374,102 @@ def test_a_base_url_that_is_no_site_address_is_refused(value: str) -> None:
 
     with pytest.raises(config.ConfigError, match="POAM_BASE_URL"):
         config.base_url({"POAM_BASE_URL": value})
+
+
+# --- in a real browser (Chromium), at desktop and phone widths --------------------------------
+
+CHROMIUM = os.environ.get("POAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+WIDEST_IN_MAIN = (
+    "Math.max(...Array.from(document.querySelectorAll('main *'), "
+    "e => Math.ceil(e.getBoundingClientRect().right)))"
+)
+"""The right edge of the page's content (the top bar's own layout is the base template's)."""
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: int) -> None:
+    """Open Reminders from the menu, see the countdown, narrow the kinds, make the calendar
+    address and read it; nothing wider than the screen on a phone."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.goto(live_server.url + "/login/")
+        page.get_by_label("User name").fill("consultant")
+        page.get_by_label("Password").fill("a-long-test-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server.url + "/")
+        page.get_by_role("link", name="Reminders").click()
+        expect(page.get_by_role("heading", name="Reminders", level=1)).to_be_visible()
+        assert "POA&M closeout deadline" in page.locator("#due-list").inner_text()
+        assert page.evaluate(WIDEST_IN_MAIN) <= width
+        page.get_by_label("Days ahead").fill("30")
+        page.get_by_label("POA&M closeout deadline").check()
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_text("Reminder settings saved.")).to_be_visible()
+        expect(page.locator("#due-list li")).to_have_count(1)
+        page.get_by_role("button", name="Make a calendar address").click()
+        address = page.locator("code.hash").inner_text()
+        assert address.startswith(live_server.url + "/reminders/feed/")
+        feed = context.request.get(address)
+        assert feed.status == 200
+        assert b"BEGIN:VCALENDAR" in feed.body()
+        assert b"POA&M closeout deadline" in feed.body()
+        assert page.evaluate(WIDEST_IN_MAIN) <= width
+        context.close()
+        browser.close()
+
+
+def test_the_dashboard_lists_the_milestones_due_soon_as_the_reminders_do(world: World) -> None:
+    client = client_of(world.users["viewer"])
+    response = client.get(f"/systems/{world.system.pk}/")
+    assert response.status_code == 200
+    upcoming = response.context["upcoming"]
+    expected = [
+        r
+        for r in reminders.for_user(world.users["viewer"], AS_OF, days_ahead=14)
+        if r.reminder.kind in reminders.MILESTONE_KINDS
+    ]
+    assert [r.reminder.key for r in upcoming] == [r.reminder.key for r in expected]
+    assert upcoming
+    body = response.content.decode()
+    for reminded in upcoming:
+        assert reminded.path in body
+
+
+def test_the_feed_follows_a_change_of_the_data_at_once(world: World) -> None:
+    """The feed is cached, but keyed by each system's revision: a moved milestone shows."""
+    from poam.web.workbench.history import Actor
+    from poam.web.workbench.models import EntryMilestone
+    from poam.web.workbench.services.entries import move_milestone
+
+    _client, path = make_feed(world.users["viewer"])
+    before = events(Client().get(path))
+    milestone = (
+        EntryMilestone.objects.filter(
+            entry__poam__system=world.system, completed__isnull=True, due__isnull=False
+        )
+        .order_by("due", "pk")
+        .first()
+    )
+    assert milestone is not None
+    moved_to = date(2027, 3, 3)
+    assert all(e.get("dtstart").dt != moved_to for e in before)
+    move_milestone(
+        Actor(world.users["editor"], "tests"),
+        milestone,
+        moved_to.isoformat(),
+        "The vendor shipped late; the new date is in the purchase order.",
+        version=milestone.version,
+        today=AS_OF,
+    )
+    after = events(Client().get(path))
+    assert any(e.get("dtstart").dt == moved_to for e in after)
+    assert {str(e.get("uid")) for e in after} == {str(e.get("uid")) for e in before}

@@ -37,23 +37,30 @@ MESSAGE = "The database is busy; nothing was changed. Try again in a moment."
 _MARK = "_poam_database_busy"
 
 
-def is_busy(error: BaseException | None) -> bool:
-    """Whether ``error`` (or what caused it) says the database is busy, not broken."""
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, DatabaseError) or type(error).__module__.startswith(
-            ("psycopg", "sqlite3")
-        ):
-            if getattr(error, "sqlstate", None) in BUSY_SQLSTATES:
-                return True
-            pgcode = getattr(error, "pgcode", None)
-            if pgcode in BUSY_SQLSTATES:
-                return True
-            text = str(error).lower()
-            if any(words in text for words in BUSY_SQLITE):
-                return True
+def _chain(error: BaseException | None) -> list[BaseException]:
+    links: list[BaseException] = []
+    while error is not None and len(links) < 10 and error not in links:
+        links.append(error)
         error = error.__cause__ or error.__context__
-        seen += 1
+    return links
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """Whether ``error`` is a database error saying the database is busy, not broken (the
+    driver's error, with its SQLSTATE, is the cause of Django's)."""
+    links = _chain(error)
+    if not any(
+        isinstance(link, DatabaseError) or type(link).__module__.startswith(("psycopg", "sqlite3"))
+        for link in links
+    ):
+        return False
+    for link in links:
+        if getattr(link, "sqlstate", None) in BUSY_SQLSTATES:
+            return True
+        if getattr(link, "pgcode", None) in BUSY_SQLSTATES:
+            return True
+        if any(words in str(link).lower() for words in BUSY_SQLITE):
+            return True
     return False
 
 

@@ -68,15 +68,18 @@ def max_import_bytes() -> int:
     return int(settings.POAM_MAX_IMPORT_BYTES)
 
 
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 102_400 else f"{count / 1024:.1f} kB"
+
+
 def too_large(name: str, size: int) -> ImportTooLarge:
-    limit = max_import_bytes()
+    """The refusal of a file over the limit (``size``: its size, or the bytes seen so far)."""
     return ImportTooLarge(
         [
             Problem(
                 name,
-                f"is {size / (1024 * 1024):.1f} MB; imports are limited to "
-                f"{limit / (1024 * 1024):.0f} MB per file (POAM_MAX_IMPORT_MB): nothing was "
-                "read",
+                f"is {_size(size)} or more; imports are limited to {_size(max_import_bytes())} "
+                "per file (POAM_MAX_IMPORT_MB): nothing was read",
             )
         ]
     )
@@ -122,17 +125,25 @@ class Parsed:
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_YAML_KEY = re.compile(r"^\s*['\"]?[\w$-]+['\"]?\s*:(\s|$)")
+_YAML_KEY = re.compile(r"^['\"]?[\w$ -]+['\"]?\s*:(\s|$)")
 
 
 def _looks_like_csv(name: str, data: bytes) -> bool:
-    """A CSV grid (eMASS or NIST): by its name, or a first line of comma-separated cells that is
-    neither JSON nor a YAML mapping key."""
+    """A CSV grid (eMASS or NIST), by its name or its first lines: commas, and neither JSON
+    nor a YAML mapping (a native file's top-level keys start at the first column)."""
     if name.lower().endswith(".csv"):
         return True
-    head = data[:4096].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
-    first = head.split("\n", 1)[0]
-    return not head.startswith(("{", "[")) and first.count(",") >= 2 and not _YAML_KEY.match(first)
+    head = data[:8192].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    if head.startswith(("{", "[")):
+        return False
+    lines = [
+        line
+        for line in head.splitlines()[:20]
+        if line.strip() and not line.startswith(("#", "---", "%"))
+    ][:10]
+    if not lines or _YAML_KEY.match(lines[0]):
+        return False
+    return sum("," in line for line in lines) * 2 >= len(lines)
 
 
 def _sheet_layout(sheets: Sequence[str]) -> str | None:
@@ -206,7 +217,7 @@ def _workbook(upload: Upload, path: Path, catalog: Catalog) -> Read:
     return Read(
         upload.slot,
         upload.name,
-        f"{layout.title} workbook ({kind})",
+        f"{layout.title}{'' if layout.title.endswith('workbook') else ' workbook'} ({kind})",
         imported.document,
         tuple(imported.notes),
         tuple(imported.warnings),

@@ -20,12 +20,14 @@ from django.urls import reverse
 
 from poam.core.reminders import KIND_LABEL, Reminder, ReminderKind, of_assessment, when
 from poam.web.workbench import tenancy
-from poam.web.workbench.assessment import system_assessment
+from poam.web.workbench.assessment import Assessed, system_assessment
 from poam.web.workbench.models import ReminderSettings, System
 from poam.web.workbench.seam.read import Snapshot
 
 FEED_DAYS_AHEAD = 366
 """A calendar shows what comes: the feed looks a year ahead, whatever the digest's horizon."""
+DASHBOARD_DAYS_AHEAD = 14
+MILESTONE_KINDS = {ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE}
 KIND_CHOICES = [(kind.value, KIND_LABEL[kind]) for kind in ReminderKind]
 
 
@@ -77,33 +79,45 @@ def _path(snapshot: Snapshot, reminder: Reminder) -> str:
     return reverse("status", args=[system.pk])
 
 
+def of_system(
+    assessed: Assessed,
+    *,
+    days_ahead: int = DASHBOARD_DAYS_AHEAD,
+    kinds: set[ReminderKind] | None = None,
+) -> list[Reminded]:
+    """The reminders of one assessed system (every one of its POA&Ms), with their pages."""
+    snapshot = assessed.snapshot
+    system = snapshot.system
+    return [
+        Reminded(reminder, system.pk, system.organization.name, _path(snapshot, reminder))
+        for reminder in of_assessment(
+            assessed.assessment,
+            others=snapshot.poams.values(),
+            days_ahead=days_ahead,
+            system=system.name,
+            kinds=kinds,
+        )
+    ]
+
+
 def for_user(
     user: Any,
     today: date,
     prefs: ReminderSettings | None = None,
     *,
     days_ahead: int | None = None,
+    systems: Iterable[System] | None = None,
 ) -> list[Reminded]:
-    """Every reminder of the user's chosen systems on ``today``, in date order."""
+    """Every reminder of the user's chosen systems on ``today``, in date order (``systems``:
+    those :func:`chosen_systems` gave, when the caller has them already)."""
     if user is None or not user.is_active:
         return []
     prefs = prefs if prefs is not None else settings_of(user)
     horizon = prefs.days_ahead if days_ahead is None else days_ahead
     kinds = kinds_of(prefs)
     found: list[Reminded] = []
-    for system in chosen_systems(user, prefs):
-        assessed = system_assessment(system, today)
-        snapshot = assessed.snapshot
-        for reminder in of_assessment(
-            assessed.assessment,
-            others=snapshot.poams.values(),
-            days_ahead=horizon,
-            system=system.name,
-            kinds=kinds,
-        ):
-            found.append(
-                Reminded(reminder, system.pk, system.organization.name, _path(snapshot, reminder))
-            )
+    for system in chosen_systems(user, prefs) if systems is None else systems:
+        found.extend(of_system(system_assessment(system, today), days_ahead=horizon, kinds=kinds))
     found.sort(key=lambda r: (*r.reminder.sort_key(), r.organization, r.system_id))
     return found
 
@@ -153,6 +167,38 @@ def digest(reminders: Iterable[Reminded], today: date, base: str = "") -> tuple[
 
 
 # --- the calendar feed ------------------------------------------------------------------------
+
+
+FEED_CACHE_SECONDS = 3600
+
+
+def feed(user: Any, prefs: ReminderSettings, today: date, base: str) -> bytes:
+    """The user's calendar document, a year ahead, kept an hour in the shared cache.
+
+    Writing iCalendar costs about a millisecond an event (the library folds each line
+    character by character; bench/reminders.py), and calendars poll the same address all day.
+    The cache key holds everything the document depends on: the settings as saved, the day,
+    the site's address, and each system the user may see now with its revision and names, so
+    a change of data, of settings or of membership (a system gone) is never served stale.
+    """
+    from django.core.cache import cache
+
+    systems = list(chosen_systems(user, prefs))
+    parts = [
+        str(prefs.pk),
+        prefs.updated_at.isoformat() if prefs.updated_at else "",
+        today.isoformat(),
+        base,
+        *(f"{s.pk}:{s.revision}:{s.name}:{s.organization.name}" for s in systems),
+    ]
+    key = "reminder-feed:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    found = for_user(user, today, prefs, days_ahead=FEED_DAYS_AHEAD, systems=systems)
+    document = calendar(found, today, base)
+    cache.set(key, document, FEED_CACHE_SECONDS)
+    return document
 
 
 def uid(reminded: Reminded) -> str:

@@ -49,10 +49,11 @@ def _problems_page(
 
 def _uploads(request: HttpRequest) -> list[importing.Upload]:
     """The uploaded files, refusing any above the limit before a byte of it is read."""
+    files = request.FILES  # parse the upload first: the limit handler records as it reads
     refused = import_limit.refused(request)
     limit = importing.max_import_bytes()
     for slot in importing.SLOTS:
-        upload = request.FILES.get(slot)
+        upload = files.get(slot)
         if upload is not None and (upload.size or 0) > limit:
             refused.append((upload.name or slot, upload.size or 0))
     if refused:
@@ -61,7 +62,7 @@ def _uploads(request: HttpRequest) -> list[importing.Upload]:
         )
     uploads = []
     for slot in importing.SLOTS:
-        upload = request.FILES.get(slot)
+        upload = files.get(slot)
         if upload is not None:
             uploads.append(importing.Upload(slot, upload.name or slot, upload.read()))
     return uploads

@@ -112,12 +112,9 @@ def reminder_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if prefs is None:
         raise Http404("not found")
-    as_of = today()
-    found = reminders.for_user(prefs.user, as_of, prefs, days_ahead=reminders.FEED_DAYS_AHEAD)
     base = settings.POAM_BASE_URL or request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(
-        reminders.calendar(found, as_of, base), content_type="text/calendar; charset=utf-8"
-    )
+    document = reminders.feed(prefs.user, prefs, today(), base)
+    response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="poam-reminders.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -18,7 +18,7 @@ from poam.core.lifecycle import affirmations_due
 from poam.core.model import ItemStatus, Thresholds
 from poam.core.plan import describe_full_score, plan
 from poam.core.scoring import MAX_SCORE
-from poam.web.workbench import charts, tenancy
+from poam.web.workbench import charts, reminders, tenancy
 from poam.web.workbench.clock import today
 from poam.web.workbench.models import SYSTEM_OBJECTS, Change, Review
 from poam.web.workbench.services import governance
@@ -85,6 +85,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "validity_left": validity_left,
             "validity_warning": validity_left is not None
             and validity_left <= thresholds.validity_warning_days,
+            "upcoming": reminders.of_system(assessed, kinds=reminders.MILESTONE_KINDS),
+            "upcoming_days": reminders.DASHBOARD_DAYS_AHEAD,
         }
     )
     return render(request, "workbench/dashboard.html", context)

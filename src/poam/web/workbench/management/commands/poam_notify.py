@@ -12,13 +12,16 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from poam.web.workbench import reminders
 from poam.web.workbench.clock import today
 from poam.web.workbench.models import ReminderSettings
+
+HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+"""A machine's message (RFC 3834): out-of-office replies should not answer it."""
 
 
 def _day(value: str) -> date:
@@ -69,7 +72,7 @@ class Command(BaseCommand):
             if not claimed:  # another run sent it meanwhile
                 continue
             try:
-                send_mail(subject, body, None, [user.email])
+                EmailMessage(subject, body, to=[user.email], headers=HEADERS).send()
             except Exception as error:  # SMTP errors are many: report it, go on
                 ReminderSettings.objects.filter(pk=prefs.pk, last_sent_on=day).update(
                     last_sent_on=before
