@@ -308,9 +308,14 @@ def test_a_hostile_or_damaged_archive_is_refused_and_nothing_written(
     _refused(mutate(_members(good), tmp_path), match, store)
 
 
-def test_limits_on_members_and_line_length(good: Path, store: Path) -> None:
+def test_limits_on_members_sizes_and_line_length(good: Path, store: Path) -> None:
     _refused(good, "members, more than 5", store, limits=backup.Limits(members=5))
     _refused(good, "longer than 100 bytes", store, limits=backup.Limits(line_bytes=100))
+    _refused(good, "bytes, more than the limit", store, limits=backup.Limits(member_bytes=1000))
+    _refused(
+        good, "more than 5,000 bytes uncompressed", store, limits=backup.Limits(total_bytes=5000)
+    )
+    _refused(good, "manifest.json is larger than", store, limits=backup.Limits(manifest_bytes=10))
 
 
 def test_not_a_zip_file(store: Path, tmp_path: Path, db: Any) -> None:
