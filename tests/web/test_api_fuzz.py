@@ -12,6 +12,7 @@ that the hostile bodies reach the services, not only the 404 of an unknown id.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,7 +104,11 @@ def test_no_server_error_and_every_answer_as_declared(world: Any, operation: Any
                     if choices:
                         case.path_parameters[name] = choices[pick % len(choices)]
             headers = {"Authorization": f"Bearer {tokens[who]}"}
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=CHECKS, headers=headers)
+            with warnings.catch_warnings():
+                # the in-process transport never closes a streamed file (a server does)
+                warnings.simplefilter("ignore", ResourceWarning)
+                response = case.call(headers=headers)
+                case.validate_response(response, checks=CHECKS, headers=headers)
+                del response  # freed (and its file closed) while the warning is ignored
 
         run()

@@ -76,6 +76,20 @@ api = NinjaAPI(
 router = Router(by_alias=True)
 OPTIONAL_FILE = FileParam(None)
 """An optional multipart file (ninja's ``File[...] | None`` does not bind)."""
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_ANSWER = {"description": "The file", "content": {"application/octet-stream": BINARY}}
+"""A file is not JSON: the document says what it is (ninja alone would say a JSON string)."""
+EXPORT_ANSWER = {
+    "description": "The export, in the format of its key",
+    "content": {
+        exports.JSON: {"schema": {"type": "object"}},
+        exports.YAML: BINARY,
+        exports.XLSX: BINARY,
+        exports.CSV: BINARY,
+        "text/html": BINARY,
+        "application/pdf": BINARY,
+    },
+}
 PARAMETER_PLACES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 
 
@@ -500,7 +514,12 @@ def add_link(
     return Status(201, _entry(request, entry_id))
 
 
-@router.get("/evidence/{evidence_id}/file", tags=["evidence"], response={200: bytes, **ERRORS})
+@router.get(
+    "/evidence/{evidence_id}/file",
+    tags=["evidence"],
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: FILE_ANSWER}},
+)
 def evidence_file(request: HttpRequest, evidence_id: schemas.Id) -> FileResponse:
     """The stored file, as uploaded."""
     evidence, _access = tenancy.evidence(request.user, evidence_id)
@@ -635,7 +654,12 @@ def export_list(
     ]
 
 
-@router.get("/systems/{system_id}/exports/{key}", tags=["files"], response={200: bytes, **ERRORS})
+@router.get(
+    "/systems/{system_id}/exports/{key}",
+    tags=["files"],
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: EXPORT_ANSWER}},
+)
 def export_file(
     request: HttpRequest, system_id: schemas.Id, key: schemas.Query, kind: PoamKind | None = None
 ) -> HttpResponse:
