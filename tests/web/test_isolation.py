@@ -278,6 +278,8 @@ PAGES: list[Page] = [
         lambda t: {"mfa_required": "0"},
         "manage",
     ),
+    # administrators only: the organization's activity log (read, whatever the method)
+    ("org-activity", lambda t: {"slug": t.world.org.slug}, lambda t: {}, "manage"),
     (
         "member-change",
         lambda t: {"slug": t.world.org.slug, "member": t.membership.pk},

@@ -14,6 +14,7 @@ from ninja import File, Form, NinjaAPI, Router, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.params.functions import File as FileParam
+from ninja.params.functions import Form as FormParam
 
 from poam import __version__
 from poam.core.catalog import load_catalog
@@ -486,7 +487,7 @@ def upload_evidence(
     request: HttpRequest,
     entry_id: schemas.Id,
     file: File[UploadedFile],
-    title: Form[schemas.Long] = "",
+    title: str = FormParam("", max_length=schemas.LONG, pattern=schemas.NO_NUL),
     day: Form[dt.date | None] = None,
 ) -> Status[EntryOut]:
     """Upload a file; it is stored with its SHA-256 and size."""

@@ -43,7 +43,7 @@ ITEMS = 200
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=0, le=MAX_VERSION)]
-Index = Annotated[int, Field(ge=0, le=10_000)]
+Index = Annotated[int, Field(ge=0, le=MAX_VERSION)]
 Limit = Annotated[int, Field(ge=1, le=500)]
 Offset = Annotated[int, Field(ge=0, le=MAX_VERSION)]
 Reason = Annotated[str, Field(max_length=REASON, pattern=NO_NUL)]
