@@ -285,7 +285,7 @@ def test_hostile_bodies_answer_422_by_field_and_change_nothing(api: Client, worl
     system = world.system.pk
     entry = api.get(f"/api/systems/{system}/entries").json()[0]
     url = f"/api/entries/{entry['id']}"
-    bodies = {
+    bodies: dict[str, list[dict[str, Any]]] = {
         "version": [{"version": "seven"}, {"version": BEYOND_64_BITS}, {"version": -1}],
         "gap": [
             {"version": entry["version"], "gap": "before\x00after"},
