@@ -81,7 +81,7 @@ def sign_in(page: Any, username: str) -> None:
 
 def axe_problems(page: Any) -> list[str]:
     """axe-core's serious and critical violations on the page, one line per element."""
-    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+    from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     return [
