@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Q
 
+from poam.web.accounts.export import organization_access
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Organization
@@ -73,7 +74,9 @@ class Command(BaseCommand):
         temporary = Path(name)
         try:
             with os.fdopen(handle, "wb") as out:
-                done = organizations.export_organization(who, org, out)
+                done = organizations.export_organization(
+                    who, org, out, extra=organization_access(org)
+                )
             temporary.chmod(0o600)  # every record and the members' addresses of a tenant
             temporary.replace(target)
         finally:
