@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Q
 
 from poam.web.accounts.export import organization_access
+from poam.web.workbench.backup import BackupError, require_migrated
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Organization
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         sys.exit(EXIT_INPUT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_migrated()
+        except BackupError as error:
+            self.fail(str(error))
         if options["action"] == "list":
             self.list()
             return
