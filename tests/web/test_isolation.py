@@ -290,7 +290,7 @@ PAGES: list[Page] = [
         lambda t: {"mfa_required": "0"},
         "manage",
     ),
-    # the activity log is read-only, for administrators (any other member: 403)
+    # administrators only: the organization's activity log (read, whatever the method)
     ("org-activity", lambda t: {"slug": t.world.org.slug}, lambda t: {}, "manage"),
     (
         "member-change",

@@ -446,6 +446,9 @@ def test_roles_read_as_labels_not_slugs(login: Any, world: Any) -> None:
     assert change is not None and (change.old, change.new) == ("viewer", "entry-owner")
     history = render_to_string("workbench/change_list.html", {"changes": [change]})
     assert "Viewer" in history and "Entry owner" in history and "entry-owner" not in history
+    activity = client.get(f"/orgs/{world.org.slug}/activity/").content.decode()
+    assert re.search(r"\[added: </span>Entry owner<", activity)
+    assert "\u2192 entry-owner" not in activity and "→ entry-owner" not in activity
 
 
 def test_history_shows_an_appended_sentence_as_a_word_diff(login: Any, world: Any) -> None:
