@@ -279,6 +279,10 @@ def _bomb(members: dict[str, bytes], tmp: Path) -> Path:
     return _write(tmp / "x.zip", {**members, name: b" " * (20 * 1024 * 1024)}, rehash=True)
 
 
+def _huge_key(members: dict[str, bytes], tmp: Path) -> Path:
+    return _write(tmp / "x.zip", {**members, "secret_key": b"k" * 5000}, rehash=True)
+
+
 def _no_manifest(members: dict[str, bytes], tmp: Path) -> Path:
     return _write(tmp / "x.zip", {k: v for k, v in members.items() if k != "manifest.json"})
 
@@ -297,6 +301,7 @@ HOSTILE: dict[str, tuple[Mutation, str]] = {
     "a malformed row": (_bad_row, r"workbench.organization.jsonl, line 1: not a row of"),
     "zip bomb": (_bomb, "compressed .*:1, refused"),
     "no manifest": (_no_manifest, "no manifest.json"),
+    "a secret key too large": (_huge_key, "not a secret key"),
 }
 
 
@@ -456,3 +461,22 @@ def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path) -> None:
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the embedded database's CLI")
+def test_the_org_command_runs_from_the_cli(tmp_path: Path) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("POAM_", "DJANGO_", "DATABASE_"))
+    }
+    for command in (["org", "list"], ["backup", str(tmp_path / "b.zip")]):
+        early = _cli(*command, "--data-dir", str(tmp_path / "d"), env=env)
+        assert early.returncode == 2 and "run `poam migrate` first" in early.stderr, early.stderr
+        assert "Traceback" not in early.stderr
+    assert _cli("migrate", "--data-dir", str(tmp_path / "d"), env=env).returncode == 0
+    listed = _cli("org", "list", "--data-dir", str(tmp_path / "d"), env=env)
+    assert listed.returncode == 0 and listed.stdout == "", listed.stderr
+    missing = _cli(
+        "org", "delete", "nope", "--confirm", "nope", "--data-dir", str(tmp_path / "d"), env=env
+    )
+    assert missing.returncode == 2 and "no organization 'nope'" in missing.stderr
+    assert "Traceback" not in missing.stderr

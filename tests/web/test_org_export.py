@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from poam.formats.native import load_poam, load_ssp
 from poam.web.workbench import audit, backup, storage
@@ -236,8 +237,24 @@ def test_the_command_lists_exports_and_deletes(store: Path, world: World, tmp_pa
     call_command("poam_org", "list", stdout=out)
     assert "acme" in out.getvalue() and "summit" in out.getvalue()
     target = tmp_path / "acme.zip"
+    from poam.web.accounts.models import Invitation, OrganizationPolicy
+
+    OrganizationPolicy.objects.create(organization=world.org, mfa_required=True)
+    Invitation.objects.create(
+        organization=world.org,
+        email="new@example.com",
+        role="viewer",
+        digest="d" * 64,
+        created_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
     call_command("poam_org", "export", "acme", str(target), stdout=out)
-    assert zipfile.is_zipfile(target)
+    with zipfile.ZipFile(target) as zf:
+        access = json.loads(zf.read("access.json"))
+        assert access["mfa_required"] is True
+        assert [i["email"] for i in access["invitations"]] == ["new@example.com"]
+        assert b"d" * 64 not in b"".join(zf.read(name) for name in zf.namelist())
+        assert "access.json" in json.loads(zf.read("manifest.json"))["members"]
     err = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
         call_command("poam_org", "delete", "acme", "--confirm", "nope", stdout=out, stderr=err)

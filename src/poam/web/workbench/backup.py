@@ -69,6 +69,7 @@ FORMAT = "poam-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 SECRET_KEY_MEMBER = "secret_key"
+SECRET_KEY_BYTES = 4096
 READER = config.SNAPSHOT_READER
 """The database alias of the backup's own read-only connection (a snapshot of its own)."""
 
@@ -172,6 +173,22 @@ def _migrations(connection: BaseDatabaseWrapper) -> list[list[str]]:
     return sorted([app, name] for app, name in recorder.applied_migrations())
 
 
+def require_migrated(using: str = "default") -> None:
+    """Refuse (BackupError) a database that is not at this poam's migrations: a command reading
+    it would fail midway with a traceback; say what to run instead."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        settings_dict = connections[using].settings_dict
+        where = settings_dict["NAME"]
+        raise BackupError(
+            f"the database ({where}) is not at this poam's version ({len(plan)} migrations "
+            "to apply): run `poam migrate` first (with the same --data-dir or DATABASE_URL)"
+        )
+
+
 # --- backup -------------------------------------------------------------------------------------
 
 
@@ -207,6 +224,7 @@ def create(target: Path, *, force: bool = False) -> Report:
     """Write a backup of the whole installation to ``target`` (all or nothing, 0600)."""
     if target.exists() and not force:
         raise BackupError(f"{target}: exists (use --force to replace it)")
+    require_migrated()
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
@@ -367,6 +385,8 @@ def _check(path: Path, zf: zipfile.ZipFile, limits: Limits) -> dict[str, Any]:
             raise BackupError(f"{where}: a link or a directory, refused")
         if info.flag_bits & 0x1:
             raise BackupError(f"{where}: encrypted, refused")
+        if info.filename == SECRET_KEY_MEMBER and info.file_size > SECRET_KEY_BYTES:
+            raise BackupError(f"{where}: {info.file_size:,} bytes: not a secret key")
         if info.file_size > limits.member_bytes:
             raise BackupError(f"{where}: {info.file_size:,} bytes, more than the limit")
         if info.file_size > 1024**2 and info.file_size > limits.ratio * max(info.compress_size, 1):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -171,7 +172,11 @@ def _folder(system: System) -> str:
 
 
 def export_organization(
-    actor: Actor, organization: Organization, out: IO[bytes]
+    actor: Actor,
+    organization: Organization,
+    out: IO[bytes],
+    *,
+    extra: Mapping[str, bytes] | None = None,
 ) -> OrganizationExport:
     """Everything of one organization as a zip written to ``out``, machine-readable.
 
@@ -180,8 +185,10 @@ def export_organization(
     (``poam.formats.native``; the SSP carries the CMMC record, also in ``cmmc.json``),
     ``comments.jsonl`` and ``reviews.jsonl``; ``change-log.jsonl`` (the organization's rows of
     the change log with their ``seq`` and digest); ``evidence/<sha256>`` (each file stored for
-    it); and ``manifest.json`` with the SHA-256 and size of every member. The export itself is
-    recorded in the organization's change log (who, when, from where).
+    it); ``extra`` members from the layers above (``access.json``: the two-factor policy and
+    the invitations, :mod:`poam.web.accounts.export`); and ``manifest.json`` with the SHA-256
+    and size of every member. The export itself is recorded in the organization's change log
+    (who, when, from where).
     """
     from poam.formats.native import dump_poam, dump_ssp
     from poam.web.workbench.seam import read
@@ -296,6 +303,8 @@ def export_organization(
             members[f"evidence/{sha}"] = {"sha256": sha, "size": path.stat().st_size}
             evidence_count += 1
             evidence_bytes += path.stat().st_size
+        for name, data in sorted((extra or {}).items()):
+            add(zf, name, data)
         add(
             zf,
             "manifest.json",

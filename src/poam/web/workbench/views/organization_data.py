@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from poam.web.accounts.export import organization_access
 from poam.web.workbench import tenancy
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.services import organizations as organization_service
@@ -29,7 +30,9 @@ def export_organization(request: HttpRequest, slug: str) -> HttpResponseBase:
     """A POST (it is recorded in the change log), answered with the zip to download."""
     org, _access = tenancy.organization(request.user, slug, Action.MANAGE)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 -- the response closes it
-    organization_service.export_organization(actor(request), org, spool)
+    organization_service.export_organization(
+        actor(request), org, spool, extra=organization_access(org)
+    )
     spool.seek(0)
     stamp = timezone.now().strftime("%Y%m%d")
     return FileResponse(

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Count, Q
 
+from poam.web.accounts.export import organization_access
+from poam.web.workbench.backup import BackupError, require_migrated
 from poam.web.workbench.forms import errors_of
 from poam.web.workbench.history import Actor
 from poam.web.workbench.models import Organization
@@ -37,6 +39,10 @@ class Command(BaseCommand):
         sys.exit(EXIT_INPUT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_migrated()
+        except BackupError as error:
+            self.fail(str(error))
         if options["action"] == "list":
             self.list()
             return
@@ -73,7 +79,9 @@ class Command(BaseCommand):
         temporary = Path(name)
         try:
             with os.fdopen(handle, "wb") as out:
-                done = organizations.export_organization(who, org, out)
+                done = organizations.export_organization(
+                    who, org, out, extra=organization_access(org)
+                )
             temporary.chmod(0o600)  # every record and the members' addresses of a tenant
             temporary.replace(target)
         finally:
