@@ -110,6 +110,26 @@ def test_poam_migrate_creates_the_embedded_database(tmp_path: Path) -> None:
     assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["audit", "verify"], ["notify", "--dry-run"], ["backup", "b.zip"], ["org", "list"]],
+)
+def test_a_command_on_a_database_never_migrated_says_what_to_run(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "poam", *command, "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "run `poam migrate` first" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_server_database_without_a_secret_key_is_a_clear_error(tmp_path: Path) -> None:
     env = _env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
     result = subprocess.run(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from poam.web.workbench.audit import verify
+from poam.web.workbench.backup import BackupError, require_migrated
 
 
 class Command(BaseCommand):
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_migrated()  # an unmigrated database has no log to verify: say so, no traceback
+        except BackupError as error:
+            self.stderr.write(f"poam: error: {error}")
+            sys.exit(2)
         result = verify()
         if result.broken is None:
             self.stdout.write(

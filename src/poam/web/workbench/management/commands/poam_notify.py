@@ -8,6 +8,7 @@ user with nothing due, an account switched off, or no email address.
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from poam.web.workbench import reminders
+from poam.web.workbench.backup import BackupError, require_migrated
 from poam.web.workbench.clock import today
 from poam.web.workbench.models import ReminderSettings
 
@@ -41,6 +43,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_migrated()  # a database not at this version: say what to run, no traceback
+        except BackupError as error:
+            self.stderr.write(f"poam: error: {error}")
+            sys.exit(2)
         day = _day(options["today"]) if options.get("today") else today()
         dry_run = bool(options.get("dry_run"))
         base = settings.POAM_BASE_URL
