@@ -639,6 +639,17 @@ def test_fix_on_a_gap_offers_a_prefilled_new_entry(login: Any, world: Any) -> No
     assert created.status_code == 302
     after = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
     assert not re.search(r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 ", after)
+    # a viewer, who may not add entries, is sent to the requirement in the SSP instead
+    viewer = login(world.users["viewer"]).get(f"/systems/{world.system.pk}/findings/")
+    other_gap = re.search(
+        r"<code>ssp-gap-without-poam</code>\s*<p>CM\.L2-3\.4\.3 .*?<a href=\"([^\"]+)\">Fix",
+        viewer.content.decode(),
+        re.S,
+    )
+    assert other_gap is not None
+    assert other_gap.group(1).replace("&amp;", "&") == (
+        f"/systems/{world.system.pk}/ssp/?family=CM#req-3-4-3"
+    )
 
 
 def test_a_prefilled_entry_names_the_objectives_not_met(login: Any, world: Any) -> None:
