@@ -248,3 +248,101 @@ def test_values_outside_an_enumeration_are_refused_by_field(api: Client, world: 
     assert unknown.json()["errors"] == {
         "requirement": ["'99.1' is not a NIST SP 800-171 requirement"]
     }
+
+
+BEYOND_64_BITS = 2**63
+"""One past the largest key: SQLite overflows, PostgreSQL's bigint is out of range."""
+
+
+def test_hostile_parameters_answer_422_by_field_never_500(api: Client, world: Any) -> None:
+    """Issue 8's inputs that answered 500: each is refused before any query, naming its field."""
+    system = world.system.pk
+    entry = api.get(f"/api/systems/{system}/entries").json()[0]
+    cases = {
+        "/api/systems?offset=-1": "offset",
+        "/api/systems?limit=0": "limit",
+        f"/api/systems/{system}/history?offset=-5": "offset",
+        f"/api/systems/{system}/history?limit={BEYOND_64_BITS}": "limit",
+        f"/api/systems/{BEYOND_64_BITS}": "system_id",
+        "/api/systems/-1/entries": "system_id",
+        f"/api/entries/{BEYOND_64_BITS * 4}": "entry_id",
+        f"/api/systems/{system}/entries?kind=weekly": "kind",
+        f"/api/systems/{system}/history?object_type=password": "object_type",
+        "/api/systems?q=a%00b": "q",
+        f"/api/systems?q={'x' * 201}": "q",
+        f"/api/systems/{system}/requirements/3.1.1%00": "nist_id",
+    }
+    for url, field in cases.items():
+        answer = api.get(url)
+        assert answer.status_code == 422, (url, answer.status_code)
+        assert field in answer.json()["errors"], (url, answer.json())
+    for version in ("abc", "1.5", str(BEYOND_64_BITS), "-1"):
+        answer = api.delete(f"/api/entries/{entry['id']}?version={version}")
+        assert answer.status_code == 422 and "version" in answer.json()["errors"], version
+
+
+def test_hostile_bodies_answer_422_by_field_and_change_nothing(api: Client, world: Any) -> None:
+    system = world.system.pk
+    entry = api.get(f"/api/systems/{system}/entries").json()[0]
+    url = f"/api/entries/{entry['id']}"
+    bodies: dict[str, list[dict[str, Any]]] = {
+        "version": [{"version": "seven"}, {"version": BEYOND_64_BITS}, {"version": -1}],
+        "gap": [
+            {"version": entry["version"], "gap": "before\x00after"},
+            {"version": entry["version"], "gap": "x" * 20_001},
+            {"version": entry["version"], "gap": ["a", "list"]},
+        ],
+        "owner": [{"version": entry["version"], "owner": "o" * 201}],
+        "assignee": [{"version": entry["version"], "assignee": BEYOND_64_BITS}],
+        "remediation": [{"version": entry["version"], "remediation": ["step"] * 201}],
+        "status": [{"version": entry["version"], "status": "finished"}],
+        "reason": [{"version": entry["version"], "reason": "r" * 2_001}],
+    }
+    for field, tries in bodies.items():
+        for body in tries:
+            answer = api.patch(url, body, content_type="application/json")
+            assert answer.status_code == 422, (field, answer.status_code)
+            assert field in answer.json()["errors"], (field, answer.json())
+    assert api.get(url).json()["version"] == entry["version"]  # nothing was saved
+    not_json = api.patch(url, b"{not json", content_type="application/json")
+    assert not_json.status_code in (400, 422)
+    not_an_object = api.patch(url, "[1, 2]", content_type="application/json")
+    assert not_an_object.status_code == 422
+
+
+def test_a_five_megabyte_comment_is_refused(api: Client, world: Any) -> None:
+    """4.9 MB comments were accepted: every free-text field is bounded (20,000 characters)."""
+    url = f"/api/systems/{world.system.pk}/comments"
+    huge = api.post(url, {"text": "w" * 4_900_000}, content_type="application/json")
+    assert huge.status_code == 422 and "text" in huge.json()["errors"]
+    nul = api.post(url, {"text": "a\x00b"}, content_type="application/json")
+    assert nul.status_code == 422 and "text" in nul.json()["errors"]
+    big_entry = api.post(
+        url, {"text": "ok", "entry": BEYOND_64_BITS}, content_type="application/json"
+    )
+    assert big_entry.status_code == 422 and "entry" in big_entry.json()["errors"]
+    fine = api.post(url, {"text": "w" * 20_000}, content_type="application/json")
+    assert fine.status_code == 201
+
+
+def test_hostile_status_records_are_refused(api: Client, world: Any) -> None:
+    _token, clear = ApiToken.issue(world.users["administrator"], "admin", scope="write")
+    admin = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    url = f"/api/systems/{world.system.pk}/status/affirmations"
+    body = {"version": 1, "kind": "annual", "date": "2026-11-01", "title": "CEO"}
+    for field, value in (
+        ("official", "n\x00ame"),
+        ("official", "n" * 201),
+        ("kind", "weekly"),
+        ("date", "yesterday"),
+        ("version", BEYOND_64_BITS),
+    ):
+        answer = admin.post(
+            url, {**body, "official": "Pat", field: value}, content_type="application/json"
+        )
+        assert answer.status_code == 422 and field in answer.json()["errors"], (
+            field,
+            answer.json(),
+        )
+    index = admin.delete(f"{url}/{BEYOND_64_BITS}?version=1")
+    assert index.status_code == 422 and "index" in index.json()["errors"]

@@ -79,6 +79,19 @@ def sign_in(page: Any, username: str) -> None:
     page.wait_for_url(page.base + "/")
 
 
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
 def _renamed_ssp(system: Any, name: str, requirement: str, status: str) -> bytes:
     ssp = load_snapshot(system).ssp
     records = dict(ssp.requirements)
@@ -107,6 +120,7 @@ def test_preview_then_confirm_keeps_the_name(page: Any, world: Any) -> None:
     rename = page.get_by_label("Also rename the system", exact=False)
     expect(rename).not_to_be_checked()
     shot(page, "import-01-preview")
+    assert axe_problems(page) == []
     assert SspRequirement.objects.get(system=summit, requirement="3.1.1").status == "implemented"
     page.get_by_role("button", name="Import", exact=True).click()
     page.wait_for_url(f"{page.base}/systems/{summit.pk}/")
@@ -153,7 +167,9 @@ def test_a_bad_file_lists_its_problems_at_phone_width(phone: Any, world: Any) ->
     phone.get_by_role("button", name="Preview the import").click()
     problems = phone.locator("#import-problems")
     expect(problems).to_contain_text("broken.yaml:")
-    # the problems wrap within a phone's width (the top bar's layout is the pages' own)
+    # the problems wrap within a phone's width, and the page does not scroll sideways
     box = problems.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_problems(phone) == []
     shot(phone, "import-04-problems-phone")

@@ -24,8 +24,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from poam.core.model import Poam, Ssp
+from poam.formats.errors import InputError
 from poam.web.workbench import importing
 from poam.web.workbench.assessment import load_snapshot
 from poam.web.workbench.models import ApiToken, Change, Entry, SspRequirement, System
@@ -662,3 +666,40 @@ def test_the_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.conf import settings
 
     assert settings.POAM_MAX_IMPORT_BYTES == 10 * 1024 * 1024
+
+
+# --- recognition never crashes ------------------------------------------------------------------
+
+_HEADS = st.sampled_from(
+    [
+        b"",
+        b"PK\x03\x04",
+        b"<",
+        b'<?xml version="1.0"?><',
+        b"{",
+        b"[",
+        b"a,b,c\n",
+        b"poam:\n",
+        b"\xef\xbb\xbf",
+    ]
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    head=_HEADS,
+    body=st.binary(max_size=600) | st.text(max_size=600).map(str.encode),
+    slot=st.sampled_from(importing.SLOTS),
+    name=st.sampled_from(["upload", "x.csv", "x.xlsx", "x.yaml", "x.json", "x.xml"]),
+)
+def test_any_upload_is_read_or_refused_with_an_input_error(
+    head: bytes, body: bytes, slot: importing.Slot, name: str
+) -> None:
+    """Whatever the bytes and the name, the import reads a document or raises InputError
+    naming the upload: never another exception (a 500)."""
+    try:
+        read = importing.read_upload(importing.Upload(slot, name, head + body))
+    except InputError as error:
+        assert error.problems and all(p.file == name for p in error.problems)
+    else:
+        assert isinstance(read.document, Ssp if slot == "ssp" else Poam)

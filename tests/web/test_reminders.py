@@ -3,6 +3,7 @@ all that each shows only what its user may see at that moment (tenant isolation)
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
@@ -15,12 +16,17 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
-from poam.core.reminders import ReminderKind
+from poam.core.assess import assess
+from poam.core.model import Poam, Ssp
+from poam.core.reminders import ReminderKind, of_assessment
 from poam.web.workbench import reminders
 from poam.web.workbench.models import Membership, ReminderSettings
 from poam.web.workbench.models.reminders import feed_digest
+from tests.strategies import poams, ssps
 from tests.web.conftest import AS_OF, World
 
 pytestmark = pytest.mark.django_db
@@ -387,6 +393,28 @@ WIDEST_IN_MAIN = (
 """The right edge of the page's content (the top bar's own layout is the base template's)."""
 
 
+HAS_AXE = importlib.util.find_spec("axe_playwright_python") is not None
+"""axe-playwright-python is a dev dependency from the ux branch on; until then, no axe check."""
+
+
+def axe_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations in the page's content (axe-playwright-python
+    bundles it; the top bar, the base template's, is checked with the main pages)."""
+    if not HAS_AXE:
+        return []
+    from axe_playwright_python.sync_playwright import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        Axe,
+    )
+
+    results = Axe().run(page, context="main")
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 390])
@@ -410,6 +438,7 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         expect(page.get_by_role("heading", name="Reminders", level=1)).to_be_visible()
         assert "POA&M closeout deadline" in page.locator("#due-list").inner_text()
         assert page.evaluate(WIDEST_IN_MAIN) <= width
+        assert axe_problems(page) == []
         page.get_by_label("Days ahead").fill("30")
         page.get_by_label("POA&M closeout deadline").check()
         page.get_by_role("button", name="Save settings").click()
@@ -423,6 +452,12 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         assert b"BEGIN:VCALENDAR" in feed.body()
         assert b"POA&M closeout deadline" in feed.body()
         assert page.evaluate(WIDEST_IN_MAIN) <= width
+        page.get_by_label("Days ahead").fill("999")
+        page.get_by_role("button", name="Save settings").click()
+        expect(
+            page.get_by_role("alert").filter(has_text="less than or equal to 90")
+        ).to_be_visible()
+        assert axe_problems(page) == []  # the refused form too
         context.close()
         browser.close()
 
@@ -473,3 +508,53 @@ def test_the_feed_follows_a_change_of_the_data_at_once(world: World) -> None:
     after = events(Client().get(path))
     assert any(e.get("dtstart").dt == moved_to for e in after)
     assert {str(e.get("uid")) for e in after} == {str(e.get("uid")) for e in before}
+
+
+# --- the calendar document holds any text a user can write ------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ssp=ssps(with_cmmc=True),
+    poam=poams(),
+    today=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+)
+def test_any_reminder_round_trips_through_the_calendar(ssp: Ssp, poam: Poam, today: date) -> None:
+    """Titles, entry ids and names are user text (commas, semicolons, backslashes, new lines,
+    any script): each event reads back exactly as written, one per reminder."""
+    found = of_assessment(assess(ssp, poam, as_of=today), days_ahead=reminders.FEED_DAYS_AHEAD)
+    rows = [
+        reminders.Reminded(r, 7, "Org; \\ , name", f"/systems/7/?k={i}")
+        for i, r in enumerate(found)
+    ]
+    document = reminders.calendar(rows, today, "https://poam.example.com")
+    parsed = list(Calendar.from_ical(document).walk("VEVENT"))
+    assert len(parsed) == len(rows)
+    for event, reminded in zip(parsed, rows, strict=True):
+        reminder = reminded.reminder
+        assert str(event.get("summary")) == (
+            f"{reminder.system}: {reminder.kind.label}: {reminder.title}"
+        )
+        assert str(event.get("description")).startswith(reminder.detail)
+        assert event.get("dtstart").dt == reminder.day
+    assert len({str(e.get("uid")) for e in parsed}) == len(parsed)
+
+
+def test_choosing_an_organization_keeps_its_systems_only(world: World) -> None:
+    user = world.users["consultant"]
+    client_of(user).post("/reminders/", {"days_ahead": "14", "organizations": [world.org.pk]})
+    found = reminders.for_user(user, AS_OF)
+    assert found
+    assert {r.system_id for r in found} == {world.system.pk}
+
+
+def test_a_deleted_system_is_never_reminded(world: World) -> None:
+    from django.utils import timezone
+
+    from poam.web.workbench.models import System
+
+    _client, path = make_feed(world.users["viewer"])
+    assert any(ACME in s for s in summaries(events(Client().get(path))))
+    System.objects.filter(pk=world.system.pk).update(deleted_at=timezone.now())
+    assert events(Client().get(path)) == []
+    assert reminders.for_user(world.users["viewer"], AS_OF) == []

@@ -19,11 +19,13 @@ from poam.cli import commands
 from poam.cli.groups import export_app, import_app
 
 COMMAND_MODULES = (
+    "backup",
     "catalog",
     "check",
     "init",
     "notify",
     "oscal",
+    "org",
     "report",
     "serve",
     "sprs",
@@ -46,6 +48,9 @@ MODULE_OF = {
     "migrate": "serve",
     "audit": "serve",
     "notify": "notify",
+    "backup": "backup",
+    "restore": "backup",
+    "org": "org",
 }
 """The module that defines each top-level command (a test proves it); any other first argument
 (``export``, ``import``, ``--help``, a typo) builds the whole application."""

@@ -168,6 +168,22 @@ def sqlite_database(path: Path) -> Database:
     )
 
 
+SNAPSHOT_READER = "poam_snapshot_reader"
+"""The database alias ``poam backup`` reads its snapshot through (a connection of its own)."""
+
+
+def snapshot_reader(default: Mapping[str, Any]) -> dict[str, Any]:
+    """The default database once more, for reading one consistent snapshot beside the server's
+    writes: a deferred transaction on SQLite (the server's take the write lock at once), no
+    persistent connection; in tests, the default's test database (``MIRROR``)."""
+    reader = dict(default)
+    if str(reader["ENGINE"]).endswith("sqlite3"):
+        reader["OPTIONS"] = {**reader.get("OPTIONS", {}), "transaction_mode": "DEFERRED"}
+    reader["CONN_MAX_AGE"] = 0
+    reader["TEST"] = {"MIRROR": "default"}
+    return reader
+
+
 SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
 """What ``DATABASE_URL`` may name: PostgreSQL for servers, SQLite for one machine."""
 

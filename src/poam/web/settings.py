@@ -30,7 +30,10 @@ POAM_TIGHTENED = config.secure_data_dir(
 )
 for _line in POAM_TIGHTENED:
     sys.stderr.write(f"poam: made private: {_line}\n")
-DATABASES = {"default": _database.settings}
+DATABASES = {
+    "default": _database.settings,
+    config.SNAPSHOT_READER: config.snapshot_reader(_database.settings),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SECRET_KEY = config.secret_key(ENV, DATA_DIR, debug=DEBUG, embedded=_database.embedded)

@@ -4,14 +4,17 @@ changes things through the same services as the pages."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from ninja import File, Form, NinjaAPI, Router, Status
 from ninja.errors import ValidationError as SchemaError
 from ninja.files import UploadedFile
 from ninja.params.functions import File as FileParam
+from ninja.params.functions import Form as FormParam
 
 from poam import __version__
 from poam.core.catalog import load_catalog
@@ -60,6 +63,7 @@ from poam.web.workbench.services import imports as import_service
 from poam.web.workbench.services import ssp as ssp_service
 from poam.web.workbench.tenancy import Action
 
+logger = logging.getLogger("poam.api")
 api = NinjaAPI(
     title="poam API",
     version=__version__,
@@ -74,6 +78,20 @@ api = NinjaAPI(
 router = Router(by_alias=True)
 OPTIONAL_FILE = FileParam(None)
 """An optional multipart file (ninja's ``File[...] | None`` does not bind)."""
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_ANSWER = {"description": "The file", "content": {"application/octet-stream": BINARY}}
+"""A file is not JSON: the document says what it is (ninja alone would say a JSON string)."""
+EXPORT_ANSWER = {
+    "description": "The export, in the format of its key",
+    "content": {
+        exports.JSON: {"schema": {"type": "object"}},
+        exports.YAML: BINARY,
+        exports.XLSX: BINARY,
+        exports.CSV: BINARY,
+        "text/html": BINARY,
+        "application/pdf": BINARY,
+    },
+}
 PARAMETER_PLACES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
 
 
@@ -96,6 +114,18 @@ def _malformed(request: HttpRequest, error: SchemaError) -> HttpResponse:
             place = place[1:]
         errors.setdefault(place[0] if place else "__all__", []).append(str(item.get("msg")))
     return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, error: DataError) -> HttpResponse:
+    """The last line: a value the schemas let through but the database cannot hold (they bound
+    every field, so this is a bound missing there, answered as bad input, not a crash)."""
+    logger.warning("API input the database refused: %s %s: %s", request.method, request.path, error)
+    return api.create_response(
+        request,
+        {"detail": "invalid input", "errors": {"__all__": ["a value is out of range"]}},
+        status=422,
+    )
 
 
 @api.exception_handler(Conflict)
@@ -162,13 +192,18 @@ def organizations(request: HttpRequest) -> list[OrganizationOut]:
 
 @router.get("/systems", tags=["systems"], response={200: SystemPage, **ERRORS})
 def systems(
-    request: HttpRequest, q: str = "", sort: str = "name", limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    q: schemas.Query = "",
+    sort: schemas.Query = "name",
+    limit: schemas.Limit = 50,
+    offset: schemas.Offset = 0,
 ) -> SystemPage:
-    """The portfolio: every system the user can see, with its assessment summary."""
+    """The portfolio: every system the user can see, with its assessment summary (``limit`` at
+    most 200 a page)."""
     rows = search(summarized(request.user, today()), q).select_related("summary")
     _sort, order = ordering(sort)
-    limit = max(1, min(limit, 200))
-    page = list(rows.order_by(*order)[max(0, offset) : max(0, offset) + limit])
+    limit = min(limit, 200)
+    page = list(rows.order_by(*order)[offset : offset + limit])
     return SystemPage(
         count=rows.count(),
         items=[
@@ -179,7 +214,7 @@ def systems(
 
 
 @router.get("/systems/{system_id}", tags=["systems"], response={200: SystemDetail, **ERRORS})
-def system_detail(request: HttpRequest, system_id: int) -> SystemDetail:
+def system_detail(request: HttpRequest, system_id: schemas.Id) -> SystemDetail:
     system, access = tenancy.system(request.user, system_id)
     assessed = _assessed(system, None, None)
     summary = Summary.objects.filter(system=system).first()
@@ -194,7 +229,7 @@ def system_detail(request: HttpRequest, system_id: int) -> SystemDetail:
 )
 def assessment(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     kind: PoamKind | None = None,
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
@@ -210,7 +245,7 @@ def assessment(
 )
 def findings(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     kind: PoamKind | None = None,
     as_of: dt.date | None = None,
 ) -> list[dict[str, Any]]:
@@ -224,7 +259,7 @@ def findings(
 )
 def plan_of(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     kind: PoamKind | None = None,
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
@@ -238,20 +273,20 @@ def plan_of(
 
 
 @router.get("/systems/{system_id}/ssp", tags=["ssp"], response={200: dict[str, Any], **ERRORS})
-def ssp_document(request: HttpRequest, system_id: int) -> dict[str, Any]:
+def ssp_document(request: HttpRequest, system_id: schemas.Id) -> dict[str, Any]:
     """The SSP as the native ``ssp.yaml`` holds it (as plain data)."""
     system, _access = tenancy.system(request.user, system_id)
     return ssp_to_data(_assessed(system, None, None).assessment.ssp)
 
 
-def _requirement_id(nist_id: str) -> str:
+def _requirement_id(nist_id: schemas.RequirementId) -> str:
     found = load_catalog().find(nist_id)
     if found is None:
         raise Http404("no such requirement")
     return found.nist_id
 
 
-def _requirement(system: System, nist_id: str) -> RequirementOut:
+def _requirement(system: System, nist_id: schemas.RequirementId) -> RequirementOut:
     assessed = _assessed(system, None, None)
     row = assessed.snapshot.records.get(nist_id)
     result = assessed.assessment.score.result(nist_id)
@@ -271,7 +306,9 @@ def _requirement(system: System, nist_id: str) -> RequirementOut:
     tags=["ssp"],
     response={200: RequirementOut, **ERRORS},
 )
-def requirement(request: HttpRequest, system_id: int, nist_id: str) -> RequirementOut:
+def requirement(
+    request: HttpRequest, system_id: schemas.Id, nist_id: schemas.RequirementId
+) -> RequirementOut:
     system, _access = tenancy.system(request.user, system_id)
     return _requirement(system, _requirement_id(nist_id))
 
@@ -282,7 +319,10 @@ def requirement(request: HttpRequest, system_id: int, nist_id: str) -> Requireme
     response={200: RequirementSaved, **WRITE_ERRORS},
 )
 def update_requirement(
-    request: HttpRequest, system_id: int, nist_id: str, payload: schemas.RequirementPatch
+    request: HttpRequest,
+    system_id: schemas.Id,
+    nist_id: schemas.RequirementId,
+    payload: schemas.RequirementPatch,
 ) -> RequirementSaved:
     """Change what the SSP says of a requirement (``version`` 0 creates the record)."""
     system, _access = tenancy.system(request.user, system_id, Action.EDIT_SSP)
@@ -308,7 +348,7 @@ def update_requirement(
 
 @router.get("/systems/{system_id}/poam", tags=["poam"], response={200: dict[str, Any], **ERRORS})
 def poam_document(
-    request: HttpRequest, system_id: int, kind: PoamKind | None = None
+    request: HttpRequest, system_id: schemas.Id, kind: PoamKind | None = None
 ) -> dict[str, Any]:
     """A POA&M as the native ``poam.yaml`` holds it (as plain data)."""
     system, _access = tenancy.system(request.user, system_id)
@@ -321,7 +361,7 @@ def poam_document(
 @router.get("/systems/{system_id}/entries", tags=["poam"], response={200: list[EntryOut], **ERRORS})
 def entries(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     kind: PoamKind | None = None,
     status: ItemStatus | None = None,
 ) -> list[EntryOut]:
@@ -339,7 +379,7 @@ def entries(
     "/systems/{system_id}/entries", tags=["poam"], response={201: EntryOut, **WRITE_ERRORS}
 )
 def create_entry(
-    request: HttpRequest, system_id: int, payload: schemas.EntryCreate
+    request: HttpRequest, system_id: schemas.Id, payload: schemas.EntryCreate
 ) -> Status[EntryOut]:
     system, _access = tenancy.system(request.user, system_id, Action.EDIT_POAM)
     poam_row = _poam_row(system, payload.kind)
@@ -362,12 +402,14 @@ def _entry(request: HttpRequest, pk: int) -> EntryOut:
 
 
 @router.get("/entries/{entry_id}", tags=["poam"], response={200: EntryOut, **ERRORS})
-def entry_detail(request: HttpRequest, entry_id: int) -> EntryOut:
+def entry_detail(request: HttpRequest, entry_id: schemas.Id) -> EntryOut:
     return _entry(request, entry_id)
 
 
 @router.patch("/entries/{entry_id}", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS})
-def update_entry(request: HttpRequest, entry_id: int, payload: schemas.EntryPatch) -> EntryOut:
+def update_entry(
+    request: HttpRequest, entry_id: schemas.Id, payload: schemas.EntryPatch
+) -> EntryOut:
     entry, access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     entry_service.update_entry(
         _actor(request),
@@ -383,7 +425,10 @@ def update_entry(request: HttpRequest, entry_id: int, payload: schemas.EntryPatc
 
 @router.delete("/entries/{entry_id}", tags=["poam"], response={204: None, **WRITE_ERRORS})
 def delete_entry(
-    request: HttpRequest, entry_id: int, version: int, reason: str = ""
+    request: HttpRequest,
+    entry_id: schemas.Id,
+    version: schemas.Version,
+    reason: schemas.Reason = "",
 ) -> Status[None]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_POAM)
     entry_service.delete_entry(_actor(request), entry, version=version, reason=reason)
@@ -394,7 +439,7 @@ def delete_entry(
     "/entries/{entry_id}/milestones", tags=["poam"], response={201: EntryOut, **WRITE_ERRORS}
 )
 def add_milestone(
-    request: HttpRequest, entry_id: int, payload: schemas.MilestoneCreate
+    request: HttpRequest, entry_id: schemas.Id, payload: schemas.MilestoneCreate
 ) -> Status[EntryOut]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     entry_service.add_milestone(_actor(request), entry, payload.title, payload.due)
@@ -403,7 +448,7 @@ def add_milestone(
 
 @router.patch("/milestones/{milestone_id}", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS})
 def update_milestone(
-    request: HttpRequest, milestone_id: int, payload: schemas.MilestonePatch
+    request: HttpRequest, milestone_id: schemas.Id, payload: schemas.MilestonePatch
 ) -> EntryOut:
     """Title, completion date, or a first due date (moving a date needs ``/move``)."""
     milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
@@ -421,7 +466,7 @@ def update_milestone(
     "/milestones/{milestone_id}/move", tags=["poam"], response={200: EntryOut, **WRITE_ERRORS}
 )
 def move_milestone(
-    request: HttpRequest, milestone_id: int, payload: schemas.MilestoneMove
+    request: HttpRequest, milestone_id: schemas.Id, payload: schemas.MilestoneMove
 ) -> EntryOut:
     """Move a due date; refused (422) without a justification."""
     milestone, _access = tenancy.milestone(request.user, milestone_id, Action.EDIT_ENTRY)
@@ -441,9 +486,9 @@ def move_milestone(
 )
 def upload_evidence(
     request: HttpRequest,
-    entry_id: int,
+    entry_id: schemas.Id,
     file: File[UploadedFile],
-    title: Form[str] = "",
+    title: str = FormParam("", max_length=schemas.LONG, pattern=schemas.NO_NUL),
     day: Form[dt.date | None] = None,
 ) -> Status[EntryOut]:
     """Upload a file; it is stored with its SHA-256 and size."""
@@ -455,7 +500,9 @@ def upload_evidence(
 @router.post(
     "/entries/{entry_id}/links", tags=["evidence"], response={201: EntryOut, **WRITE_ERRORS}
 )
-def add_link(request: HttpRequest, entry_id: int, payload: schemas.LinkCreate) -> Status[EntryOut]:
+def add_link(
+    request: HttpRequest, entry_id: schemas.Id, payload: schemas.LinkCreate
+) -> Status[EntryOut]:
     entry, _access = tenancy.entry(request.user, entry_id, Action.EDIT_ENTRY)
     evidence_service.add_link(
         _actor(request),
@@ -469,8 +516,13 @@ def add_link(request: HttpRequest, entry_id: int, payload: schemas.LinkCreate) -
     return Status(201, _entry(request, entry_id))
 
 
-@router.get("/evidence/{evidence_id}/file", tags=["evidence"], response={200: bytes, **ERRORS})
-def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
+@router.get(
+    "/evidence/{evidence_id}/file",
+    tags=["evidence"],
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: FILE_ANSWER}},
+)
+def evidence_file(request: HttpRequest, evidence_id: schemas.Id) -> FileResponse:
     """The stored file, as uploaded."""
     evidence, _access = tenancy.evidence(request.user, evidence_id)
     if not evidence.blob_id or not storage.blob_path(evidence.blob_id).is_file():
@@ -485,7 +537,10 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 @router.delete("/evidence/{evidence_id}", tags=["evidence"], response={204: None, **WRITE_ERRORS})
 def delete_evidence(
-    request: HttpRequest, evidence_id: int, version: int, reason: str = ""
+    request: HttpRequest,
+    evidence_id: schemas.Id,
+    version: schemas.Version,
+    reason: schemas.Reason = "",
 ) -> Status[None]:
     evidence, _access = tenancy.evidence(request.user, evidence_id, Action.EDIT_ENTRY)
     evidence_service.delete_evidence(_actor(request), evidence, version=version, reason=reason)
@@ -498,7 +553,7 @@ def delete_evidence(
 @router.post(
     "/systems/{system_id}/review", tags=["governance"], response={200: ReviewOut, **WRITE_ERRORS}
 )
-def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) -> ReviewOut:
+def review(request: HttpRequest, system_id: schemas.Id, payload: schemas.ReviewCreate) -> ReviewOut:
     """Record that you reviewed the POA&M today."""
     system, _access = tenancy.system(request.user, system_id, Action.REVIEW)
     poam_row = _poam_row(system, payload.kind)
@@ -510,7 +565,7 @@ def review(request: HttpRequest, system_id: int, payload: schemas.ReviewCreate) 
     "/systems/{system_id}/comments", tags=["governance"], response={201: CommentOut, **WRITE_ERRORS}
 )
 def comment(
-    request: HttpRequest, system_id: int, payload: schemas.CommentCreate
+    request: HttpRequest, system_id: schemas.Id, payload: schemas.CommentCreate
 ) -> Status[CommentOut]:
     system, _access = tenancy.system(request.user, system_id, Action.COMMENT)
     entry = None
@@ -533,18 +588,16 @@ def comment(
 )
 def history(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     object_type: ObjectType | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: schemas.Limit = 100,
+    offset: schemas.Offset = 0,
 ) -> HistoryPage:
     """The change log of the system, newest first."""
     system, _access = tenancy.system(request.user, system_id)
     rows = Change.objects.filter(system=system)
     if object_type:
         rows = rows.filter(object_type=object_type)
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     return HistoryPage(
         count=rows.count(),
         items=[change_out(c) for c in rows.order_by("-seq")[offset : offset + limit]],
@@ -563,7 +616,7 @@ def history(
 )
 def import_files(
     request: HttpRequest,
-    system_id: int,
+    system_id: schemas.Id,
     ssp: UploadedFile | None = OPTIONAL_FILE,
     poam: UploadedFile | None = OPTIONAL_FILE,
     dry_run: bool = False,
@@ -626,7 +679,7 @@ def import_files(
     "/systems/{system_id}/exports", tags=["files"], response={200: list[ExportOut], **ERRORS}
 )
 def export_list(
-    request: HttpRequest, system_id: int, kind: PoamKind | None = None
+    request: HttpRequest, system_id: schemas.Id, kind: PoamKind | None = None
 ) -> list[ExportOut]:
     system, _access = tenancy.system(request.user, system_id)
     assessed = _assessed(system, kind, None)
@@ -641,9 +694,14 @@ def export_list(
     ]
 
 
-@router.get("/systems/{system_id}/exports/{key}", tags=["files"], response={200: bytes, **ERRORS})
+@router.get(
+    "/systems/{system_id}/exports/{key}",
+    tags=["files"],
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: EXPORT_ANSWER}},
+)
 def export_file(
-    request: HttpRequest, system_id: int, key: str, kind: PoamKind | None = None
+    request: HttpRequest, system_id: schemas.Id, key: schemas.Query, kind: PoamKind | None = None
 ) -> HttpResponse:
     """One export, as a file."""
     system, _access = tenancy.system(request.user, system_id)

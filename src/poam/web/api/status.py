@@ -6,10 +6,11 @@ closeout, affirmations) that administrators keep. The same core and services as 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from poam.core.lifecycle import affirmations_due, timeline
 from poam.core.model import AffirmationKind, AssessmentResult, AssessmentType, CloseoutResult
@@ -18,7 +19,9 @@ from poam.core.serialize import (
     cmmc_to_data,
     verdict_to_data,
 )
+from poam.web.api import schemas
 from poam.web.api.responses import ERRORS, WRITE_ERRORS
+from poam.web.api.schemas import Reason, Short, Version
 from poam.web.workbench import tenancy
 from poam.web.workbench.assessment import system_assessment
 from poam.web.workbench.clock import today
@@ -33,15 +36,16 @@ router = Router(by_alias=True, tags=["status"])
 class AssessmentIn(Schema):
     """An assessment whose result was entered in SPRS (self) or eMASS (C3PAO)."""
 
-    version: int
+    version: Version
     """The system's version the change is based on (from the last read); stale: 409."""
-    reason: str = ""
+    reason: Reason = ""
     type: AssessmentType
     date: dt.date
     status_date: dt.date
     result: AssessmentResult
-    score: int | None = None
-    uid: str | None = None
+    score: Annotated[int, Field(ge=-203, le=110)] | None = None
+    """An SPRS score: 110 at most, -203 at least (32 CFR 170.24)."""
+    uid: Short | None = None
     closeout_date: dt.date | None = None
     closeout_result: CloseoutResult | None = None
 
@@ -49,12 +53,12 @@ class AssessmentIn(Schema):
 class AffirmationIn(Schema):
     """An affirmation the Affirming Official submitted in SPRS (32 CFR 170.22)."""
 
-    version: int
-    reason: str = ""
+    version: Version
+    reason: Reason = ""
     kind: AffirmationKind
     date: dt.date
-    official: str
-    title: str
+    official: Short
+    title: Short
 
 
 def _fields(payload: Schema) -> dict[str, Any]:
@@ -95,7 +99,7 @@ def _status(system: System) -> dict[str, Any]:
 
 
 @router.get("/systems/{system_id}/status", response={200: dict[str, Any], **ERRORS})
-def status(request: HttpRequest, system_id: int) -> dict[str, Any]:
+def status(request: HttpRequest, system_id: schemas.Id) -> dict[str, Any]:
     """The CMMC status over time: standing, readiness, affirmations owed, timeline, record."""
     system, _access = tenancy.system(request.user, system_id)
     return _status(system)
@@ -105,7 +109,7 @@ def status(request: HttpRequest, system_id: int) -> dict[str, Any]:
     "/systems/{system_id}/status/assessments", response={201: dict[str, Any], **WRITE_ERRORS}
 )
 def add_assessment(
-    request: HttpRequest, system_id: int, payload: AssessmentIn
+    request: HttpRequest, system_id: schemas.Id, payload: AssessmentIn
 ) -> Status[dict[str, Any]]:
     """Record an assessment of record (administrators)."""
     system, _access = tenancy.system(request.user, system_id, Action.RECORD_STATUS)
@@ -125,7 +129,7 @@ def add_assessment(
     response={200: dict[str, Any], **WRITE_ERRORS},
 )
 def update_assessment(
-    request: HttpRequest, system_id: int, index: int, payload: AssessmentIn
+    request: HttpRequest, system_id: schemas.Id, index: schemas.Index, payload: AssessmentIn
 ) -> dict[str, Any]:
     """Correct an assessment of record, or record its POA&M closeout (``index`` from 0)."""
     system, _access = tenancy.system(request.user, system_id, Action.RECORD_STATUS)
@@ -146,7 +150,11 @@ def update_assessment(
     response={200: dict[str, Any], **WRITE_ERRORS},
 )
 def remove_assessment(
-    request: HttpRequest, system_id: int, index: int, version: int, reason: str = ""
+    request: HttpRequest,
+    system_id: schemas.Id,
+    index: schemas.Index,
+    version: schemas.Version,
+    reason: schemas.Reason = "",
 ) -> dict[str, Any]:
     """Take an assessment out of the record, saying why (the history keeps it)."""
     system, _access = tenancy.system(request.user, system_id, Action.RECORD_STATUS)
@@ -160,7 +168,7 @@ def remove_assessment(
     "/systems/{system_id}/status/affirmations", response={201: dict[str, Any], **WRITE_ERRORS}
 )
 def add_affirmation(
-    request: HttpRequest, system_id: int, payload: AffirmationIn
+    request: HttpRequest, system_id: schemas.Id, payload: AffirmationIn
 ) -> Status[dict[str, Any]]:
     """Record an affirmation (administrators)."""
     system, _access = tenancy.system(request.user, system_id, Action.RECORD_STATUS)
@@ -180,7 +188,11 @@ def add_affirmation(
     response={200: dict[str, Any], **WRITE_ERRORS},
 )
 def remove_affirmation(
-    request: HttpRequest, system_id: int, index: int, version: int, reason: str = ""
+    request: HttpRequest,
+    system_id: schemas.Id,
+    index: schemas.Index,
+    version: schemas.Version,
+    reason: schemas.Reason = "",
 ) -> dict[str, Any]:
     """Take an affirmation out of the record, saying why (the history keeps it)."""
     system, _access = tenancy.system(request.user, system_id, Action.RECORD_STATUS)

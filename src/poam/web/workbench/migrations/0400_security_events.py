@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workbench", "0200_reminders"),
+        ("workbench", "0300_change_log_purge"),
     ]
 
     operations = [

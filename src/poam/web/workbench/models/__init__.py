@@ -12,6 +12,7 @@ from poam.web.workbench.models.history import (
     AppendOnlyError,
     Change,
     ChangeLogHead,
+    ChangePurge,
     ObjectType,
 )
 from poam.web.workbench.models.poam import (
@@ -43,6 +44,7 @@ __all__ = [
     "Blob",
     "Change",
     "ChangeLogHead",
+    "ChangePurge",
     "Comment",
     "DueDateMove",
     "Entry",

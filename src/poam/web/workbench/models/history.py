@@ -105,6 +105,15 @@ class Change(models.Model):
     digest = models.CharField(
         max_length=64, help_text="SHA-256 of this row's content and the previous row's digest."
     )
+    purge = models.ForeignKey(
+        "ChangePurge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tombstones",
+        help_text="Set on a tombstone: the row of a deleted organization, its content erased "
+        "by this purge; only ``seq`` and ``digest`` remain, and the chain links through them.",
+    )
 
     objects = ChangeQuerySet.as_manager()
 
@@ -140,3 +149,37 @@ class ChangeLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"change log head #{self.seq}"
+
+
+class ChangePurge(models.Model):
+    """The sanctioned erasure of one deleted organization's change-log rows.
+
+    A row of the log is never updated, except into a tombstone: its content erased, its ``seq``
+    and ``digest`` kept, ``purge`` set to an open purge of the row's organization, created in
+    the same transaction (the database triggers of migration 0300 check each of these). The
+    purge records how many rows it erased and the SHA-256 of their (seq, digest) list, is
+    closed before the transaction ends (closed, it can never change again), and the deletion
+    itself is a row of the chain (``recorded_seq``) that carries that SHA-256, so ``poam audit
+    verify`` proves the tombstones are exactly those the deletion made.
+    """
+
+    organization_id = models.BigIntegerField(help_text="The deleted organization's id.")
+    organization_slug = models.CharField(max_length=80)
+    organization_name = models.CharField(max_length=200)
+    at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user_label = models.CharField(max_length=200, blank=True, default="")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    rows = models.PositiveBigIntegerField(default=0)
+    tombstones_digest = models.CharField(max_length=64, blank=True, default="")
+    recorded_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    open = models.BooleanField(default=True)
+    txid = models.BigIntegerField(
+        null=True, blank=True, help_text="PostgreSQL: the transaction that may use it."
+    )
+
+    def __str__(self) -> str:
+        return f"purge of {self.organization_slug} ({self.rows} rows)"
