@@ -517,17 +517,17 @@ def test_no_path_lets_an_administrator_set_a_members_password(
     before = viewer.password
     targets = Targets(world)
     client = login(world.users["administrator"])
+    org_page = client.get(f"/orgs/{world.org.slug}/")
+    assert org_page.status_code == 200 and 'type="password"' not in org_page.content.decode()
     for name, kwargs, data, _action in PAGES:
         if data is None:
             continue
         targets.fresh()
-        answer = client.post(_url(name, kwargs(targets)), {**data(targets), **PASSWORD_FIELDS})
-        if answer.streaming:  # a download (the organization's export): read to the end, so
-            b"".join(answer.streaming_content)  # it closes its file
+        response = client.post(_url(name, kwargs(targets)), {**data(targets), **PASSWORD_FIELDS})
+        if response.streaming:  # a download (the organization's export): reading it closes it
+            b"".join(response.streaming_content)
     viewer.refresh_from_db()
     assert viewer.password == before and viewer.check_password("a-long-test-password")
-    org_page = client.get(f"/orgs/{world.org.slug}/").content.decode()
-    assert 'type="password"' not in org_page
     schema = api.get_openapi_schema()
     bodies = str(
         [op.get("requestBody") for path in schema["paths"].values() for op in path.values()]
@@ -641,6 +641,17 @@ def test_fix_on_a_gap_offers_a_prefilled_new_entry(login: Any, world: Any) -> No
     assert created.status_code == 302
     after = client.get(f"/systems/{world.system.pk}/findings/").content.decode()
     assert not re.search(r"<code>ssp-gap-without-poam</code>\s*<p>AU\.L2-3\.3\.4 ", after)
+    # a viewer, who may not add entries, is sent to the requirement in the SSP instead
+    viewer = login(world.users["viewer"]).get(f"/systems/{world.system.pk}/findings/")
+    other_gap = re.search(
+        r"<code>ssp-gap-without-poam</code>\s*<p>CM\.L2-3\.4\.3 .*?<a href=\"([^\"]+)\">Fix",
+        viewer.content.decode(),
+        re.S,
+    )
+    assert other_gap is not None
+    assert other_gap.group(1).replace("&amp;", "&") == (
+        f"/systems/{world.system.pk}/ssp/?family=CM#req-3-4-3"
+    )
 
 
 def test_a_prefilled_entry_names_the_objectives_not_met(login: Any, world: Any) -> None:

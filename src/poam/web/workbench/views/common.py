@@ -38,8 +38,11 @@ def anchor(nist_id: str) -> str:
     return "req-" + nist_id.replace(".", "-")
 
 
-def fix_url(system: System, assessed: Assessed, finding: Finding) -> str:
-    """The page where a finding is fixed: the entry, the requirement, or the POA&M itself."""
+def fix_url(
+    system: System, assessed: Assessed, finding: Finding, *, may_add_entry: bool = True
+) -> str:
+    """The page where a finding is fixed: the entry, the requirement, or the POA&M itself; a
+    gap without an entry, the new entry's form (for those who may add one)."""
     snapshot = assessed.snapshot
     kind = assessed.kind or ""
     if finding.item:
@@ -48,7 +51,7 @@ def fix_url(system: System, assessed: Assessed, finding: Finding) -> str:
             return reverse("entry", args=[pk])
     if finding.code in STATUS_CODES and not finding.item:
         return reverse("status", args=[system.pk])
-    if finding.code == GAP_WITHOUT_ENTRY and finding.requirement:
+    if finding.code == GAP_WITHOUT_ENTRY and finding.requirement and may_add_entry:
         poam_row = snapshot.poam_rows.get(kind)
         if poam_row is not None:
             return reverse("entry-new", args=[poam_row.pk]) + f"?requirement={finding.requirement}"
@@ -69,9 +72,12 @@ class FindingView:
     url: str
 
 
-def finding_views(system: System, assessed: Assessed, findings: Any = None) -> list[FindingView]:
+def finding_views(
+    system: System, assessed: Assessed, findings: Any = None, *, access: Access | None = None
+) -> list[FindingView]:
     chosen = assessed.assessment.findings if findings is None else findings
-    return [FindingView(f, fix_url(system, assessed, f)) for f in chosen]
+    may_add = access is None or access.can(Action.EDIT_POAM)
+    return [FindingView(f, fix_url(system, assessed, f, may_add_entry=may_add)) for f in chosen]
 
 
 def permissions(access: Access) -> dict[str, bool]:

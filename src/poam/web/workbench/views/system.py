@@ -64,7 +64,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "by_status": by_status,
             "open_count": 0 if poam is None else len(poam.open_items),
-            "findings": finding_views(system, assessed, result.findings[:6]),
+            "findings": finding_views(system, assessed, result.findings[:6], access=access),
             "errors": result.count(Severity.ERROR),
             "warnings": result.count(Severity.WARNING),
             "infos": result.count(Severity.INFO),
@@ -102,7 +102,7 @@ def findings(request: HttpRequest, pk: int) -> HttpResponse:
     groups = []
     for severity in Severity:
         chosen = [f for f in result.findings if f.severity is severity]
-        groups.append((severity, finding_views(system, assessed, chosen)))
+        groups.append((severity, finding_views(system, assessed, chosen, access=access)))
     context.update(
         {"groups": groups, "waived": result.waived, "kinds": list(assessed.snapshot.poams)}
     )
