@@ -8,6 +8,7 @@ import io
 import os
 import re
 import shutil
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,12 @@ from icalendar import Calendar
 from poam.core.assess import assess
 from poam.core.model import Poam, Ssp
 from poam.core.reminders import ReminderKind, of_assessment
+from poam.formats.native import load_poam, load_ssp
 from poam.web.workbench import reminders
 from poam.web.workbench.models import Membership, ReminderSettings
 from poam.web.workbench.models.reminders import feed_digest
 from tests.strategies import poams, ssps
-from tests.web.conftest import AS_OF, World
+from tests.web.conftest import AS_OF, EXAMPLES, World
 
 pytestmark = pytest.mark.django_db
 
@@ -532,10 +534,10 @@ def test_any_reminder_round_trips_through_the_calendar(ssp: Ssp, poam: Poam, tod
     assert len(parsed) == len(rows)
     for event, reminded in zip(parsed, rows, strict=True):
         reminder = reminded.reminder
-        assert str(event.get("summary")) == (
+        assert str(event.get("summary")) == reminders.ical_text(
             f"{reminder.system}: {reminder.kind.label}: {reminder.title}"
         )
-        assert str(event.get("description")).startswith(reminder.detail)
+        assert str(event.get("description")).startswith(reminders.ical_text(reminder.detail))
         assert event.get("dtstart").dt == reminder.day
     assert len({str(e.get("uid")) for e in parsed}) == len(parsed)
 
@@ -558,3 +560,25 @@ def test_a_deleted_system_is_never_reminded(world: World) -> None:
     System.objects.filter(pk=world.system.pk).update(deleted_at=timezone.now())
     assert events(Client().get(path)) == []
     assert reminders.for_user(world.users["viewer"], AS_OF) == []
+
+
+def test_a_carriage_return_in_user_text_is_one_line_break_in_the_calendar() -> None:
+    """Found by the property above: a system named ``"0\\r"`` read back as ``"0\\n"``."""
+    assert reminders.ical_text("a\rb\r\nc\nd") == "a\nb\nc\nd"
+    reminder = next(
+        iter(
+            of_assessment(
+                assess(
+                    load_ssp(EXAMPLES / "summit-conditional" / "ssp.yaml"),
+                    load_poam(EXAMPLES / "summit-conditional" / "poam.yaml"),
+                    as_of=AS_OF,
+                ),
+                days_ahead=reminders.FEED_DAYS_AHEAD,
+            )
+        )
+    )
+    system = replace(reminder, system="Lab\rnetwork")
+    document = reminders.calendar([reminders.Reminded(system, 7, "Org", "/s/")], AS_OF)
+    (event,) = Calendar.from_ical(document).walk("VEVENT")
+    assert str(event.get("summary")).startswith("Lab\nnetwork: ")
+    assert b"\r: " not in document and b"Lab\\nnetwork" in document

@@ -208,6 +208,13 @@ def uid(reminded: Reminded) -> str:
     return f"{hashlib.sha256(key).hexdigest()[:32]}@poam"
 
 
+def ical_text(text: str) -> str:
+    """User text as an iCalendar TEXT value can hold it: RFC 5545 (3.3.11) escapes a line break
+    only as ``\\n``, so a carriage return (alone or before a line feed) becomes one line break;
+    left in, it would read back differently, or end the content line early in some clients."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def calendar(reminders: Iterable[Reminded], today: date, base: str = "") -> bytes:
     """An iCalendar document (RFC 5545): one all-day VEVENT per reminder."""
     from icalendar import Calendar, Event
@@ -226,11 +233,13 @@ def calendar(reminders: Iterable[Reminded], today: date, base: str = "") -> byte
         event.add("dtstamp", stamp)
         event.add("dtstart", reminder.day)
         event.add("dtend", reminder.day + timedelta(days=1))
-        event.add("summary", f"{reminder.system}: {reminder.kind.label}: {reminder.title}")
+        event.add(
+            "summary", ical_text(f"{reminder.system}: {reminder.kind.label}: {reminder.title}")
+        )
         description = [reminder.detail, f"Open: {link}"]
         if reminder.rule:
             description.append(f"Rule: {reminder.rule}")
-        event.add("description", "\n".join(description))
+        event.add("description", ical_text("\n".join(description)))
         event.add("categories", [reminder.kind.label])
         event.add("transp", "TRANSPARENT")
         if base:
