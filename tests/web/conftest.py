@@ -212,3 +212,29 @@ def login(client: Any) -> Any:
         return client
 
     return as_user
+
+
+# --- browser journeys (tests/web/browser.py; Playwright is imported only when one runs) --------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from tests.web.browser import launch
+
+    yield from launch()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
+    """A signed-out page at desktop size (1280x900) on the test server, the world in place."""
+    from tests.web.browser import DESKTOP, open_page
+
+    yield from open_page(browser, live_server.url, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
+    """The same at a phone's width (390x844)."""
+    from tests.web.browser import PHONE, open_page
+
+    yield from open_page(browser, live_server.url, PHONE)

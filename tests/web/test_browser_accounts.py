@@ -15,15 +15,13 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from poam.web.accounts import events
-from tests.web.test_browser import CHROMIUM, PASSWORD, browser, shot  # noqa: F401 -- fixture
+from tests.web.browser import PASSWORD, needs_chromium, shot
 
-pytestmark = pytest.mark.skipif(
-    not __import__("pathlib").Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
-def context(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:  # noqa: F811
+def context(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
     made = browser.new_context(viewport={"width": 1280, "height": 900})
     made.set_default_timeout(15_000)
     made.base = live_server.url

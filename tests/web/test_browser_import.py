@@ -8,88 +8,18 @@ exported by the same page imports back, and cancelling changes nothing. Screensh
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from poam.formats.native import dump_ssp
 from poam.web.workbench.assessment import load_snapshot
 from poam.web.workbench.models import Change, SspRequirement, System
+from tests.web.browser import axe_problems, needs_chromium, shot, sign_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("POAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-PASSWORD = "a-long-test-password"
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM} (set POAM_CHROMIUM)"
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Any, live_server: Any, width: int, height: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
-    opened.base = live_server.url
-    return opened
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
-    opened = _page(browser, live_server, 1280, 900)
-    yield opened
-    opened.context.close()
-
-
-@pytest.fixture
-def phone(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
-    opened = _page(browser, live_server, 390, 844)
-    yield opened
-    opened.context.close()
-
-
-def shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Any, username: str) -> None:
-    page.goto(page.base + "/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(page.base + "/")
-
-
-def axe_problems(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per element."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-        for node in violation["nodes"]
-    ]
+pytestmark = needs_chromium
 
 
 def _renamed_ssp(system: Any, name: str, requirement: str, status: str) -> bytes:

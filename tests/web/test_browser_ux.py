@@ -2,59 +2,28 @@
 phone-width layout without sideways scrolling, and an axe-core accessibility check of the main
 pages at desktop and phone widths (0 serious or critical violations).
 
-Fixtures and sign-in as in ``test_browser.py``; skipped cleanly where Chromium is absent.
+Fixtures and sign-in from ``tests/web/browser.py``; skipped cleanly where Chromium is absent.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.test_browser import ARGS, CHROMIUM, shot, sign_in
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM} (set POAM_CHROMIUM)"
+from tests.web.browser import (
+    DESKTOP,
+    PHONE,
+    axe_problems,
+    needs_chromium,
+    open_page,
+    shot,
+    sign_in,
 )
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
-    opened.base = live_server.url
-    yield opened
-    context.close()
-
-
-@pytest.fixture
-def page(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
-    yield from _page(browser, live_server, DESKTOP)
-
-
-@pytest.fixture
-def phone(browser: Any, live_server: Any, world: Any) -> Iterator[Any]:
-    yield from _page(browser, live_server, PHONE)
+pytestmark = needs_chromium
 
 
 def main_pages(world: Any) -> list[tuple[str, str]]:
@@ -143,21 +112,6 @@ def test_main_pages_fit_a_phone_without_sideways_scrolling(phone: Any, world: An
 
 # --- 10. axe-core -----------------------------------------------------------------------------
 
-SERIOUS = ("serious", "critical")
-
-
-def _axe_problems(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line per element."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-        for node in violation["nodes"]
-    ]
-
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_main_pages_have_no_serious_accessibility_violations(
@@ -165,12 +119,12 @@ def test_main_pages_have_no_serious_accessibility_violations(
 ) -> None:
     """axe-core (bundled by axe-playwright-python) on the nine main pages, signed in as an
     administrator (every form shown): no serious or critical violation."""
-    for opened in _page(browser, live_server, viewport):
+    for opened in open_page(browser, live_server.url, viewport):
         sign_in(opened, "administrator")
         found = {}
         for name, path in main_pages(world):
             opened.goto(opened.base + path)
-            problems = _axe_problems(opened)
+            problems = axe_problems(opened)
             if problems:
                 found[name] = problems
         assert found == {}
@@ -198,7 +152,7 @@ def test_choosing_completed_without_evidence_prompts_before_saving(page: Any, wo
     expect(page.locator(".error-summary")).to_contain_text("Status: completing an entry needs")
     expect(page.locator("#e-evidence-prompt")).to_be_visible()
     shot(page, "ux-02-evidence-prompt")
-    assert _axe_problems(page) == []
+    assert axe_problems(page) == []
     entry.refresh_from_db()
     assert entry.status == "not-started"
     page.locator(".error-summary a").first.click()

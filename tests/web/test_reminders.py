@@ -3,14 +3,10 @@ all that each shows only what its user may see at that moment (tenant isolation)
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import os
 import re
-import shutil
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +25,7 @@ from poam.web.workbench import reminders
 from poam.web.workbench.models import Membership, ReminderSettings
 from poam.web.workbench.models.reminders import feed_digest
 from tests.strategies import poams, ssps
+from tests.web.browser import axe_problems, needs_chromium, open_page, sign_in
 from tests.web.conftest import AS_OF, EXAMPLES, World
 
 pytestmark = pytest.mark.django_db
@@ -386,8 +383,6 @@ def test_a_base_url_that_is_no_site_address_is_refused(value: str) -> None:
 
 # --- in a real browser (Chromium), at desktop and phone widths --------------------------------
 
-CHROMIUM = os.environ.get("POAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 WIDEST_IN_MAIN = (
     "Math.max(...Array.from(document.querySelectorAll('main *'), "
     "e => Math.ceil(e.getBoundingClientRect().right)))"
@@ -395,52 +390,24 @@ WIDEST_IN_MAIN = (
 """The right edge of the page's content (the top bar's own layout is the base template's)."""
 
 
-HAS_AXE = importlib.util.find_spec("axe_playwright_python") is not None
-"""axe-playwright-python is a dev dependency from the ux branch on; until then, no axe check."""
-
-
-def axe_problems(page: Any) -> list[str]:
-    """axe-core's serious and critical violations in the page's content (axe-playwright-python
-    bundles it; the top bar, the base template's, is checked with the main pages)."""
-    if not HAS_AXE:
-        return []
-    from axe_playwright_python.sync_playwright import (  # type: ignore[import-untyped,import-not-found,unused-ignore]
-        Axe,
-    )
-
-    results = Axe().run(page, context="main")
-    return [
-        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-        for node in violation["nodes"]
-    ]
-
-
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}")
+@needs_chromium
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [1280, 390])
-def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: int) -> None:
+def test_reminders_journey_in_a_browser(
+    world: World, browser: Any, live_server: Any, width: int
+) -> None:
     """Open Reminders from the menu, see the countdown, narrow the kinds, make the calendar
     address and read it; nothing wider than the screen on a phone."""
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.goto(live_server.url + "/login/")
-        page.get_by_label("User name").fill("consultant")
-        page.get_by_label("Password").fill("a-long-test-password")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(live_server.url + "/")
+    for page in open_page(browser, live_server.url, {"width": width, "height": 900}):
+        context = page.context
+        sign_in(page, "consultant")
         page.get_by_role("link", name="Reminders").click()
         expect(page.get_by_role("heading", name="Reminders", level=1)).to_be_visible()
         assert "POA&M closeout deadline" in page.locator("#due-list").inner_text()
         assert page.evaluate(WIDEST_IN_MAIN) <= width
-        assert axe_problems(page) == []
+        assert axe_problems(page, "main") == []
         page.get_by_label("Days ahead").fill("30")
         page.get_by_label("POA&M closeout deadline").check()
         page.get_by_role("button", name="Save settings").click()
@@ -459,9 +426,7 @@ def test_reminders_journey_in_a_browser(world: World, live_server: Any, width: i
         expect(
             page.get_by_role("alert").filter(has_text="less than or equal to 90")
         ).to_be_visible()
-        assert axe_problems(page) == []  # the refused form too
-        context.close()
-        browser.close()
+        assert axe_problems(page, "main") == []  # the refused form too
 
 
 def test_the_dashboard_lists_the_milestones_due_soon_as_the_reminders_do(world: World) -> None:
