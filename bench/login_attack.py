@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from serving import free_port, rss_mib, source, wait_for
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -108,31 +109,6 @@ class Client:
             {"Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
         )
         return status
-
-
-def rss_mib(pid: int) -> float:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    found = re.search(r"VmRSS:\s+(\d+) kB", text)
-    return int(found[1]) / 1024 if found else 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"the server did not start on port {port}")
 
 
 def attack(port: int, mode: str, clients: int, seconds: float, pid: int) -> dict[str, Any]:
@@ -249,15 +225,8 @@ def main() -> None:
     parser.add_argument("--hash-wait-ms", type=int, default=2000, help="POAM_HASH_WAIT_MS")
     parser.add_argument("--before", metavar="REV", help="run the code of this git revision")
     args = parser.parse_args()
-    if not args.before:
-        run(ROOT / "src", args)
-        return
-    with tempfile.TemporaryDirectory(prefix="poam-before-") as tmp:
-        archive = subprocess.run(
-            ["git", "archive", args.before, "src"], cwd=ROOT, capture_output=True, check=True
-        )
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        run(Path(tmp) / "src", args)
+    with source(args.before) as src:
+        run(src, args)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,7 @@ import http.client
 import json
 import math
 import os
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +38,8 @@ import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from serving import free_port, rss_mib, source, wait_for
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -135,39 +135,6 @@ class Api:
                 if attempt:
                     return 0
         return 0
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of the server: the process and its children (gunicorn's workers)."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    found = re.search(r"VmRSS:\s+(\d+) kB", text)
-    total = int(found[1]) / 1024 if found else 0.0
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            children = task.read_text().split()
-        except OSError:
-            continue
-        total += sum(rss_mib(int(child)) for child in children)
-    return total
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"the server did not start on port {port}")
 
 
 def summary(latencies: list[float], statuses: Counter[int]) -> dict[str, Any]:
@@ -318,15 +285,8 @@ def main() -> None:
     parser.add_argument("--database-name", default="poam_bench_import")
     parser.add_argument("--before", metavar="REV", help="run the code of this git revision")
     args = parser.parse_args()
-    if not args.before:
-        run(ROOT / "src", args)
-        return
-    with tempfile.TemporaryDirectory(prefix="poam-before-") as tmp:
-        archive = subprocess.run(
-            ["git", "archive", args.before, "src"], cwd=ROOT, capture_output=True, check=True
-        )
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        run(Path(tmp) / "src", args)
+    with source(args.before) as src:
+        run(src, args)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from serving import wait_for
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -84,16 +85,6 @@ class Session:
             {"Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
         )
         assert status == 302, f"login failed ({status})"
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"the server did not start on port {port}")
 
 
 def targets(env: dict[str, str]) -> dict[str, Any]:

@@ -28,6 +28,19 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _poam(env: dict[str, str], *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``poam ARGS`` in a process of its own, with only the environment given."""
+    return subprocess.run(
+        [sys.executable, "-m", "poam", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
 def test_demo_seed_two_orgs_three_systems_and_a_running_clock(db: Any) -> None:
     out = io.StringIO()
     call_command("poam_serve", "--demo", "--no-serve", "--port", "8123", stdout=out)
@@ -96,15 +109,7 @@ def test_argon2_hashes_passwords() -> None:
 
 
 def test_poam_migrate_creates_the_embedded_database(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "poam", "migrate", "--data-dir", str(tmp_path / "d")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=_env(tmp_path),
-        check=False,
-        timeout=120,
-    )
+    result = _poam(_env(tmp_path), "migrate", "--data-dir", str(tmp_path / "d"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "d" / "poam.sqlite3").is_file()
     assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o777 == 0o600
@@ -117,30 +122,14 @@ def test_poam_migrate_creates_the_embedded_database(tmp_path: Path) -> None:
 def test_a_command_on_a_database_never_migrated_says_what_to_run(
     tmp_path: Path, command: list[str]
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "poam", *command, "--data-dir", str(tmp_path / "d")],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        check=False,
-        timeout=120,
-    )
+    result = _poam(_env(tmp_path), *command, "--data-dir", str(tmp_path / "d"), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "run `poam migrate` first" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_server_database_without_a_secret_key_is_a_clear_error(tmp_path: Path) -> None:
     env = _env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
-    result = subprocess.run(
-        [sys.executable, "-m", "poam", "migrate"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-        timeout=120,
-    )
+    result = _poam(env, "migrate")
     assert result.returncode == 2
     assert "POAM_SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr
 
@@ -267,15 +256,7 @@ def test_serve_tightens_an_older_data_directory_with_a_message(tmp_path: Path) -
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
     data.chmod(0o755)
-    result = subprocess.run(
-        [sys.executable, "-m", "poam", "migrate"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=_env(tmp_path),
-        check=False,
-        timeout=120,
-    )
+    result = _poam(_env(tmp_path), "migrate")
     assert result.returncode == 0, result.stderr
     assert f"poam: made private: {data}: 755 -> 700" in result.stderr
     assert _mode(data) == 0o700 and _mode(data / "poam.sqlite3") == 0o600
@@ -285,15 +266,7 @@ def test_serve_tightens_an_older_data_directory_with_a_message(tmp_path: Path) -
 
 
 def _serve(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "poam", "serve", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=_env(tmp_path, **env),
-        check=False,
-        timeout=120,
-    )
+    return _poam(_env(tmp_path, **env), "serve", *args)
 
 
 def test_a_busy_port_is_one_clear_error_before_anything_else(tmp_path: Path) -> None:
@@ -340,14 +313,13 @@ def test_demo_uses_a_directory_of_its_own_not_the_installation(tmp_path: Path) -
 def test_demo_refuses_the_default_data_directory(tmp_path: Path) -> None:
     home = tmp_path / "home"
     default = home / ".local" / "share" / "poam"
-    result = subprocess.run(
-        [sys.executable, "-m", "poam", "serve", "--demo", "--no-serve", "--data-dir", str(default)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**_env(tmp_path), "HOME": str(home)},
-        check=False,
-        timeout=120,
+    result = _poam(
+        {**_env(tmp_path), "HOME": str(home)},
+        "serve",
+        "--demo",
+        "--no-serve",
+        "--data-dir",
+        str(default),
     )
     assert result.returncode == 2, result.stdout
     assert "it is poam's default data directory" in result.stderr

@@ -166,6 +166,11 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
+def _json_line(data: Any) -> bytes:
+    """One JSON Lines record: the same JSON on one line (new lines in text stay escaped)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\n"
+
+
 def _folder(system: System) -> str:
     name = "".join(c if c.isalnum() else "-" for c in system.name.lower())
     return f"systems/{system.pk}-{'-'.join(part for part in name.split('-') if part)[:60]}"
@@ -258,7 +263,7 @@ def export_organization(
                 zf,
                 f"{folder}/comments.jsonl",
                 b"".join(
-                    _json(row).replace(b"\n", b"") + b"\n"
+                    _json_line(row)
                     for row in comments.values(
                         "id", "entry__item_id", "requirement", "user_label", "text", "created_at"
                     )
@@ -269,7 +274,7 @@ def export_organization(
                 zf,
                 f"{folder}/reviews.jsonl",
                 b"".join(
-                    _json(row).replace(b"\n", b"") + b"\n"
+                    _json_line(row)
                     for row in reviews.values(
                         "id", "poam__kind", "reviewed_on", "user_label", "note", "recorded_at"
                     )
@@ -280,7 +285,7 @@ def export_organization(
         with zf.open("change-log.jsonl", "w", force_zip64=True) as stream:
             digest, size = hashlib.sha256(), 0
             for row in log.values("digest", *FIELDS).iterator(chunk_size=2000):
-                line = _json(row).replace(b"\n", b"") + b"\n"
+                line = _json_line(row)
                 stream.write(line)
                 digest.update(line)
                 size += len(line)
