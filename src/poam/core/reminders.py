@@ -28,6 +28,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partial
 
 from poam.core import rules
 from poam.core.assess import Assessment
@@ -192,35 +193,33 @@ def _review(
     more than ``cadence`` days have passed since the last one)."""
     cadence = poam.review_cadence_days or thresholds.default_review_cadence_days
     name = _poam_name(poam)
-    common = {
-        "system": system,
-        "key": f"review:{poam.kind.value}",
-        "rule": rules.POAM_REVIEWED,
-        "check": "poam-not-reviewed",
-        "poam": poam.kind,
-    }
+    review = partial(
+        Reminder,
+        system=system,
+        title=f"Review of the {name}",
+        key=f"review:{poam.kind.value}",
+        rule=rules.POAM_REVIEWED,
+        check="poam-not-reviewed",
+        poam=poam.kind,
+    )
     if poam.last_reviewed is None:
-        yield Reminder(
+        yield review(
             kind=ReminderKind.REVIEW_DUE,
             day=today,
-            title=f"Review of the {name}",
             detail=f"The {name} has never been reviewed: review it now (cadence {cadence} days).",
-            **common,  # type: ignore[arg-type]
         )
         return
     due = poam.last_reviewed + timedelta(days=cadence)
     overdue = today > due
     if not overdue and due > last_day:
         return
-    yield Reminder(
+    yield review(
         kind=ReminderKind.REVIEW_OVERDUE if overdue else ReminderKind.REVIEW_DUE,
         day=due,
-        title=f"Review of the {name}",
         detail=(
             f"{'Overdue: was due' if overdue else 'Due'} {due.isoformat()} ({when(due, today)}): "
             f"last reviewed {poam.last_reviewed.isoformat()}, cadence {cadence} days."
         ),
-        **common,  # type: ignore[arg-type]
     )
 
 
